@@ -1,0 +1,187 @@
+package dev.crcexporter;
+
+import dev.crcexporter.config.ConfigException;
+import dev.crcexporter.config.ConfigLoader;
+import dev.crcexporter.config.Durations;
+import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.demo.DemoMode;
+import dev.crcexporter.log.LogSetup;
+import dev.crcexporter.log.LogSetup.LogFormat;
+import dev.crcexporter.log.LogSetup.LogLevel;
+import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.web.ListenAddress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The command line: flags as Prometheus exporters name them; exit 2 with one line for bad flags or config. */
+@Command(name = "crc-exporter", sortOptions = false, versionProvider = CrcExporterCommand.Version.class,
+        description = "Exports Cloud Room Connector (CRC) port usage to Prometheus.")
+public final class CrcExporterCommand implements Callable<Integer> {
+    static final int EXIT_USAGE = 2;
+
+    @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
+    Path configFile;
+
+    @Option(names = "--web.listen-address", paramLabel = "ADDR", defaultValue = ":9877",
+            description = "Address to listen on, host:port or :port (default: ${DEFAULT-VALUE}).")
+    String listenAddress;
+
+    @Option(names = "--web.telemetry-path", paramLabel = "PATH", defaultValue = "/metrics",
+            description = "Path under which to expose metrics (default: ${DEFAULT-VALUE}).")
+    String telemetryPath;
+
+    @Option(names = "--web.config.file", paramLabel = "FILE", description = "TLS and basic auth configuration (exporter-toolkit format).")
+    Path webConfigFile;
+
+    @Option(names = "--log.level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "debug, info, warn or error (default: ${DEFAULT-VALUE}).")
+    LogLevel logLevel;
+
+    @Option(names = "--log.format", paramLabel = "FORMAT", defaultValue = "logfmt",
+            description = "logfmt or json (default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
+    @Option(names = "--config.check", description = "Validate the configuration, print the result and exit (0 valid, 2 invalid).")
+    boolean configCheck;
+
+    @Option(names = "--demo", description = "Poll a built-in simulated CRC usage API; no credentials needed.")
+    boolean demo;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
+    boolean version;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Map<String, String> environment;
+    private final Clock clock;
+
+    CrcExporterCommand(Map<String, String> environment, Clock clock) {
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    static CommandLine commandLine(Map<String, String> environment, Clock clock) {
+        CommandLine cli = new CommandLine(new CrcExporterCommand(environment, clock));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("crc-exporter: error: " + e.getMessage() + " (see --help)");
+            return EXIT_USAGE;
+        });
+        return cli;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (webConfigFile != null) {
+            return usageError(err, "--web.config.file is not supported by this version yet");
+        }
+        if (!telemetryPath.startsWith("/") || telemetryPath.length() < 2 || telemetryPath.startsWith("/-/")) {
+            return usageError(err, "--web.telemetry-path must start with / and not be / or under /-/ (got \"" + telemetryPath + "\")");
+        }
+        ListenAddress listen;
+        try {
+            listen = ListenAddress.parse(listenAddress);
+        } catch (IllegalArgumentException e) {
+            return usageError(err, "--web.listen-address " + e.getMessage());
+        }
+        LogSetup.configure(logLevel, logFormat);
+        Logger log = LoggerFactory.getLogger(CrcExporterCommand.class);
+
+        DemoMode demoMode = demo ? DemoMode.start(clock) : null;
+        ExporterConfig config;
+        try {
+            config = demoMode != null ? demoMode.config() : loadConfig();
+        } catch (ConfigException e) {
+            return usageError(err, e.getMessage());
+        }
+        String accountNames = config.accounts().stream().map(a -> a.name()).collect(Collectors.joining(","));
+        if (configCheck) {
+            spec.commandLine().getOut().println("configuration is valid: " + config.accounts().size()
+                    + " account(s): " + accountNames);
+            spec.commandLine().getOut().flush();
+            if (demoMode != null) demoMode.close();
+            return 0;
+        }
+
+        Exporter exporter;
+        try {
+            exporter = Exporter.start(config, listen, telemetryPath, clock);
+        } catch (RuntimeException e) {
+            err.println("crc-exporter: error: cannot listen on " + listenAddress + ": " + rootMessage(e));
+            err.flush();
+            if (demoMode != null) demoMode.close();
+            return 1;
+        }
+        log.atInfo().setMessage("crc-exporter started")
+                .addKeyValue("version", BuildInfo.load().version())
+                .addKeyValue("address", listenAddress + " (port " + exporter.port() + ")")
+                .addKeyValue("metrics_path", telemetryPath)
+                .addKeyValue("accounts", accountNames)
+                .addKeyValue("poll_interval", Durations.format(config.pollInterval()))
+                .addKeyValue("timezone", config.timezone())
+                .addKeyValue("demo", demo)
+                .log();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down");
+            exporter.close();
+            if (demoMode != null) demoMode.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private ExporterConfig loadConfig() throws ConfigException {
+        if (configFile != null) {
+            return ConfigLoader.load(configFile);
+        }
+        ExporterConfig fromEnv = ConfigLoader.fromEnvironment(environment);
+        if (fromEnv == null) {
+            throw new ConfigException("no configuration: pass --config.file=FILE, set CRC_API_KEY and CRC_API_SECRET"
+                    + " (or CRC_API_SECRET_FILE), or try --demo");
+        }
+        return fromEnv;
+    }
+
+    private static int usageError(PrintWriter err, String message) {
+        err.println("crc-exporter: error: " + message);
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            BuildInfo info = BuildInfo.load();
+            return new String[] {"crc-exporter, version " + info.version() + " (revision " + info.revision()
+                    + ", java " + info.javaVersion() + ")"};
+        }
+    }
+}

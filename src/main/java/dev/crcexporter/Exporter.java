@@ -1,0 +1,60 @@
+package dev.crcexporter;
+
+import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.metrics.CrcMetrics;
+import dev.crcexporter.poll.Poller;
+import dev.crcexporter.poll.SnapshotStore;
+import dev.crcexporter.upstream.CrcUsageClient;
+import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.WebServer;
+import io.javalin.Javalin;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+
+/**
+ * A running exporter: snapshots, poller, metrics and HTTP server wired together. {@code Main} starts
+ * one from the command line; tests start one on port 0.
+ */
+public final class Exporter implements AutoCloseable {
+    private final Poller poller;
+    private final Javalin web;
+    private final SnapshotStore store;
+
+    private Exporter(Poller poller, Javalin web, SnapshotStore store) {
+        this.poller = poller;
+        this.web = web;
+        this.store = store;
+    }
+
+    public static Exporter start(ExporterConfig config, ListenAddress listen, String metricsPath, Clock clock) {
+        BuildInfo buildInfo = BuildInfo.load();
+        SnapshotStore store = new SnapshotStore(config.accounts());
+        PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+        new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
+        Javalin web = WebServer.create(metricsPath, registry, store, buildInfo, clock);
+        web.start(listen.host() == null ? "0.0.0.0" : listen.host(), listen.port());
+        CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
+        Poller poller = new Poller(config, client, store, clock);
+        poller.start();
+        return new Exporter(poller, web, store);
+    }
+
+    /** The port the HTTP server listens on (useful after starting on port 0). */
+    public int port() {
+        return web.port();
+    }
+
+    public SnapshotStore store() {
+        return store;
+    }
+
+    /** Stops polling, then the server, letting in-flight scrapes finish. */
+    @Override
+    public void close() {
+        poller.close();
+        web.stop();
+    }
+}

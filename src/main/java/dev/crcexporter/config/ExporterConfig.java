@@ -1,0 +1,28 @@
+package dev.crcexporter.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+
+/** The whole validated configuration; built only by {@link ConfigLoader} (or by tests and the demo). */
+public record ExporterConfig(
+        URI apiUrl,
+        RequestMethod method,
+        ZoneId timezone,
+        Duration pollInterval,
+        Duration timeout,
+        int concurrency,
+        RetryConfig retry,
+        List<AccountConfig> accounts) {
+
+    public static final URI DEFAULT_API_URL = URI.create("https://api.systeccloud.com/umeeting/share/crcUsage");
+    public static final ZoneId DEFAULT_TIMEZONE = ZoneId.of("Asia/Shanghai");
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_CONCURRENCY = 8;
+
+    public ExporterConfig {
+        accounts = List.copyOf(accounts);
+    }
+}

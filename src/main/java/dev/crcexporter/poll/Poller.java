@@ -1,0 +1,173 @@
+package dev.crcexporter.poll;
+
+import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.config.RetryConfig;
+import dev.crcexporter.upstream.CrcUsageClient;
+import dev.crcexporter.upstream.DailyUsage;
+import dev.crcexporter.upstream.FailureReason;
+import dev.crcexporter.upstream.UpstreamException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls every account on one schedule. Each poll asks for yesterday and today in one request; a
+ * failed request is retried with exponential backoff and jitter while the poll interval allows.
+ * At most {@code concurrency} requests run at once, so one slow account never holds up the rest,
+ * and an account whose previous poll is still running is skipped rather than piled up.
+ */
+public final class Poller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
+    /** The longest Retry-After we honour; a longer one is treated as this. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
+    private final ExporterConfig config;
+    private final CrcUsageClient client;
+    private final SnapshotStore store;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
+    private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+    /** Accounts the API asked (Retry-After) to leave alone until then. */
+    private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
+
+    public Poller(ExporterConfig config, CrcUsageClient client, SnapshotStore store, Clock clock) {
+        this.config = config;
+        this.client = client;
+        this.store = store;
+        this.clock = clock;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("poll-scheduler"));
+        this.workers = Executors.newFixedThreadPool(Math.min(config.concurrency(), config.accounts().size()),
+                daemonThreads("poll-worker"));
+    }
+
+    /** Polls every account now, then every poll interval. */
+    public void start() {
+        scheduler.scheduleAtFixedRate(this::pollAll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void pollAll() {
+        Instant now = clock.instant();
+        for (AccountConfig account : config.accounts()) {
+            Instant waitUntil = notBefore.get(account.name());
+            if (waitUntil != null && now.isBefore(waitUntil)) {
+                LOG.atDebug().setMessage("poll skipped: the API asked to wait")
+                        .addKeyValue("account", account.name()).addKeyValue("until", waitUntil).log();
+                continue;
+            }
+            if (inFlight.putIfAbsent(account.name(), Boolean.TRUE) != null) {
+                LOG.atWarn().setMessage("poll skipped: the previous poll is still running")
+                        .addKeyValue("account", account.name()).log();
+                continue;
+            }
+            PollRun run = new PollRun(account);
+            workers.execute(() -> run.attempt(1));
+        }
+    }
+
+    /** One poll of one account, possibly over several attempts. */
+    private final class PollRun {
+        private final AccountConfig account;
+        private final DateWindow window;
+        private final long startNanos = System.nanoTime();
+        private final Instant deadline;
+
+        PollRun(AccountConfig account) {
+            this.account = account;
+            Instant started = clock.instant();
+            this.window = DateWindow.at(started, config.timezone());
+            this.deadline = started.plus(config.pollInterval());
+        }
+
+        void attempt(int attempt) {
+            try {
+                List<DailyUsage> days = client.fetch(account, window.yesterday(), window.requestEnd());
+                List<DailyUsage> kept = window.select(days);
+                store.update(account.name(), s -> s.withSuccess(kept, clock.instant(), elapsed()));
+                LOG.atDebug().setMessage("poll succeeded").addKeyValue("account", account.name())
+                        .addKeyValue("days", kept.size()).addKeyValue("attempt", attempt).log();
+                finish();
+            } catch (UpstreamException e) {
+                failed(attempt, e.reason(), e.getMessage(), e.retryAfter().orElse(null));
+            } catch (RuntimeException e) {
+                // Not expected; counted as malformed so that it shows, without the stack trace of a secret-bearing object.
+                failed(attempt, FailureReason.MALFORMED, "unexpected " + e.getClass().getSimpleName(), null);
+            }
+        }
+
+        private void failed(int attempt, FailureReason reason, String message, Duration retryAfter) {
+            Instant now = clock.instant();
+            store.update(account.name(), s -> s.withError(new PollError(now, reason, message)));
+            Duration delay = backoff(attempt);
+            if (retryAfter != null) {
+                Duration honoured = retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
+                notBefore.put(account.name(), now.plus(honoured));
+                delay = honoured.compareTo(delay) > 0 ? honoured : delay;
+            }
+            boolean retry = attempt < config.retry().maxAttempts()
+                    && now.plus(delay).plus(config.timeout()).isBefore(deadline);
+            LOG.atWarn().setMessage("poll failed")
+                    .addKeyValue("account", account.name())
+                    .addKeyValue("reason", reason.label())
+                    .addKeyValue("attempt", attempt)
+                    .addKeyValue("next", retry ? "retry in " + delay.toMillis() + "ms" : "next poll interval")
+                    .addKeyValue("err", message)
+                    .log();
+            if (retry) {
+                scheduler.schedule(() -> workers.execute(() -> attempt(attempt + 1)), delay.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                store.update(account.name(), s -> s.withFailure(elapsed()));
+                finish();
+            }
+        }
+
+        private Duration backoff(int attempt) {
+            RetryConfig retry = config.retry();
+            long base = retry.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
+            long capped = Math.min(base, retry.maxBackoff().toMillis());
+            // "Equal jitter": half fixed, half random, so retries of many accounts spread out.
+            return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+        }
+
+        private Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - startNanos);
+        }
+
+        private void finish() {
+            inFlight.remove(account.name());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package dev.crcexporter.poll;
+
+import dev.crcexporter.config.AccountConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+/**
+ * The latest {@link AccountSnapshot} of every account, in configuration order. Pollers swap an
+ * account's snapshot atomically; scrapes only read, never lock.
+ */
+public final class SnapshotStore {
+    private final Map<String, AtomicReference<AccountSnapshot>> byName;
+
+    public SnapshotStore(List<AccountConfig> accounts) {
+        Map<String, AtomicReference<AccountSnapshot>> map = new LinkedHashMap<>();
+        for (AccountConfig account : accounts) {
+            map.put(account.name(), new AtomicReference<>(AccountSnapshot.initial(account)));
+        }
+        this.byName = java.util.Collections.unmodifiableMap(map);
+    }
+
+    public List<AccountSnapshot> all() {
+        return byName.values().stream().map(AtomicReference::get).toList();
+    }
+
+    public AccountSnapshot get(String account) {
+        return byName.get(account).get();
+    }
+
+    void update(String account, UnaryOperator<AccountSnapshot> change) {
+        byName.get(account).updateAndGet(change);
+    }
+
+    /** True once every account has finished its first poll, successful or not. */
+    public boolean allPolled() {
+        return byName.values().stream().allMatch(ref -> ref.get().polled());
+    }
+}

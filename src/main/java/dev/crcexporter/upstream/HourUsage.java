@@ -1,0 +1,10 @@
+package dev.crcexporter.upstream;
+
+/**
+ * One hour of one day as the API reports it.
+ *
+ * @param hour       0..23, in the configured zone
+ * @param maxUsage   peak number of concurrent CRC ports in that hour
+ * @param totalUsage number of H.323/SIP connections in that hour (a volume, not a concurrency)
+ */
+public record HourUsage(int hour, long maxUsage, long totalUsage) {}

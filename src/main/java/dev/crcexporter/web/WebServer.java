@@ -1,0 +1,58 @@
+package dev.crcexporter.web;
+
+import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.poll.SnapshotStore;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.HttpStatus;
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import io.prometheus.metrics.exporter.servlet.jakarta.HttpExchangeAdapter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Builds the HTTP side: the telemetry path (client_java's scrape handler: text, OpenMetrics,
+ * protobuf, gzip, {@code name[]}), the landing page, and the health and readiness endpoints.
+ * Separate from {@code Main} so tests drive the real routes.
+ */
+public final class WebServer {
+    /** In-flight scrapes get this long to finish on shutdown (Jetty's default is to cut them). */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_THREADS = 16;
+    private static final int MIN_THREADS = 2;
+
+    private WebServer() {}
+
+    public static Javalin create(String metricsPath, PrometheusRegistry registry, SnapshotStore store,
+            BuildInfo buildInfo, Clock clock) {
+        PrometheusScrapeHandler scrapeHandler = new PrometheusScrapeHandler(PrometheusProperties.get(), registry);
+        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock);
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            // The scrape handler compresses on its own when the client accepts gzip.
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
+            threads.setName("web");
+            config.jetty.threadPool = threads;
+            config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT.toMillis()));
+
+            config.routes.get(metricsPath, ctx -> scrapeHandler.handleRequest(new HttpExchangeAdapter(ctx.req(), ctx.res())));
+            config.routes.get("/", ctx -> ctx.html(landingPage.render(store.all())));
+            config.routes.get("/-/healthy", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n"));
+            config.routes.get("/-/ready", ctx -> {
+                ctx.contentType("text/plain; charset=utf-8");
+                if (store.allPolled()) {
+                    ctx.result("Ready\n");
+                } else {
+                    long done = store.all().stream().filter(s -> s.polled()).count();
+                    ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+                            .result("Not ready: " + done + " of " + store.all().size() + " accounts have finished their first poll\n");
+                }
+            });
+        });
+    }
+}
