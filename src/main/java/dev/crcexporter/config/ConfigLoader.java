@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -95,11 +96,11 @@ public final class ConfigLoader {
 
     /** Parses and validates YAML text; {@code source} names it in messages. */
     public static ExporterConfig parse(String yaml, String source) throws ConfigException {
-        RawConfig raw;
+        RawConfig raw = null;
         try {
-            raw = YAML.readValue(yaml, RawConfig.class);
+            raw = yaml.isBlank() ? null : YAML.readValue(yaml, RawConfig.class);
         } catch (JacksonException e) {
-            throw new ConfigException(source + ": " + describe(e));
+            throw new ConfigException(describe(e, source));
         }
         if (raw == null) {
             throw new ConfigException(source + ": the file is empty; it needs at least an accounts list");
@@ -299,8 +300,8 @@ public final class ConfigLoader {
         return duration;
     }
 
-    /** One line for a Jackson failure: where in the file, and what is wrong there. */
-    private static String describe(JacksonException e) {
+    /** One line for a Jackson failure: the key (or the file and line) and what is wrong there. */
+    private static String describe(JacksonException e, String source) {
         if (e instanceof UnrecognizedPropertyException unknown) {
             String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
                     .map(Object::toString).collect(Collectors.toCollection(TreeSet::new)).toString();
@@ -314,14 +315,21 @@ public final class ConfigLoader {
             return path(mismatch) + " must be " + typeName(mismatch.getTargetType());
         }
         if (e instanceof MismatchedInputException mismatch && mismatch.getPath().isEmpty()) {
-            return "the top level must be a mapping of keys (api_url, accounts, ...)";
+            return source + ": the top level must be a mapping of keys (api_url, accounts, ...)";
         }
-        // SnakeYAML's full message quotes the offending line, which may hold a secret: keep only the problem.
-        String message = e.getCause() instanceof MarkedYAMLException marked ? marked.getProblem()
-                : e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+        // SnakeYAML's full message quotes the offending line, which may hold a secret: keep its words only.
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYAMLException marked) {
+                Mark mark = marked.getContextMark() != null ? marked.getContextMark() : marked.getProblemMark();
+                String where = mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
+                String context = marked.getContext() == null ? "" : marked.getContext() + ": ";
+                return source + ": not valid YAML: " + where + oneLine(context + marked.getProblem());
+            }
+        }
+        String message = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
         String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ", column "
                 + e.getLocation().getColumnNr() + ": ";
-        return "not valid YAML: " + where + oneLine(message);
+        return source + ": not valid YAML: " + where + oneLine(message);
     }
 
     private static String path(JsonMappingException e) {

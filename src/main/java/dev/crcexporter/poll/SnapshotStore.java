@@ -30,7 +30,8 @@ public final class SnapshotStore {
         return byName.get(account).get();
     }
 
-    void update(String account, UnaryOperator<AccountSnapshot> change) {
+    /** Swaps in a new snapshot of one account; the poller is the only writer outside tests. */
+    public void update(String account, UnaryOperator<AccountSnapshot> change) {
         byName.get(account).updateAndGet(change);
     }
 

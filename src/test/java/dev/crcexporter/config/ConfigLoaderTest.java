@@ -1,0 +1,160 @@
+package dev.crcexporter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+    private static final Path INVALID = Path.of("src/test/resources/config/invalid");
+
+    static Stream<Arguments> invalidConfigs() throws IOException {
+        List<String> lines = Files.readAllLines(INVALID.resolve("expected-messages.tsv"));
+        return lines.stream()
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .map(line -> line.split("\t", 2))
+                .map(parts -> Arguments.of(parts[0], parts[1]));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidConfigs")
+    void invalidConfigIsRejectedWithItsExactMessage(String file, String expectedMessage) {
+        assertThatThrownBy(() -> ConfigLoader.load(INVALID.resolve(file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(expectedMessage.replace("${file}", INVALID.resolve(file).toString()));
+    }
+
+    @Test
+    void everyInvalidConfigFileHasAnExpectedMessage() throws IOException {
+        List<String> listed = invalidConfigs().map(a -> (String) a.get()[0]).toList();
+        try (Stream<Path> files = Files.list(INVALID)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yml")))
+                    .containsExactlyInAnyOrderElementsOf(listed);
+        }
+    }
+
+    @Test
+    void messagesOfBrokenYamlDoNotQuoteTheSecret() {
+        assertThatThrownBy(() -> ConfigLoader.load(INVALID.resolve("yaml-malformed.yml")))
+                .hasMessageNotContaining("secret-in-broken-line");
+    }
+
+    @Test
+    void minimalConfigGetsTheDocumentedDefaults() throws ConfigException {
+        ExporterConfig config = ConfigLoader.load(Path.of("src/test/resources/config/valid-minimal.yml"));
+
+        assertThat(config.apiUrl()).isEqualTo(URI.create("https://api.systeccloud.com/umeeting/share/crcUsage"));
+        assertThat(config.method()).isEqualTo(RequestMethod.POST);
+        assertThat(config.timezone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.retry()).isEqualTo(RetryConfig.DEFAULT);
+        assertThat(config.accounts()).singleElement().satisfies(account -> {
+            assertThat(account.name()).isEqualTo("hq");
+            assertThat(account.apiKey()).isEqualTo("key-hq");
+            assertThat(account.apiSecret().reveal()).isEqualTo("secret-hq");
+            assertThat(account.capacity()).isEmpty();
+        });
+    }
+
+    @Test
+    void everyKeyIsReadAndTheSecretFileLosesItsTrailingNewline(@TempDir Path dir) throws Exception {
+        Path secretFile = Files.writeString(dir.resolve("branch-secret"), "from-file-secret\n");
+        String yaml = Files.readString(Path.of("src/test/resources/config/valid-full.yml"))
+                .replace("SECRET_FILE_PLACEHOLDER", secretFile.toString());
+
+        ExporterConfig config = ConfigLoader.parse(yaml, "valid-full.yml");
+
+        assertThat(config.apiUrl()).isEqualTo(URI.create("https://api.systeccloud.com/umeeting/metrics/crcUsage"));
+        assertThat(config.method()).isEqualTo(RequestMethod.GET);
+        assertThat(config.timezone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.concurrency()).isEqualTo(4);
+        assertThat(config.retry()).isEqualTo(new RetryConfig(5, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+        assertThat(config.accounts()).extracting(AccountConfig::name).containsExactly("hq", "branch.sh-2");
+        assertThat(config.accounts().get(0).capacity()).isEqualTo(OptionalInt.of(40));
+        assertThat(config.accounts().get(1).apiSecret().reveal()).isEqualTo("from-file-secret");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("/nonexistent/crc.yml")))
+                .hasMessage("config file /nonexistent/crc.yml cannot be read (NoSuchFileException)");
+    }
+
+    @Test
+    void environmentGivesOneAccountNamedDefault() throws ConfigException {
+        ExporterConfig config = ConfigLoader.fromEnvironment(Map.of(
+                "CRC_API_KEY", "k", "CRC_API_SECRET", "s", "CRC_CAPACITY", "12",
+                "CRC_API_URL", "http://127.0.0.1:8080/crc", "CRC_POLL_INTERVAL", "1m", "CRC_TIMEZONE", "UTC"));
+
+        assertThat(config.accounts()).singleElement().satisfies(account -> {
+            assertThat(account.name()).isEqualTo("default");
+            assertThat(account.capacity()).isEqualTo(OptionalInt.of(12));
+        });
+        assertThat(config.apiUrl()).isEqualTo(URI.create("http://127.0.0.1:8080/crc"));
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.timezone()).isEqualTo(ZoneId.of("UTC"));
+    }
+
+    @Test
+    void environmentSecretFileAndAccountName(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("s"), "file-secret\r\n");
+        ExporterConfig config = ConfigLoader.fromEnvironment(Map.of(
+                "CRC_API_KEY", "k", "CRC_API_SECRET_FILE", secret.toString(), "CRC_ACCOUNT", "room-systems"));
+
+        assertThat(config.accounts().get(0).name()).isEqualTo("room-systems");
+        assertThat(config.accounts().get(0).apiSecret().reveal()).isEqualTo("file-secret");
+    }
+
+    @Test
+    void environmentErrorsNameTheVariable() {
+        Map<String, String> env = new HashMap<>(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET", "s"));
+        env.put("CRC_CAPACITY", "-3");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(env)).hasMessage("CRC_CAPACITY must be > 0 (got -3)");
+        env.put("CRC_CAPACITY", "many");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(env)).hasMessage("CRC_CAPACITY must be an integer (got \"many\")");
+        env.remove("CRC_CAPACITY");
+        env.put("CRC_TIMEZONE", "Nowhere/City");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(env))
+                .hasMessage("CRC_TIMEZONE is not a known time zone (got \"Nowhere/City\")");
+        env.remove("CRC_TIMEZONE");
+        env.remove("CRC_API_SECRET");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(env)).hasMessage("set CRC_API_SECRET or CRC_API_SECRET_FILE");
+    }
+
+    @Test
+    void noEnvironmentMeansNoConfiguration() throws ConfigException {
+        assertThat(ConfigLoader.fromEnvironment(Map.of("HOME", "/root"))).isNull();
+    }
+
+    @Test
+    void secretNeverShowsInToString() throws ConfigException {
+        ExporterConfig config = ConfigLoader.load(Path.of("src/test/resources/config/valid-minimal.yml"));
+        assertThat(config.toString()).doesNotContain("secret-hq").contains("<secret>");
+    }
+
+    static {
+        // The table is read relative to the project root, where Maven runs the tests.
+        if (!Files.isDirectory(INVALID)) {
+            throw new UncheckedIOException(new IOException("run from the project root: " + INVALID.toAbsolutePath()));
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.crcexporter.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.upstream.DailyUsage;
+import dev.crcexporter.upstream.FormData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * The CRC usage API as documented, on loopback port 0, for tests: it checks the credentials, answers
+ * the days it was given (the test decides which, in which order), records every request, and can be
+ * told to misbehave.
+ */
+public final class FakeCrcApi implements AutoCloseable {
+    public static final String PATH = "/umeeting/share/crcUsage";
+
+    /** What arrived: the HTTP method, the content type and the parameters from body or query. */
+    public record Request(String method, String contentType, String rawQuery, Map<String, String> params) {}
+
+    /** What to send back. */
+    public record Response(int status, Map<String, String> headers, String body, Duration delay) {
+        public static Response json(String body) {
+            return new Response(200, Map.of("Content-Type", "application/json"), body, Duration.ZERO);
+        }
+
+        public Response delayed(Duration by) {
+            return new Response(status, headers, body, by);
+        }
+    }
+
+    private final HttpServer server;
+    private final Map<String, String> secretsByKey = new ConcurrentHashMap<>();
+    private final Map<String, List<DailyUsage>> daysByKey = new ConcurrentHashMap<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private volatile Function<Request, Response> behaviour = this::documentedAnswer;
+
+    public FakeCrcApi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-crc-api");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext(PATH, this::handle);
+        server.start();
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + PATH);
+    }
+
+    /** Registers an account and the days the API answers for it, in this order. */
+    public FakeCrcApi account(String apiKey, String apiSecret, List<DailyUsage> days) {
+        secretsByKey.put(apiKey, apiSecret);
+        daysByKey.put(apiKey, List.copyOf(days));
+        return this;
+    }
+
+    /** Replaces the behaviour; {@link #documentedAnswer} is the default. */
+    public void behave(Function<Request, Response> behaviour) {
+        this.behaviour = behaviour;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    public long requestsFor(String apiKey) {
+        return requests.stream().filter(r -> apiKey.equals(r.params().get("api_key"))).count();
+    }
+
+    /** Like the real API: HTTP 200 always, {@code status} 200 with data, or an error status and message. */
+    public Response documentedAnswer(Request request) {
+        String key = request.params().get("api_key");
+        String secret = secretsByKey.get(key == null ? "" : key);
+        if (secret == null || !secret.equals(request.params().get("api_secret"))) {
+            return Response.json(ApiAnswers.error(401, "invalid api_key or api_secret"));
+        }
+        if (request.params().get("from") == null || request.params().get("to") == null) {
+            return Response.json(ApiAnswers.error(400, "from and to are required"));
+        }
+        return Response.json(ApiAnswers.success(daysByKey.get(key)));
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            Map<String, String> params = "POST".equals(exchange.getRequestMethod()) ? FormData.decode(body) : FormData.decode(rawQuery);
+            Request request = new Request(exchange.getRequestMethod(),
+                    exchange.getRequestHeaders().getFirst("Content-Type"), rawQuery, params);
+            requests.add(request);
+            Response response = behaviour.apply(request);
+            if (!response.delay().isZero()) {
+                try {
+                    Thread.sleep(response.delay().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        } catch (IOException e) {
+            // the client gave up (timeout tests): nothing to do
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
