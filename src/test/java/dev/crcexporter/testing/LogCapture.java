@@ -34,11 +34,18 @@ public final class LogCapture implements AutoCloseable {
 
     /** Every captured event as logfmt and as JSON lines. */
     public List<String> lines() {
-        return appender.list.stream().flatMap(e -> java.util.stream.Stream.of(logfmt.doLayout(e), json.doLayout(e))).toList();
+        return events().stream().flatMap(e -> java.util.stream.Stream.of(logfmt.doLayout(e), json.doLayout(e))).toList();
     }
 
     public List<String> logfmtLines() {
-        return appender.list.stream().map(logfmt::doLayout).toList();
+        return events().stream().map(logfmt::doLayout).toList();
+    }
+
+    private List<ILoggingEvent> events() {
+        // The appender appends under its own lock (AppenderBase.doAppend); copy under it too.
+        synchronized (appender) {
+            return List.copyOf(appender.list);
+        }
     }
 
     @Override

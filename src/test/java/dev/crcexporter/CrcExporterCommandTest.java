@@ -1,0 +1,83 @@
+package dev.crcexporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CrcExporterCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(Map<String, String> env, String... args) {
+        CommandLine cli = CrcExporterCommand.commandLine(env, Clock.systemUTC());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private int run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    @Test
+    void unknownFlagExitsTwoWithOneLine() {
+        assertThat(run("--web.listen-adress=:9877")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("crc-exporter: error: Unknown option: '--web.listen-adress=:9877' (see --help)\n");
+    }
+
+    @Test
+    void badLogLevelNamesTheChoices() {
+        assertThat(run("--log.level=verbose")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("crc-exporter: error: Invalid value for option '--log.level'")
+                .contains("debug, info, warn, error").hasLineCount(1);
+    }
+
+    @Test
+    void configCheckOfAValidFileExitsZero() {
+        assertThat(run("--config.check", "--config.file=src/test/resources/config/valid-minimal.yml")).isZero();
+        assertThat(out.toString()).isEqualTo("configuration is valid: 1 account(s): hq\n");
+    }
+
+    @Test
+    void configCheckOfAnInvalidFileExitsTwoNamingTheField() {
+        assertThat(run("--config.check", "--config.file=src/test/resources/config/invalid/capacity-negative.yml")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("crc-exporter: error: accounts[hq].capacity must be > 0 (got -5)\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void configCheckReadsTheEnvironment() {
+        assertThat(run(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET", "s", "CRC_ACCOUNT", "rooms"), "--config.check")).isZero();
+        assertThat(out.toString()).isEqualTo("configuration is valid: 1 account(s): rooms\n");
+    }
+
+    @Test
+    void noConfigurationAtAllSaysWhatToDo() {
+        assertThat(run("--config.check")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("crc-exporter: error: no configuration: pass --config.file=FILE, set CRC_API_KEY"
+                + " and CRC_API_SECRET (or CRC_API_SECRET_FILE), or try --demo\n");
+    }
+
+    @Test
+    void badListenAddressExitsTwo() {
+        assertThat(run("--web.listen-address=9877", "--demo")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("crc-exporter: error: --web.listen-address must be host:port or :port (got \"9877\")\n");
+    }
+
+    @Test
+    void telemetryPathMustBeAPath() {
+        assertThat(run("--web.telemetry-path=metrics", "--demo")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("crc-exporter: error: --web.telemetry-path must start with /");
+    }
+
+    @Test
+    void versionPrintsVersionAndJava() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("crc-exporter, version ").contains("java " + System.getProperty("java.version"));
+    }
+}
