@@ -1,0 +1,271 @@
+package dev.crcexporter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped monitoring assets: alert rules and their promtool unit tests, the example Prometheus and
+ * Alertmanager configurations (checked by the real promtool and amtool), and the Grafana dashboard's
+ * conventions (checked here with Jackson).
+ */
+class MonitoringAssetsIT {
+    static final Path RULES = Path.of("alerts/crc-exporter.rules.yml");
+    static final Path DASHBOARD = Path.of("grafana/crc-exporter.json");
+    private static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
+    /** Panel types that show no numbers and therefore need no unit. */
+    private static final Set<String> NO_NUMBERS = Set.of("row", "text", "news", "dashlist", "alertlist");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** The result of a finished subprocess. */
+    record Result(int exitCode, String output) {}
+
+    /** Runs a command with a bound, output and errors together; kills it when the bound is exceeded. */
+    static Result run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("crc-cmd", ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            try {
+                if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    throw new AssertionError(String.join(" ", command) + " did not finish within " + timeoutSeconds
+                            + "s; output so far:\n" + Files.readString(out));
+                }
+                return new Result(process.exitValue(), Files.readString(out));
+            } finally {
+                process.destroyForcibly();
+            }
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private static void assertSucceeds(String... command) throws Exception {
+        Result result = run(60, command);
+        assertThat(result.exitCode())
+                .as("`%s` exit status; output:%n%s", String.join(" ", command), result.output())
+                .isZero();
+    }
+
+    @Test
+    void promtoolChecksTheRules() throws Exception {
+        assertSucceeds("promtool", "check", "rules", RULES.toString());
+    }
+
+    @Test
+    void promtoolUnitTestsOfTheRulesPass() throws Exception {
+        assertSucceeds("promtool", "test", "rules", "alerts/tests/crc-exporter.rules.test.yml");
+    }
+
+    @Test
+    void examplePrometheusConfigIsValid() throws Exception {
+        assertSucceeds("promtool", "check", "config", "deploy/prometheus.yml");
+    }
+
+    @Test
+    void exampleAlertmanagerConfigIsValid() throws Exception {
+        assertSucceeds("amtool", "check-config", "deploy/alertmanager.yml");
+    }
+
+    // ------------------------------------------------------------------ alert rules
+
+    /** Every alerting rule of the rules file. */
+    static List<JsonNode> alerts() throws IOException {
+        List<JsonNode> alerts = new ArrayList<>();
+        for (JsonNode group : YAML.readTree(RULES.toFile()).path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                if (rule.has("alert")) {
+                    alerts.add(rule);
+                }
+            }
+        }
+        return alerts;
+    }
+
+    /** README.md or, until the sections are merged into it, alerts/README-sections.md: whichever has the runbook. */
+    private static String runbookDocument() throws IOException {
+        for (Path candidate : List.of(Path.of("README.md"), Path.of("alerts/README-sections.md"))) {
+            if (Files.exists(candidate)) {
+                String text = Files.readString(candidate);
+                if (text.lines().anyMatch(l -> l.strip().equals("## Runbook"))) {
+                    return text;
+                }
+            }
+        }
+        throw new AssertionError("neither README.md nor alerts/README-sections.md has a `## Runbook` section");
+    }
+
+    /** GitHub anchors of the {@code ###} headings of the runbook section. */
+    private static Set<String> runbookAnchors(String document) {
+        Set<String> anchors = new LinkedHashSet<>();
+        boolean inRunbook = false;
+        for (String line : document.lines().toList()) {
+            if (line.startsWith("## ")) {
+                inRunbook = line.strip().equals("## Runbook");
+            } else if (inRunbook && line.startsWith("### ")) {
+                String heading = line.substring(4).strip().toLowerCase(Locale.ROOT);
+                anchors.add(heading.replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
+            }
+        }
+        return anchors;
+    }
+
+    @Test
+    void everyAlertHasSeverityAnnotationsAndARunbookSection() throws IOException {
+        List<JsonNode> alerts = alerts();
+        assertThat(alerts).as("alerts in %s", RULES).isNotEmpty();
+        Set<String> anchors = runbookAnchors(runbookDocument());
+        List<String> problems = new ArrayList<>();
+        for (JsonNode alert : alerts) {
+            String name = alert.path("alert").asText();
+            String severity = alert.path("labels").path("severity").asText("");
+            if (!SEVERITIES.contains(severity)) {
+                problems.add(name + ": severity must be one of " + SEVERITIES + ", is '" + severity + "'");
+            }
+            JsonNode annotations = alert.path("annotations");
+            for (String annotation : List.of("summary", "description", "runbook_url")) {
+                if (annotations.path(annotation).asText("").isBlank()) {
+                    problems.add(name + ": annotation " + annotation + " missing");
+                }
+            }
+            String runbook = annotations.path("runbook_url").asText("");
+            if (!runbook.isBlank()) {
+                String fragment = URI.create(runbook).getFragment();
+                if (!name.toLowerCase(Locale.ROOT).equals(fragment)) {
+                    problems.add(name + ": runbook_url fragment must be #" + name.toLowerCase(Locale.ROOT) + ", is " + runbook);
+                } else if (!anchors.contains(fragment)) {
+                    problems.add(name + ": no `### " + name + "` heading under `## Runbook` (anchors: " + anchors + ")");
+                }
+            }
+        }
+        assertThat(problems).as("alert rule problems").isEmpty();
+    }
+
+    // ------------------------------------------------------------------ dashboard
+
+    static JsonNode dashboard() throws IOException {
+        return JSON.readTree(DASHBOARD.toFile());
+    }
+
+    /** Every panel, including the panels nested in rows. */
+    static List<JsonNode> panels(JsonNode dashboard) {
+        List<JsonNode> panels = new ArrayList<>();
+        collectPanels(dashboard.path("panels"), panels);
+        return panels;
+    }
+
+    private static void collectPanels(JsonNode list, List<JsonNode> into) {
+        for (JsonNode panel : list) {
+            into.add(panel);
+            collectPanels(panel.path("panels"), into);
+        }
+    }
+
+    private static JsonNode variable(JsonNode dashboard, String name) {
+        for (JsonNode variable : dashboard.path("templating").path("list")) {
+            if (name.equals(variable.path("name").asText())) {
+                return variable;
+            }
+        }
+        throw new AssertionError("dashboard has no templating variable " + name);
+    }
+
+    @Test
+    void dashboardHasItsUidAndVariables() throws IOException {
+        JsonNode dashboard = dashboard();
+        assertThat(dashboard.path("uid").asText()).isEqualTo("crc-exporter");
+
+        JsonNode datasource = variable(dashboard, "datasource");
+        assertThat(datasource.path("type").asText()).isEqualTo("datasource");
+        assertThat(datasource.path("query").asText()).isEqualTo("prometheus");
+
+        JsonNode account = variable(dashboard, "account");
+        assertThat(account.path("type").asText()).isEqualTo("query");
+        String query = account.path("query").isObject() ? account.path("query").path("query").asText()
+                : account.path("query").asText();
+        assertThat(query).isEqualTo("label_values(crc_up, account)");
+        assertThat(account.path("multi").asBoolean()).as("account is multi-select").isTrue();
+    }
+
+    @Test
+    void everyPanelHasTitleDescriptionAndUnit() throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<JsonNode> panels = panels(dashboard());
+        assertThat(panels).isNotEmpty();
+        for (JsonNode panel : panels) {
+            String type = panel.path("type").asText();
+            String name = panel.path("title").asText("").isBlank() ? "panel " + panel.path("id") : panel.path("title").asText();
+            if (panel.path("title").asText("").isBlank()) {
+                problems.add(name + ": no title");
+            }
+            if (!type.equals("row") && panel.path("description").asText("").isBlank()) {
+                problems.add(name + ": no description");
+            }
+            if (!NO_NUMBERS.contains(type) && panel.path("fieldConfig").path("defaults").path("unit").asText("").isBlank()) {
+                problems.add(name + ": no unit in fieldConfig.defaults.unit");
+            }
+            if (!NO_NUMBERS.contains(type) && panel.path("targets").isEmpty()) {
+                problems.add(name + ": no query");
+            }
+        }
+        assertThat(problems).as("panel problems").isEmpty();
+    }
+
+    private static final Pattern VARIABLE = Pattern.compile("^\\$\\{?datasource}?$");
+
+    /** Walks the whole tree: every datasource reference must be the variable, never a fixed uid or name. */
+    private static void checkDatasources(JsonNode node, String path, List<String> problems) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(field -> {
+                String where = path + "." + field.getKey();
+                JsonNode value = field.getValue();
+                if (field.getKey().equals("datasource")) {
+                    if (value.isTextual() && !VARIABLE.matcher(value.asText()).matches()) {
+                        problems.add(where + " = " + value);
+                    } else if (value.isObject() && value.has("uid") && !VARIABLE.matcher(value.path("uid").asText()).matches()) {
+                        problems.add(where + ".uid = " + value.path("uid"));
+                    } else if (value.isObject() && !value.has("uid")) {
+                        problems.add(where + " has no uid");
+                    }
+                }
+                checkDatasources(value, where, problems);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkDatasources(node.get(i), path + "[" + i + "]", problems);
+            }
+        }
+    }
+
+    @Test
+    void noDatasourceOtherThanTheVariable() throws IOException {
+        List<String> problems = new ArrayList<>();
+        checkDatasources(dashboard(), "$", problems);
+        assertThat(problems).as("datasource references other than ${datasource}").isEmpty();
+        // and the raw text has no datasource uid at all besides the variable
+        Matcher uids = Pattern.compile("\"uid\"\\s*:\\s*\"([^\"]*)\"").matcher(Files.readString(DASHBOARD));
+        List<String> others = new ArrayList<>();
+        while (uids.find()) {
+            if (!uids.group(1).equals("${datasource}") && !uids.group(1).equals("crc-exporter")) {
+                others.add(uids.group(1));
+            }
+        }
+        assertThat(others).as("uids in the dashboard JSON").isEmpty();
+    }
+}
