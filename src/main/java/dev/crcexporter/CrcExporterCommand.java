@@ -10,6 +10,9 @@ import dev.crcexporter.log.LogSetup.LogFormat;
 import dev.crcexporter.log.LogSetup.LogLevel;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.WebConfig;
+import dev.crcexporter.web.WebConfigException;
+import dev.crcexporter.web.WebConfigLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -90,9 +93,6 @@ public final class CrcExporterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        if (webConfigFile != null) {
-            return usageError(err, "--web.config.file is not supported by this version yet");
-        }
         if (!telemetryPath.startsWith("/") || telemetryPath.length() < 2 || telemetryPath.startsWith("/-/")) {
             return usageError(err, "--web.telemetry-path must start with / and not be / or under /-/ (got \"" + telemetryPath + "\")");
         }
@@ -104,6 +104,15 @@ public final class CrcExporterCommand implements Callable<Integer> {
         }
         LogSetup.configure(logLevel, logFormat);
         Logger log = LoggerFactory.getLogger(CrcExporterCommand.class);
+
+        WebConfig webConfig = WebConfig.NONE;
+        if (webConfigFile != null) {
+            try {
+                webConfig = WebConfigLoader.load(webConfigFile);
+            } catch (WebConfigException e) {
+                return usageError(err, e.getMessage());
+            }
+        }
 
         DemoMode demoMode = demo ? DemoMode.start(clock) : null;
         ExporterConfig config;
@@ -123,7 +132,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
 
         Exporter exporter;
         try {
-            exporter = Exporter.start(config, listen, telemetryPath, clock);
+            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock);
         } catch (RuntimeException e) {
             err.println("crc-exporter: error: cannot listen on " + listenAddress + ": " + rootMessage(e));
             err.flush();
@@ -137,6 +146,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
                 .addKeyValue("accounts", accountNames)
                 .addKeyValue("poll_interval", Durations.format(config.pollInterval()))
                 .addKeyValue("timezone", config.timezone())
+                .addKeyValue("tls", webConfig.tls().isPresent())
+                .addKeyValue("basic_auth", !webConfig.basicAuthUsers().isEmpty())
                 .addKeyValue("demo", demo)
                 .log();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -7,6 +7,7 @@ import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebServer;
 import io.javalin.Javalin;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -29,13 +30,18 @@ public final class Exporter implements AutoCloseable {
     }
 
     public static Exporter start(ExporterConfig config, ListenAddress listen, String metricsPath, Clock clock) {
+        return start(config, listen, WebConfig.NONE, metricsPath, clock);
+    }
+
+    public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
+            Clock clock) {
         BuildInfo buildInfo = BuildInfo.load();
         SnapshotStore store = new SnapshotStore(config.accounts());
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
-        Javalin web = WebServer.create(metricsPath, registry, store, buildInfo, clock);
-        web.start(listen.host() == null ? "0.0.0.0" : listen.host(), listen.port());
+        Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock);
+        web.start();
         CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
         Poller poller = new Poller(config, client, store, clock);
         poller.start();

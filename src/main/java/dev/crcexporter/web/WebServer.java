@@ -26,10 +26,12 @@ public final class WebServer {
 
     private WebServer() {}
 
-    public static Javalin create(String metricsPath, PrometheusRegistry registry, SnapshotStore store,
-            BuildInfo buildInfo, Clock clock) {
+    /** A server that listens on {@code listen} (plain HTTP, or TLS per {@code web}) once started. */
+    public static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, PrometheusRegistry registry,
+            SnapshotStore store, BuildInfo buildInfo, Clock clock) {
         PrometheusScrapeHandler scrapeHandler = new PrometheusScrapeHandler(PrometheusProperties.get(), registry);
         LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock);
+        BasicAuth basicAuth = web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -39,6 +41,18 @@ public final class WebServer {
             threads.setName("web");
             config.jetty.threadPool = threads;
             config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT.toMillis()));
+            // Our own connector (plain or TLS); Javalin adds its default one only when there is none.
+            config.jetty.addConnector((server, http) -> Connectors.create(server, http, listen, web.tls()));
+
+            // Every endpoint, known or not, gets the configured headers and needs the configured users.
+            config.routes.before(ctx -> {
+                web.headers().forEach(ctx::header);
+                if (basicAuth != null && !basicAuth.allows(ctx.header("Authorization"))) {
+                    ctx.header("WWW-Authenticate", "Basic realm=\"crc-exporter\", charset=\"UTF-8\"")
+                            .status(HttpStatus.UNAUTHORIZED).result("Unauthorized\n");
+                    ctx.skipRemainingHandlers();
+                }
+            });
 
             config.routes.get(metricsPath, ctx -> scrapeHandler.handleRequest(new HttpExchangeAdapter(ctx.req(), ctx.res())));
             config.routes.get("/", ctx -> ctx.html(landingPage.render(store.all())));
