@@ -37,6 +37,7 @@ public final class SimulatedCrcApi implements AutoCloseable {
     private final ZoneId zone;
     private final Clock clock;
     private final HttpServer server;
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     public SimulatedCrcApi(Map<String, DemoAccount> accountsByKey, String secret, ZoneId zone, Clock clock) throws IOException {
         this.accountsByKey = Map.copyOf(accountsByKey);
@@ -56,7 +57,13 @@ public final class SimulatedCrcApi implements AutoCloseable {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + PATH);
     }
 
+    /** Requests answered so far (benchmarks check the exporter's upstream call rate with it). */
+    public long requests() {
+        return requests.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
         try (exchange) {
             Map<String, String> params;
             if ("POST".equals(exchange.getRequestMethod())) {
