@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Option;
@@ -83,7 +84,7 @@ class DeploymentFilesTest {
                         .noneMatch(pattern -> copy.source().equals(pattern) || copy.source().startsWith(pattern + "/"));
             }
         }
-        assertThat(pomFinalName()).as("pom.xml finalName, which makes " + BUILD_OUTPUT).isEqualTo("crc-exporter");
+        assertThat(pomText("/project/build/finalName")).as("pom.xml finalName, which makes " + BUILD_OUTPUT).isEqualTo("crc-exporter");
         assertThat(docker.destinationOf(BUILD_OUTPUT)).isEqualTo("/opt/crc-exporter/crc-exporter.jar");
         assertThat(docker.destinationOf("deploy/jvm.options")).isEqualTo("/opt/crc-exporter/jvm.options");
         assertThat(docker.last("ENTRYPOINT")).isEqualTo(
@@ -282,11 +283,7 @@ class DeploymentFilesTest {
 
     private static String pomText(String xpath) throws Exception {
         var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
-        return javax.xml.xpath.XPathFactory.newInstance().newXPath().evaluate(xpath, pom).trim();
-    }
-
-    private static String pomFinalName() throws Exception {
-        return pomText("/project/build/finalName");
+        return XPathFactory.newInstance().newXPath().evaluate(xpath, pom).trim();
     }
 
     private static ExporterConfig validConfig(String config, String secretFile, Path tmp) throws Exception {
