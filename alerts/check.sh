@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Validates the monitoring assets: alert rules and their unit tests, the example Prometheus and
+# Validates the monitoring assets: alert rules and their unit tests, the example Prometheus (plain and compose) and
 # Alertmanager configurations and the Grafana dashboard JSON.
 # Needs promtool, amtool (Debian: apt-get install prometheus prometheus-alertmanager) and python3.
 # Usage (from anywhere):  alerts/check.sh
@@ -14,6 +14,8 @@ run() {
 run promtool check rules alerts/*.rules.yml
 run promtool test rules alerts/tests/*.yml
 run promtool check config deploy/prometheus.yml
+run promtool check config deploy/compose/prometheus.yml
+run deploy/kubernetes/generate-prometheusrule.sh --check
 run amtool check-config deploy/alertmanager.yml
 run python3 -m json.tool grafana/crc-exporter.json >/dev/null
 # Dashboard conventions: no hard-coded datasource, every panel titled and described.
