@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 /**
  * The files people deploy with (deploy/, Dockerfile) agree with each other and with the exporter: paths that
  * one file names exist in another, ports and endpoints are the exporter's, the PrometheusRule is the rules file.
- * Nothing here needs Docker, Kubernetes or systemd; deploy/README-deployment.md lists what only they can check.
+ * Nothing here needs Docker, Kubernetes or systemd; the README lists the deployment steps that only they can check.
  */
 class DeploymentFilesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
