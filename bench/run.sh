@@ -18,6 +18,7 @@ jvm_args=()
 [ -f "$JVM_OPTIONS" ] && jvm_args=("@$JVM_OPTIONS")
 
 work=$(mktemp -d)
+chmod 755 "$work"   # nginx's workers run as an unprivileged user and must read the payload
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -90,9 +91,14 @@ http {
   }
 }
 CONF
+  chmod -R a+rX "$work/nginx"
   nginx -c "$work/nginx.conf" -p "$work/nginx" &
   nginx_pid=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/metrics"; do sleep 0.02; done
+  local start; start=$(now_ms)
+  until curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/metrics"; do
+    [ $(( $(now_ms) - start )) -lt 10000 ] || { echo "bench: nginx does not serve the payload" >&2; cat "$work/nginx-error.log" >&2; exit 1; }
+    sleep 0.02
+  done
 }
 
 results="$work/results.tsv"
