@@ -25,6 +25,7 @@ public final class UsageParser {
     static final long MAX_PLAUSIBLE_USAGE = 1_000_000;
     private static final int MAX_MESSAGE_CHARS = 200;
     private static final Pattern HOUR = Pattern.compile("[01][0-9]|2[0-3]");
+    private static final Pattern QUOTED_BODY_TEXT = Pattern.compile("'(?!(?:null|true|false)')[^']{2,}'");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -54,7 +55,7 @@ public final class UsageParser {
         try {
             root = JSON.readTree(body);
         } catch (JacksonException e) {
-            throw malformed("the body is not valid JSON (" + printable(e.getOriginalMessage().lines().findFirst().orElse("")) + ")");
+            throw malformed("the body is not valid JSON (" + printable(withoutQuotedBody(e.getOriginalMessage())) + ")");
         } catch (java.io.IOException e) {
             throw malformed("the body cannot be read (" + e.getClass().getSimpleName() + ")");
         }
@@ -134,6 +135,15 @@ public final class UsageParser {
                     + " (got " + shown(value) + ")");
         }
         return value.asLong();
+    }
+
+    /**
+     * Jackson quotes the body's text ("Unrecognized token 'abc'"), cut where the token ends, so a redaction
+     * of the whole secret would miss it: such quotes are elided, JSON's literals and single characters kept.
+     */
+    private static String withoutQuotedBody(String jacksonMessage) {
+        String firstLine = jacksonMessage == null ? "" : jacksonMessage.lines().findFirst().orElse("");
+        return QUOTED_BODY_TEXT.matcher(firstLine).replaceAll("'...'");
     }
 
     private String shown(JsonNode node) {
