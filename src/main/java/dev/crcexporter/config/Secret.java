@@ -1,7 +1,9 @@
 package dev.crcexporter.config;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,17 +24,19 @@ public final class Secret {
     }
 
     /**
-     * Masks every occurrence of this secret in {@code text}, raw and URL-encoded (a failed GET request
-     * carries it in its query string).
+     * Masks every occurrence of this secret in {@code text}: raw, URL-encoded (a failed GET request
+     * carries it in its query string) and JSON-escaped (an answer that quotes it back, shown in a message).
      */
     public String redact(String text) {
         if (text == null || value.isEmpty()) {
             return text;
         }
         String result = text.replace(value, MASK);
-        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8);
-        if (!encoded.equals(value)) {
-            result = result.replace(encoded, MASK);
+        for (String encoded : List.of(URLEncoder.encode(value, StandardCharsets.UTF_8),
+                new String(JsonStringEncoder.getInstance().quoteAsString(value)))) {
+            if (!encoded.equals(value)) {
+                result = result.replace(encoded, MASK);
+            }
         }
         return result;
     }

@@ -41,8 +41,12 @@ public final class Poller implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
-    /** Accounts the API asked (Retry-After) to leave alone until then. */
-    private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
+    /**
+     * Accounts the API asked (Retry-After) to leave alone until then, in {@link System#nanoTime()}: waits and
+     * deadlines are measured on the monotonic clock, so a wall-clock step (NTP, a fixed test clock) neither
+     * freezes an account nor lets it hammer the API.
+     */
+    private final Map<String, Long> notBeforeNanos = new ConcurrentHashMap<>();
 
     public Poller(ExporterConfig config, CrcUsageClient client, SnapshotStore store, Clock clock) {
         this.config = config;
@@ -60,12 +64,13 @@ public final class Poller implements AutoCloseable {
     }
 
     private void pollAll() {
-        Instant now = clock.instant();
+        long nowNanos = System.nanoTime();
         for (AccountConfig account : config.accounts()) {
-            Instant waitUntil = notBefore.get(account.name());
-            if (waitUntil != null && now.isBefore(waitUntil)) {
+            Long waitUntil = notBeforeNanos.get(account.name());
+            if (waitUntil != null && nowNanos - waitUntil < 0) {
                 LOG.atDebug().setMessage("poll skipped: the API asked to wait")
-                        .addKeyValue("account", account.name()).addKeyValue("until", waitUntil).log();
+                        .addKeyValue("account", account.name())
+                        .addKeyValue("wait_ms", TimeUnit.NANOSECONDS.toMillis(waitUntil - nowNanos)).log();
                 continue;
             }
             if (inFlight.putIfAbsent(account.name(), Boolean.TRUE) != null) {
@@ -83,13 +88,12 @@ public final class Poller implements AutoCloseable {
         private final AccountConfig account;
         private final DateWindow window;
         private final long startNanos = System.nanoTime();
-        private final Instant deadline;
+        /** The next poll is due then: retries must be over by this time (monotonic). */
+        private final long deadlineNanos = startNanos + config.pollInterval().toNanos();
 
         PollRun(AccountConfig account) {
             this.account = account;
-            Instant started = clock.instant();
-            this.window = DateWindow.at(started, config.timezone());
-            this.deadline = started.plus(config.pollInterval());
+            this.window = DateWindow.at(clock.instant(), config.timezone());
         }
 
         void attempt(int attempt) {
@@ -110,15 +114,16 @@ public final class Poller implements AutoCloseable {
 
         private void failed(int attempt, FailureReason reason, String message, Duration retryAfter) {
             Instant now = clock.instant();
+            long nowNanos = System.nanoTime();
             store.update(account.name(), s -> s.withError(new PollError(now, reason, message)));
             Duration delay = backoff(attempt);
             if (retryAfter != null) {
                 Duration honoured = retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
-                notBefore.put(account.name(), now.plus(honoured));
+                notBeforeNanos.put(account.name(), nowNanos + honoured.toNanos());
                 delay = honoured.compareTo(delay) > 0 ? honoured : delay;
             }
             boolean retry = attempt < config.retry().maxAttempts()
-                    && now.plus(delay).plus(config.timeout()).isBefore(deadline);
+                    && nowNanos + delay.toNanos() + config.timeout().toNanos() - deadlineNanos < 0;
             LOG.atWarn().setMessage("poll failed")
                     .addKeyValue("account", account.name())
                     .addKeyValue("reason", reason.label())

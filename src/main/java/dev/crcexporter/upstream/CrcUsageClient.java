@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * Calls the CRC usage API: the one place that builds the request, sends it and hands the body to
@@ -105,10 +106,10 @@ public final class CrcUsageClient {
         }
         if (status < 200 || status > 299) {
             throw new UpstreamException(FailureReason.HTTP_STATUS,
-                    account.apiSecret().redact("HTTP " + status + bodyExcerpt(response.body())));
+                    "HTTP " + status + bodyExcerpt(response.body(), account.apiSecret()::redact));
         }
         try {
-            return UsageParser.parse(response.body());
+            return UsageParser.parse(response.body(), account.apiSecret()::redact);
         } catch (UpstreamException e) {
             String safe = account.apiSecret().redact(e.getMessage());
             throw safe.equals(e.getMessage()) ? e : new UpstreamException(e.reason(), safe);
@@ -164,12 +165,12 @@ public final class CrcUsageClient {
         return root == null || root == t ? own : own + " (" + describe(root) + ")";
     }
 
-    private static String bodyExcerpt(byte[] body) {
+    /** The start of an error body, one line; redacted before it is cut, so no part of a secret survives the cut. */
+    private static String bodyExcerpt(byte[] body, UnaryOperator<String> redact) {
         if (body == null || body.length == 0) {
             return "";
         }
-        String text = new String(body, 0, Math.min(body.length, MAX_ERROR_BODY_CHARS * 4), StandardCharsets.UTF_8)
-                .replaceAll("\\s+", " ").trim();
+        String text = redact.apply(new String(body, StandardCharsets.UTF_8)).replaceAll("\\s+", " ").trim();
         if (text.length() > MAX_ERROR_BODY_CHARS) {
             text = text.substring(0, MAX_ERROR_BODY_CHARS) + "...";
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -24,19 +25,37 @@ public final class UsageParser {
     static final long MAX_PLAUSIBLE_USAGE = 1_000_000;
     private static final int MAX_MESSAGE_CHARS = 200;
     private static final Pattern HOUR = Pattern.compile("[01][0-9]|2[0-3]");
+    private static final Pattern QUOTED_BODY_TEXT = Pattern.compile("'(?!(?:null|true|false)')[^']{2,}'");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private UsageParser() {}
+    /** Applied to every piece of answer text a message quotes, before it is shortened. */
+    private final UnaryOperator<String> redact;
+
+    private UsageParser(UnaryOperator<String> redact) {
+        this.redact = redact;
+    }
 
     /** Every day of the answer, in the answer's order; throws for an API error status or a malformed body. */
     public static List<DailyUsage> parse(byte[] body) throws UpstreamException {
+        return parse(body, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #parse(byte[])}; {@code redact} masks secrets in quoted answer text before it is cut to
+     * length, so that a cut never leaves part of a secret behind.
+     */
+    public static List<DailyUsage> parse(byte[] body, UnaryOperator<String> redact) throws UpstreamException {
+        return new UsageParser(redact).read(body);
+    }
+
+    private List<DailyUsage> read(byte[] body) throws UpstreamException {
         JsonNode root;
         try {
             root = JSON.readTree(body);
         } catch (JacksonException e) {
-            throw malformed("the body is not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+            throw malformed("the body is not valid JSON (" + printable(withoutQuotedBody(e.getOriginalMessage())) + ")");
         } catch (java.io.IOException e) {
             throw malformed("the body cannot be read (" + e.getClass().getSimpleName() + ")");
         }
@@ -44,7 +63,7 @@ public final class UsageParser {
             throw malformed("the body is not a JSON object");
         }
         JsonNode status = root.get("status");
-        if (status == null || !status.isIntegralNumber()) {
+        if (status == null || !status.isIntegralNumber() || !status.canConvertToInt()) {
             throw malformed("\"status\" is missing or not an integer");
         }
         if (status.asLong() != 200) {
@@ -68,7 +87,7 @@ public final class UsageParser {
         return days;
     }
 
-    private static DailyUsage day(JsonNode node, String where) throws UpstreamException {
+    private DailyUsage day(JsonNode node, String where) throws UpstreamException {
         if (!node.isObject()) {
             throw malformed(where + " is not an object");
         }
@@ -108,7 +127,7 @@ public final class UsageParser {
         return new DailyUsage(date, hours);
     }
 
-    private static long count(JsonNode hourNode, String field, String at) throws UpstreamException {
+    private long count(JsonNode hourNode, String field, String at) throws UpstreamException {
         JsonNode value = hourNode.get(field);
         if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()
                 || value.asLong() < 0 || value.asLong() > MAX_PLAUSIBLE_USAGE) {
@@ -118,13 +137,22 @@ public final class UsageParser {
         return value.asLong();
     }
 
-    private static String shown(JsonNode node) {
+    /**
+     * Jackson quotes the body's text ("Unrecognized token 'abc'"), cut where the token ends, so a redaction
+     * of the whole secret would miss it: such quotes are elided, JSON's literals and single characters kept.
+     */
+    private static String withoutQuotedBody(String jacksonMessage) {
+        String firstLine = jacksonMessage == null ? "" : jacksonMessage.lines().findFirst().orElse("");
+        return QUOTED_BODY_TEXT.matcher(firstLine).replaceAll("'...'");
+    }
+
+    private String shown(JsonNode node) {
         return node == null ? "nothing" : printable(node.toString());
     }
 
     /** Keeps API-provided text to one short printable line, fit for a log. */
-    private static String printable(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}", " ");
+    private String printable(String text) {
+        String clean = redact.apply(text).replaceAll("\\p{Cntrl}", " ");
         return clean.length() <= MAX_MESSAGE_CHARS ? clean : clean.substring(0, MAX_MESSAGE_CHARS) + "...";
     }
 

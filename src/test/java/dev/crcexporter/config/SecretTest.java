@@ -18,4 +18,11 @@ class SecretTest {
         assertThat(secret.redact("raw a b&c/d+e and " + url))
                 .isEqualTo("raw <secret> and http://h/p?api_key=k&api_secret=<secret>&from=x");
     }
+
+    @Test
+    void redactRemovesTheJsonEscapedForm() {
+        Secret secret = new Secret("q\"u\\o");
+
+        assertThat(secret.redact("{\"message\":\"q\\\"u\\\\o is wrong\"}")).isEqualTo("{\"message\":\"<secret> is wrong\"}");
+    }
 }

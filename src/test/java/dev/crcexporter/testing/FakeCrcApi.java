@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -28,17 +31,42 @@ import java.util.function.Function;
 public final class FakeCrcApi implements AutoCloseable {
     public static final String PATH = "/umeeting/share/crcUsage";
 
-    /** What arrived: the HTTP method, the content type and the parameters from body or query. */
-    public record Request(String method, String contentType, String rawQuery, Map<String, String> params) {}
+    /**
+     * What arrived: the HTTP method, the content type, the parameters from body or query, and when
+     * ({@link System#nanoTime()}).
+     */
+    public record Request(String method, String contentType, String rawQuery, Map<String, String> params, long receivedNanos) {
+        public String apiKey() {
+            return params.getOrDefault("api_key", "");
+        }
+    }
+
+    /** How the body travels. */
+    public enum Framing {
+        /** With its Content-Length, whole. */
+        WHOLE,
+        /** Chunked, the body repeated without end until the client hangs up. */
+        ENDLESS,
+        /** Content-Length of the whole body, but the connection closes after half of it. */
+        CUT_SHORT
+    }
 
     /** What to send back. */
-    public record Response(int status, Map<String, String> headers, String body, Duration delay) {
+    public record Response(int status, Map<String, String> headers, String body, Duration delay, Framing framing) {
+        public Response(int status, Map<String, String> headers, String body, Duration delay) {
+            this(status, headers, body, delay, Framing.WHOLE);
+        }
+
         public static Response json(String body) {
             return new Response(200, Map.of("Content-Type", "application/json"), body, Duration.ZERO);
         }
 
         public Response delayed(Duration by) {
-            return new Response(status, headers, body, by);
+            return new Response(status, headers, body, by, framing);
+        }
+
+        public Response framed(Framing how) {
+            return new Response(status, headers, body, delay, how);
         }
     }
 
@@ -46,15 +74,20 @@ public final class FakeCrcApi implements AutoCloseable {
     private final Map<String, String> secretsByKey = new ConcurrentHashMap<>();
     private final Map<String, List<DailyUsage>> daysByKey = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final ExecutorService handlers;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicLong bytesSent = new AtomicLong();
     private volatile Function<Request, Response> behaviour = this::documentedAnswer;
 
     public FakeCrcApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
+        handlers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-crc-api");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        server.setExecutor(handlers);
         server.createContext(PATH, this::handle);
         server.start();
     }
@@ -83,6 +116,21 @@ public final class FakeCrcApi implements AutoCloseable {
         return requests.stream().filter(r -> apiKey.equals(r.params().get("api_key"))).count();
     }
 
+    /** The arrival times ({@link System#nanoTime()}) of the requests with this key, in order. */
+    public List<Long> arrivalsFor(String apiKey) {
+        return requests.stream().filter(r -> apiKey.equals(r.apiKey())).map(Request::receivedNanos).toList();
+    }
+
+    /** The most requests that were being answered at the same time. */
+    public int maxConcurrentRequests() {
+        return maxInFlight.get();
+    }
+
+    /** Body bytes handed to the network so far, all responses together. */
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
     /** Like the real API: HTTP 200 always, {@code status} 200 with data, or an error status and message. */
     public Response documentedAnswer(Request request) {
         String key = request.params().get("api_key");
@@ -105,32 +153,68 @@ public final class FakeCrcApi implements AutoCloseable {
             String rawQuery = exchange.getRequestURI().getRawQuery();
             Map<String, String> params = "POST".equals(exchange.getRequestMethod()) ? FormData.decode(body) : FormData.decode(rawQuery);
             Request request = new Request(exchange.getRequestMethod(),
-                    exchange.getRequestHeaders().getFirst("Content-Type"), rawQuery, params);
+                    exchange.getRequestHeaders().getFirst("Content-Type"), rawQuery, params, System.nanoTime());
             requests.add(request);
-            Response response = behaviour.apply(request);
-            if (!response.delay().isZero()) {
-                try {
-                    Thread.sleep(response.delay().toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-            byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
-            if (bytes.length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(bytes);
-                }
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                respond(exchange, behaviour.apply(request));
+            } finally {
+                inFlight.decrementAndGet();
             }
         } catch (IOException e) {
-            // the client gave up (timeout tests): nothing to do
+            // the client gave up (timeouts, capped bodies): nothing to do
+        }
+    }
+
+    private void respond(HttpExchange exchange, Response response) throws IOException {
+        if (!response.delay().isZero()) {
+            try {
+                Thread.sleep(response.delay().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+        switch (response.framing()) {
+            case WHOLE -> {
+                exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
+                if (bytes.length > 0) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        write(out, bytes, bytes.length);
+                    }
+                }
+            }
+            case ENDLESS -> {
+                exchange.sendResponseHeaders(response.status(), 0);
+                OutputStream out = exchange.getResponseBody();
+                while (!Thread.currentThread().isInterrupted()) {
+                    write(out, bytes, bytes.length); // ends with an IOException when the client hangs up
+                }
+            }
+            case CUT_SHORT -> {
+                exchange.sendResponseHeaders(response.status(), bytes.length);
+                OutputStream out = exchange.getResponseBody();
+                write(out, bytes, bytes.length / 2);
+                out.flush();
+                // Closing the exchange now (try-with-resources in handle) drops the connection mid-body.
+                throw new IOException("cut short on purpose");
+            }
+        }
+    }
+
+    private void write(OutputStream out, byte[] bytes, int length) throws IOException {
+        for (int offset = 0; offset < length; offset += 64 * 1024) {
+            int n = Math.min(64 * 1024, length - offset);
+            out.write(bytes, offset, n);
+            bytesSent.addAndGet(n);
         }
     }
 
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow(); // wakes handlers that sleep to simulate a hanging API
     }
 }

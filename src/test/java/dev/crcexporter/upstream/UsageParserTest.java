@@ -84,4 +84,28 @@ class UsageParserTest {
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.MALFORMED))
                 .message().startsWith(message);
     }
+
+    @Test
+    void statusBeyondAnIntIsMalformedNotSuccess() {
+        // 2^64 + 200: read as a long it would wrap round to 200
+        assertThatThrownBy(() -> parse("{\"status\":18446744073709551816,\"data\":[]}"))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.MALFORMED))
+                .hasMessage("\"status\" is missing or not an integer");
+    }
+
+    @Test
+    void bodyTextQuotedByTheJsonParserIsElided() {
+        assertThatThrownBy(() -> parse("hunter2\"rest"))
+                .hasMessageStartingWith("the body is not valid JSON (Unrecognized token '...'")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void quotedAnswerTextIsRedactedBeforeItIsShortened() {
+        String secret = "hunter2-secret";
+        String body = "{\"status\":401,\"message\":\"" + "y".repeat(190) + secret + "\"}";
+
+        assertThatThrownBy(() -> UsageParser.parse(body.getBytes(StandardCharsets.UTF_8), t -> t.replace(secret, "<secret>")))
+                .hasMessageContaining("y<secret>").hasMessageNotContaining("hunt");
+    }
 }

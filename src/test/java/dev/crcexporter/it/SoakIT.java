@@ -1,0 +1,232 @@
+package dev.crcexporter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crcexporter.Exporter;
+import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.config.RequestMethod;
+import dev.crcexporter.config.RetryConfig;
+import dev.crcexporter.config.Secret;
+import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.testing.ExporterFixture;
+import dev.crcexporter.testing.FakeCrcApi;
+import dev.crcexporter.testing.FakeCrcApi.Framing;
+import dev.crcexporter.testing.FakeCrcApi.Request;
+import dev.crcexporter.testing.FakeCrcApi.Response;
+import dev.crcexporter.testing.Poll;
+import dev.crcexporter.upstream.DailyUsage;
+import dev.crcexporter.upstream.FailureReason;
+import dev.crcexporter.upstream.HourUsage;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A bounded soak: three accounts polled every 300ms from an upstream that flaps between every failure mode
+ * while eight threads scrape without pause. Runs {@code -Dcrc.soak.seconds} seconds (default 120).
+ * Every scrape must answer 200 with parseable text, threads and heap must not grow, and the exposed
+ * last-success time must never lag behind what the upstream successfully answered.
+ */
+class SoakIT {
+    private static final long SECONDS = Long.getLong("crc.soak.seconds", 120);
+    private static final int SCRAPERS = 8;
+    private static final List<String> ACCOUNTS = List.of("hq", "branch", "lab");
+    private static final Pattern SAMPLE = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? -?[0-9.eE+-]+|[+-]Inf|NaN");
+
+    enum Mode { SUCCESS, SLOW, RATE_LIMITED, HTTP_500, API_ERROR, MALFORMED, HUGE, ENDLESS, CUT_SHORT }
+
+    private final Map<Mode, AtomicLong> answers = new EnumMap<>(Mode.class);
+    /** Per account: when the upstream finished a successful answer (epoch millis). */
+    private final Map<String, ConcurrentSkipListSet<Long>> successes = new ConcurrentHashMap<>();
+
+    @Test
+    void exporterKeepsServingWhileTheUpstreamFlapsThroughEveryFault() throws Exception {
+        for (Mode mode : Mode.values()) {
+            answers.put(mode, new AtomicLong());
+        }
+        ACCOUNTS.forEach(a -> successes.put(a, new ConcurrentSkipListSet<>()));
+        String huge = ApiAnswers.success(IntStream.range(0, 5000).mapToObj(i -> day(LocalDate.of(2026, 11, 26).minusDays(i))).toList());
+        Random random = new Random(42);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        int threadsAtStart = liveThreads();
+
+        try (ExporterFixture fixture = new ExporterFixture()) {
+            FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi());
+            LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
+            for (String account : ACCOUNTS) {
+                upstream.account("key-" + account, "secret-" + account, List.of(day(today.minusDays(1)), day(today)));
+            }
+            upstream.behave(request -> flap(upstream, request, random, huge));
+            ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
+                    Duration.ofMillis(300), Duration.ofMillis(250), 8,
+                    new RetryConfig(2, Duration.ofMillis(20), Duration.ofMillis(40)),
+                    ACCOUNTS.stream().map(a -> new AccountConfig(a, "key-" + a, new Secret("secret-" + a), OptionalInt.of(10))).toList());
+            Exporter exporter = fixture.start(config, Clock.systemUTC());
+            URI metricsUrl = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");
+
+            AtomicLong scrapes = new AtomicLong();
+            AtomicLong slowestScrapeNanos = new AtomicLong();
+            ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+            long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(2, SECONDS / 10));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+            ExecutorService scrapers = Executors.newFixedThreadPool(SCRAPERS);
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < SCRAPERS; i++) {
+                running.add(scrapers.submit(() -> scrapeUntil(end, http, metricsUrl, scrapes, slowestScrapeNanos, problems)));
+            }
+
+            Poll.until(Duration.ofSeconds(SECONDS + 10), "warm-up over", () -> System.nanoTime() > warmUpEnd);
+            int threadsWarm = liveThreads();
+            long heapWarm = usedHeapAfterGc();
+            for (Future<?> scraper : running) {
+                scraper.get(SECONDS + 60, TimeUnit.SECONDS);
+            }
+            scrapers.shutdown();
+            int threadsEnd = liveThreads();
+            long heapEnd = usedHeapAfterGc();
+
+            Map<String, Long> errors = new TreeMap<>();
+            for (String account : ACCOUNTS) {
+                exporter.store().get(account).errorCounts().forEach((reason, n) -> errors.merge(reason.label(), n, Long::sum));
+            }
+            System.out.printf("SoakIT: %ds, %d scrapes (slowest %d ms), %d polls answered %s, poll errors by reason %s, "
+                            + "threads %d -> %d -> %d, heap after GC %d MB -> %d MB%n",
+                    SECONDS, scrapes.get(), TimeUnit.NANOSECONDS.toMillis(slowestScrapeNanos.get()), upstream.requests().size(),
+                    answers, errors, threadsAtStart, threadsWarm, threadsEnd, heapWarm >> 20, heapEnd >> 20);
+
+            assertThat(problems).as("scrape problems").isEmpty();
+            assertThat(scrapes.get()).isGreaterThan(SECONDS * 10);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(slowestScrapeNanos.get())).as("slowest scrape, ms").isLessThan(5000);
+            assertThat(threadsEnd).as("live threads").isLessThanOrEqualTo(threadsWarm + 10);
+            assertThat(heapEnd).as("used heap after GC").isLessThanOrEqualTo(heapWarm + 64L * 1024 * 1024);
+            for (FailureReason reason : FailureReason.values()) {
+                assertThat(errors.get(reason.label())).as("errors of reason %s seen", reason.label()).isPositive();
+            }
+            assertThat(answers.get(Mode.SUCCESS).get()).isPositive();
+        }
+        try {
+            // JDK 17's HttpClient has no close(): its idle workers expire after 60s, so they are left out here;
+            // their number while running is bounded by the check on threadsEnd above.
+            Poll.until(Duration.ofSeconds(10), "threads of the soak gone", () -> Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !t.getName().startsWith("HttpClient-")).count() <= threadsAtStart + 5);
+        } catch (AssertionError e) {
+            Map<String, Long> names = new TreeMap<>();
+            Thread.getAllStackTraces().keySet().forEach(t -> names.merge(t.getName().replaceAll("[0-9]+", "N"), 1L, Long::sum));
+            throw new AssertionError(e.getMessage() + ": " + names);
+        }
+    }
+
+    private Response flap(FakeCrcApi upstream, Request request, Random random, String huge) {
+        Mode mode;
+        synchronized (random) {
+            int pick = random.nextInt(12);
+            mode = pick < 4 ? Mode.SUCCESS : Mode.values()[pick - 3];
+        }
+        answers.get(mode).incrementAndGet();
+        return switch (mode) {
+            case SUCCESS -> {
+                Response answer = upstream.documentedAnswer(request);
+                // counted once the answer is on its way: the exporter has it a moment later
+                successes.get(request.apiKey().substring(4)).add(System.currentTimeMillis());
+                yield answer;
+            }
+            case SLOW -> upstream.documentedAnswer(request).delayed(Duration.ofMillis(600));
+            case RATE_LIMITED -> new Response(429, Map.of("Retry-After", "1"), "", Duration.ZERO);
+            case HTTP_500 -> new Response(500, Map.of(), "internal error", Duration.ZERO);
+            case API_ERROR -> Response.json(ApiAnswers.error(500, "backend unavailable"));
+            case MALFORMED -> Response.json("{\"status\":200,\"data\":[{\"date_time\":\"2026-11-26\",\"crc_ports_hour_usage\":[{\"hour\":\"24\"}]}]}");
+            case HUGE -> Response.json(huge);
+            case ENDLESS -> Response.json("{\"status\":200,\"data\":[").framed(Framing.ENDLESS);
+            case CUT_SHORT -> upstream.documentedAnswer(request).framed(Framing.CUT_SHORT);
+        };
+    }
+
+    private void scrapeUntil(long end, HttpClient http, URI url, AtomicLong scrapes, AtomicLong slowest,
+                             ConcurrentLinkedQueue<String> problems) {
+        Map<String, Double> lastSeen = new ConcurrentHashMap<>();
+        while (System.nanoTime() < end && problems.size() < 20) {
+            long startMillis = System.currentTimeMillis();
+            long start = System.nanoTime();
+            HttpResponse<String> response;
+            try {
+                response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                problems.add("scrape failed: " + e);
+                continue;
+            }
+            slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
+            scrapes.incrementAndGet();
+            if (response.statusCode() != 200) {
+                problems.add("scrape answered " + response.statusCode());
+                continue;
+            }
+            for (String line : response.body().split("\n")) {
+                if (!line.isEmpty() && !line.startsWith("#") && !SAMPLE.matcher(line).matches()) {
+                    problems.add("unparseable line: " + line);
+                }
+            }
+            for (String account : ACCOUNTS) {
+                checkLastSuccess(response.body(), account, startMillis, lastSeen, problems);
+            }
+        }
+    }
+
+    /** Never behind a success the upstream sent a second before the scrape, never going back, never in the future. */
+    private void checkLastSuccess(String metrics, String account, long scrapeStartMillis, Map<String, Double> lastSeen,
+                                  ConcurrentLinkedQueue<String> problems) {
+        double exposed = ExporterFixture.value(metrics, "crc_exporter_last_success_timestamp_seconds{account=\"" + account + "\"}")
+                .orElse(0);
+        Long answered = successes.get(account).floor(scrapeStartMillis - 1000);
+        if (answered != null && exposed < answered / 1000.0) {
+            problems.add(account + ": last success " + exposed + " is older than the upstream's success at " + answered / 1000.0);
+        }
+        if (exposed > (scrapeStartMillis + 2000) / 1000.0) {
+            problems.add(account + ": last success " + exposed + " is in the future");
+        }
+        Double before = lastSeen.put(account, exposed);
+        if (before != null && exposed < before) {
+            problems.add(account + ": last success went back from " + before + " to " + exposed);
+        }
+    }
+
+    private static DailyUsage day(LocalDate date) {
+        return new DailyUsage(date, IntStream.range(0, 24).mapToObj(h -> new HourUsage(h, h % 7, h % 7 * 3)).toList());
+    }
+
+    private static int liveThreads() {
+        return ManagementFactory.getThreadMXBean().getThreadCount();
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,495 @@
+package dev.crcexporter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crcexporter.Exporter;
+import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.config.RequestMethod;
+import dev.crcexporter.config.RetryConfig;
+import dev.crcexporter.config.Secret;
+import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.testing.ExporterFixture;
+import dev.crcexporter.testing.FakeCrcApi;
+import dev.crcexporter.testing.FakeCrcApi.Framing;
+import dev.crcexporter.testing.FakeCrcApi.Response;
+import dev.crcexporter.testing.LogCapture;
+import dev.crcexporter.testing.MutableClock;
+import dev.crcexporter.testing.Poll;
+import dev.crcexporter.upstream.CrcUsageClient;
+import dev.crcexporter.upstream.DailyUsage;
+import dev.crcexporter.upstream.FailureReason;
+import dev.crcexporter.upstream.HourUsage;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every way the upstream can fail, over real loopback HTTP: what the exporter counts, logs and keeps
+ * exposing. One test (or one parameterized test) per row of the fault table of issue 3.
+ */
+class UpstreamFaultsIT {
+    /** 10:30 in Shanghai on 2026-11-26. */
+    private static final Instant NOW = Instant.parse("2026-11-26T02:30:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final String SECRET = "faults-S3cret";
+    private static final String HQ = "crc_ports_max_usage{account=\"hq\",date=\"2026-11-26\",hour=\"10\"}";
+
+    private final ExporterFixture fixture = new ExporterFixture();
+    private FakeCrcApi upstream;
+    private LogCapture logs;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = fixture.closeLater(new FakeCrcApi());
+        upstream.account("key-hq", SECRET, List.of(day("2026-11-25", 20), day("2026-11-26", 30)));
+        logs = fixture.closeLater(new LogCapture());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fixture.close();
+    }
+
+    /** 24 hours peaking at {@code peak} at 10:00. */
+    static DailyUsage day(String date, int peak) {
+        List<HourUsage> hours = new ArrayList<>();
+        for (int h = 0; h < 24; h++) {
+            long max = h == 10 ? peak : Math.max(0, peak - Math.abs(h - 10) * 3);
+            hours.add(new HourUsage(h, max, max * 2 + 1));
+        }
+        return new DailyUsage(LocalDate.parse(date), hours);
+    }
+
+    private static AccountConfig account(String name) {
+        return new AccountConfig(name, "key-" + name, new Secret(SECRET), OptionalInt.empty());
+    }
+
+    private static ExporterConfig config(URI url, Duration interval, Duration timeout, int concurrency, RetryConfig retry,
+                                         AccountConfig... accounts) {
+        return new ExporterConfig(url, RequestMethod.POST, ZoneId.of("Asia/Shanghai"), interval, timeout, concurrency, retry,
+                List.of(accounts));
+    }
+
+    private static RetryConfig noRetry() {
+        return new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(100));
+    }
+
+    private Exporter startHq(Duration interval, Duration timeout, RetryConfig retry) {
+        return fixture.start(config(upstream.url(), interval, timeout, 8, retry, account("hq")), CLOCK);
+    }
+
+    private static long errors(Exporter exporter, String account, FailureReason reason) {
+        return exporter.store().get(account).errorCounts().get(reason);
+    }
+
+    private void awaitError(Exporter exporter, FailureReason reason) {
+        Poll.until(Duration.ofSeconds(15), "a " + reason.label() + " error", () -> errors(exporter, "hq", reason) >= 1);
+    }
+
+    private List<String> warnLines(String reason) {
+        return logs.logfmtLines().stream().filter(l -> l.contains("reason=" + reason)).toList();
+    }
+
+    @Test
+    void slowAnswerIsAbandonedAtTheTimeoutWhileScrapesStayFast() {
+        upstream.behave(request -> upstream.documentedAnswer(request).delayed(Duration.ofSeconds(5)));
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofMillis(1500), noRetry());
+        Poll.until(Duration.ofSeconds(5), "the poll reached the upstream", () -> upstream.requests().size() == 1);
+        long sent = upstream.requests().get(0).receivedNanos();
+
+        long before = System.nanoTime();
+        String during = fixture.metrics(exporter);
+        long scrapeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+
+        assertThat(exporter.store().get("hq").polled()).as("the poll still hangs during the scrape").isFalse();
+        assertThat(scrapeMillis).isLessThan(1000);
+        assertThat(during).contains("crc_up{account=\"hq\"} 0.0");
+        awaitError(exporter, FailureReason.TIMEOUT);
+        long abandonedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+        assertThat(abandonedAfter).as("abandoned at the timeout, not when the upstream answered").isLessThan(4000);
+        assertThat(fixture.metrics(exporter))
+                .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"timeout\"} 1.0");
+        assertThat(warnLines("timeout")).anyMatch(l -> l.contains("no complete answer within 1500ms"));
+    }
+
+    @Test
+    void refusedConnectionIsCountedAsConnect() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        URI refused = URI.create("http://127.0.0.1:" + closedPort + FakeCrcApi.PATH);
+        Exporter exporter = fixture.start(config(refused, Duration.ofHours(1), Duration.ofSeconds(2), 8, noRetry(), account("hq")), CLOCK);
+
+        awaitError(exporter, FailureReason.CONNECT);
+        assertThat(fixture.metrics(exporter)).contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0")
+                .contains("crc_up{account=\"hq\"} 0.0");
+        assertThat(warnLines("connect")).anyMatch(l -> l.contains("ConnectException"));
+    }
+
+    @Test
+    void unresolvableHostIsCountedAsConnect() {
+        URI nowhere = URI.create("http://nonexistent.invalid" + FakeCrcApi.PATH);
+        Exporter exporter = fixture.start(config(nowhere, Duration.ofHours(1), Duration.ofSeconds(2), 8, noRetry(), account("hq")), CLOCK);
+
+        awaitError(exporter, FailureReason.CONNECT);
+        assertThat(fixture.metrics(exporter)).contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0");
+        assertThat(warnLines("connect")).isNotEmpty();
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {500, 502, 503, 404, 401, 301, 204})
+    void nonSuccessHttpStatusIsCountedWithTheCodeInTheLog(int status) {
+        upstream.behave(request -> new Response(status, Map.of(), status == 204 ? "" : "upstream says no", Duration.ZERO));
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(2), noRetry());
+
+        FailureReason expected = status == 204 ? FailureReason.MALFORMED : FailureReason.HTTP_STATUS;
+        awaitError(exporter, expected);
+        if (status == 204) {
+            // 2xx without a body is not an HTTP failure but no answer either
+            assertThat(warnLines("malformed")).anyMatch(l -> l.contains("not valid JSON") || l.contains("not a JSON object"));
+        } else {
+            assertThat(warnLines("http_status")).anyMatch(l -> l.contains("HTTP " + status + ": upstream says no"));
+        }
+    }
+
+    @Test
+    void rateLimitWithRetryAfterSecondsLeavesTheAccountAloneThatLong() {
+        AtomicInteger calls = new AtomicInteger();
+        upstream.account("key-branch", SECRET, List.of(day("2026-11-26", 4)));
+        upstream.behave(request -> request.apiKey().equals("key-hq") && calls.getAndIncrement() == 0
+                ? new Response(429, Map.of("Retry-After", "2"), "slow down", Duration.ZERO)
+                : upstream.documentedAnswer(request));
+        // Polls every 300ms without retries: only the per-account wait can hold hq back.
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(300), Duration.ofMillis(250), 8, noRetry(),
+                account("hq"), account("branch")), CLOCK);
+
+        Poll.until(Duration.ofSeconds(10), "hq asked again", () -> upstream.requestsFor("key-hq") >= 2);
+        List<Long> hq = upstream.arrivalsFor("key-hq");
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(hq.get(1) - hq.get(0));
+        assertThat(waitedMillis).as("no new request before Retry-After").isGreaterThanOrEqualTo(1950).isLessThan(4000);
+        long branchDuringTheWait = upstream.arrivalsFor("key-branch").stream()
+                .filter(t -> t > hq.get(0) && t < hq.get(1)).count();
+        assertThat(branchDuringTheWait).as("other accounts keep their schedule").isGreaterThanOrEqualTo(4);
+        Poll.until(Duration.ofSeconds(5), "hq up again", () -> exporter.store().get("hq").up());
+        assertThat(errors(exporter, "hq", FailureReason.RATE_LIMITED)).isEqualTo(1);
+        assertThat(warnLines("rate_limited")).anyMatch(l -> l.contains("HTTP 429 Too Many Requests, Retry-After 2s"));
+    }
+
+    @Test
+    void rateLimitWithRetryAfterHttpDateIsRetriedAfterThatDate() {
+        AtomicInteger calls = new AtomicInteger();
+        String inTwoSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(NOW.plusSeconds(2).atOffset(ZoneOffset.UTC));
+        upstream.behave(request -> calls.getAndIncrement() == 0
+                ? new Response(429, Map.of("Retry-After", inTwoSeconds), "", Duration.ZERO)
+                : upstream.documentedAnswer(request));
+        // One poll per hour: the second request can only be the retry inside this poll.
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(1),
+                new RetryConfig(3, Duration.ofMillis(100), Duration.ofMillis(200)));
+
+        Poll.until(Duration.ofSeconds(10), "hq up after the retry", () -> exporter.store().get("hq").up());
+        List<Long> hq = upstream.arrivalsFor("key-hq");
+        assertThat(hq).hasSize(2);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(hq.get(1) - hq.get(0))).isGreaterThanOrEqualTo(1950).isLessThan(4000);
+        assertThat(errors(exporter, "hq", FailureReason.RATE_LIMITED)).isEqualTo(1);
+    }
+
+    @Test
+    void rateLimitWithoutRetryAfterBacksOffAndStopsAtMaxAttempts() {
+        upstream.behave(request -> new Response(429, Map.of(), "", Duration.ZERO));
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(1),
+                new RetryConfig(4, Duration.ofMillis(200), Duration.ofMillis(800)));
+
+        Poll.until(Duration.ofSeconds(10), "the poll gave up", () -> exporter.store().get("hq").polled());
+        List<Long> arrivals = upstream.arrivalsFor("key-hq");
+        assertThat(arrivals).hasSize(4);
+        // Equal jitter: at least half of 200, 400, 800 ms between attempts.
+        long[] minimumGaps = {100, 200, 400};
+        for (int i = 1; i < arrivals.size(); i++) {
+            assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(i) - arrivals.get(i - 1)))
+                    .as("gap before attempt %d", i + 1).isGreaterThanOrEqualTo(minimumGaps[i - 1]);
+        }
+        assertThat(errors(exporter, "hq", FailureReason.RATE_LIMITED)).isEqualTo(4);
+    }
+
+    @Test
+    void failedPollIsRetriedWithBackoffAndStopsAtMaxAttempts() {
+        upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(1),
+                new RetryConfig(3, Duration.ofMillis(100), Duration.ofMillis(150)));
+
+        Poll.until(Duration.ofSeconds(10), "the poll gave up", () -> exporter.store().get("hq").polled());
+        List<Long> arrivals = upstream.arrivalsFor("key-hq");
+        assertThat(arrivals).hasSize(3);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0))).isGreaterThanOrEqualTo(50);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(2) - arrivals.get(1))).isGreaterThanOrEqualTo(75);
+        assertThat(fixture.metrics(exporter))
+                .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"http_status\"} 3.0");
+        assertThat(warnLines("http_status")).anyMatch(l -> l.contains("attempt=1") && l.contains("next=\"retry in"))
+                .anyMatch(l -> l.contains("attempt=3") && l.contains("next=\"next poll interval\""));
+        assertThat(upstream.requestsFor("key-hq")).as("no fourth attempt").isEqualTo(3);
+    }
+
+    @Test
+    void retriesNeverRunIntoTheNextPollInterval() {
+        upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
+        // Ten attempts allowed, but backoff (>= 300ms) plus timeout (400ms) fits only once into 1s.
+        Exporter exporter = startHq(Duration.ofSeconds(1), Duration.ofMillis(400),
+                new RetryConfig(10, Duration.ofMillis(600), Duration.ofMillis(600)));
+
+        Poll.until(Duration.ofSeconds(10), "three polls", () -> upstream.requestsFor("key-hq") >= 5);
+        assertThat(logs.logfmtLines()).noneMatch(l -> l.contains("previous poll is still running"));
+        assertThat(exporter.store().get("hq").up()).isFalse();
+    }
+
+    @Test
+    void apiErrorStatusIsCountedWithTheApisMessageInTheLog() {
+        upstream.behave(request -> Response.json(ApiAnswers.error(10003, "account disabled by administrator")));
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(2), noRetry());
+
+        awaitError(exporter, FailureReason.API_STATUS);
+        assertThat(warnLines("api_status")).anyMatch(l -> l.contains("API status 10003: account disabled by administrator"));
+        assertThat(fixture.metrics(exporter)).contains("crc_up{account=\"hq\"} 0.0");
+    }
+
+    /** A good answer for hq whose today 10:00 reads 77: if any of it were taken, the metrics would show 77. */
+    private static String answerWith77() {
+        return ApiAnswers.success(List.of(day("2026-11-25", 20), day("2026-11-26", 77)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            truncated          | TRUNCATE          |                        | is not valid JSON
+            HTML page          | <html>Bad Gateway | REPLACE_ALL            | is not valid JSON
+            empty body         | ''                | REPLACE_ALL            | not a JSON object
+            usage as text      | "max_usage":74,   | "max_usage":"67",      | max_usage must be an integer
+            negative usage     | "max_usage":74,   | "max_usage":-1,        | max_usage must be an integer between 0 and 1000000 (got -1)
+            fractional usage   | "max_usage":74,   | "max_usage":6.5,       | max_usage must be an integer between 0 and 1000000 (got 6.5)
+            absurd usage       | "max_usage":74,   | "max_usage":99999999999999999999, | max_usage must be an integer between 0 and 1000000
+            hour 24            | "hour":"23"       | "hour":"24"            | .hour must be a string "00".."23" (got "24")
+            hour as number     | "hour":"23"       | "hour":23              | .hour must be a string "00".."23" (got 23)
+            usage missing      | "max_usage":74,   | ''                     | max_usage must be an integer between 0 and 1000000 (got nothing)
+            hours missing      | "crc_ports_hour_usage" | "hours"           | crc_ports_hour_usage is missing or not a list
+            data missing       | "data"            | "daten"                | "data" is missing or not a list
+            data not a list    | "data":[          | "data":{"x":[          | is not valid JSON
+            status as text     | "status":200      | "status":"200"         | "status" is missing or not an integer
+            status overflowing | "status":200      | "status":18446744073709551816 | "status" is missing or not an integer
+            date not a date    | "2026-11-25"      | "2026-02-30"           | date_time is not a calendar date
+            """)
+    void malformedAnswerIsCountedAndNothingOfItIsExposed(String name, String find, String replacement, String logged) {
+        Exporter exporter = startHq(Duration.ofMillis(300), Duration.ofMillis(250), noRetry());
+        Poll.until(Duration.ofSeconds(10), "first good poll", () -> exporter.store().get("hq").up());
+        String good = answerWith77();
+        String bad = switch (find) {
+            case "TRUNCATE" -> good.substring(0, good.length() / 2);
+            default -> "REPLACE_ALL".equals(replacement) ? find : replaceFirst(good, find, replacement);
+        };
+        assertThat(bad).isNotEqualTo(good);
+        upstream.behave(request -> Response.json(bad));
+
+        awaitError(exporter, FailureReason.MALFORMED);
+        Poll.until(Duration.ofSeconds(5), "hq down", () -> !exporter.store().get("hq").up());
+
+        String metrics = fixture.metrics(exporter);
+        assertThat(ExporterFixture.value(metrics, HQ)).as("the previous good value stays").hasValue(30.0);
+        assertThat(metrics).doesNotContain(" 77.0").contains("crc_up{account=\"hq\"} 0.0");
+        assertThat(exporter.store().get("hq").lastError().orElseThrow().message()).contains(logged);
+        // logfmt escapes the quotes of the message
+        assertThat(warnLines("malformed")).anyMatch(l -> l.contains(logged.replace("\"", "\\\"")));
+    }
+
+    private static String replaceFirst(String text, String find, String replacement) {
+        int at = text.indexOf(find);
+        assertThat(at).as("'%s' in the answer", find).isNotNegative();
+        return text.substring(0, at) + replacement + text.substring(at + find.length());
+    }
+
+    @Test
+    void bodyCutShortByTheConnectionIsAFailureAndExposesNothing() {
+        Exporter exporter = startHq(Duration.ofMillis(300), Duration.ofMillis(250), noRetry());
+        Poll.until(Duration.ofSeconds(10), "first good poll", () -> exporter.store().get("hq").up());
+        upstream.behave(request -> Response.json(answerWith77()).framed(Framing.CUT_SHORT));
+
+        Poll.until(Duration.ofSeconds(10), "hq down", () -> !exporter.store().get("hq").up()
+                && exporter.store().get("hq").lastError().isPresent());
+        // The transport sees the cut (fewer bytes than Content-Length): the connection broke, so "connect";
+        // a body that arrives whole but holds cut JSON is "malformed" (see the table above).
+        assertThat(exporter.store().get("hq").lastError().orElseThrow()).satisfies(error -> {
+            assertThat(error.reason()).isEqualTo(FailureReason.CONNECT);
+            assertThat(error.message()).contains("fixed content-length");
+        });
+        assertThat(ExporterFixture.value(fixture.metrics(exporter), HQ)).hasValue(30.0);
+    }
+
+    @Test
+    void fiveMegabytesOfValidLookingJsonAreCutAtTheCap() {
+        List<DailyUsage> days = IntStream.range(0, 5000)
+                .mapToObj(i -> day(LocalDate.of(2026, 11, 26).minusDays(i).toString(), 30)).toList();
+        String huge = ApiAnswers.success(days);
+        assertThat(huge.length()).isGreaterThan(5 * CrcUsageClient.MAX_BODY_BYTES);
+        upstream.behave(request -> Response.json(huge));
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5), noRetry());
+
+        awaitError(exporter, FailureReason.MALFORMED);
+        assertThat(warnLines("malformed")).anyMatch(l -> l.contains("larger than " + CrcUsageClient.MAX_BODY_BYTES + " bytes"));
+        assertThat(fixture.metrics(exporter)).doesNotContain("crc_ports_max_usage{");
+    }
+
+    @Test
+    void endlessBodyIsCutAtTheCapLongBeforeTheTimeout() {
+        String chunk = ApiAnswers.success(List.of(day("2026-11-26", 30)));
+        upstream.behave(request -> Response.json(chunk).framed(Framing.ENDLESS));
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(20), noRetry());
+
+        Poll.until(Duration.ofSeconds(15), "the poll ended", () -> exporter.store().get("hq").polled());
+        assertThat(errors(exporter, "hq", FailureReason.MALFORMED)).isEqualTo(1);
+        assertThat(errors(exporter, "hq", FailureReason.TIMEOUT)).isZero();
+        // Whatever the socket buffers swallowed, the sender was stopped: far from the 20s of an unbounded read.
+        Poll.until(Duration.ofSeconds(5), "the upstream noticed the hang-up", () -> upstream.maxConcurrentRequests() == 1
+                && upstream.bytesSent() > 0 && sentSettled());
+        assertThat(upstream.bytesSent()).isLessThan(64L * 1024 * 1024);
+    }
+
+    private long lastBytes = -1;
+
+    private boolean sentSettled() {
+        long now = upstream.bytesSent();
+        boolean settled = now == lastBytes;
+        lastBytes = now;
+        return settled;
+    }
+
+    @Test
+    void onlyYesterdayAndTodayAreExposedAndMissingHoursStayMissing() {
+        List<DailyUsage> days = new ArrayList<>();
+        for (String date : List.of("2026-11-23", "2026-11-24", "2026-11-27", "2026-11-28", "2026-12-26")) {
+            days.add(day(date, 99));
+        }
+        days.add(withoutHours(day("2026-11-25", 20), 0, 23));
+        days.add(withoutHours(day("2026-11-26", 30), 3, 4, 7));
+        Collections.shuffle(days, new Random(3));
+        upstream.account("key-hq", SECRET, days);
+        upstream.behave(request -> Response.json(shuffledHours(ApiAnswers.success(days))));
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(2), noRetry());
+        Poll.until(Duration.ofSeconds(10), "hq up", () -> exporter.store().get("hq").up());
+
+        String metrics = fixture.metrics(exporter);
+        List<String> series = metrics.lines().filter(l -> l.startsWith("crc_ports_max_usage{")).toList();
+        assertThat(series).hasSize(22 + 8) // yesterday without 2 hours; today 00..10 without 3 hours
+                .allMatch(l -> l.contains("date=\"2026-11-25\"") || l.contains("date=\"2026-11-26\""))
+                .noneMatch(l -> l.contains("date=\"2026-11-25\",hour=\"00\"") || l.contains("date=\"2026-11-25\",hour=\"23\""))
+                .noneMatch(l -> l.contains("date=\"2026-11-26\",hour=\"03\"") || l.contains("date=\"2026-11-26\",hour=\"07\""));
+        assertThat(metrics.lines().filter(l -> l.startsWith("crc_ports_"))).noneMatch(l -> l.endsWith(" 99.0"));
+        assertThat(metrics).contains(HQ + " 30.0")
+                .contains("crc_ports_daily_max_usage{account=\"hq\",date=\"2026-11-25\"} 20.0");
+    }
+
+    private static DailyUsage withoutHours(DailyUsage day, Integer... hours) {
+        List<Integer> drop = Arrays.asList(hours);
+        return new DailyUsage(day.date(), day.hours().stream().filter(h -> !drop.contains(h.hour())).toList());
+    }
+
+    /** Reverses the hour entries of every day, so that order cannot matter. */
+    private static String shuffledHours(String answer) {
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var root = json.readTree(answer);
+            for (var dayNode : root.get("data")) {
+                var hours = (com.fasterxml.jackson.databind.node.ArrayNode) dayNode.get("crc_ports_hour_usage");
+                List<com.fasterxml.jackson.databind.JsonNode> list = new ArrayList<>();
+                hours.forEach(list::add);
+                Collections.reverse(list);
+                hours.removeAll();
+                hours.addAll(list);
+            }
+            return json.writeValueAsString(root);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void hoursOfFailureKeepTheLastGoodDataWithItsAge() {
+        MutableClock clock = new MutableClock(NOW);
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(300), Duration.ofMillis(250), 8, noRetry(),
+                account("hq")), clock);
+        Poll.until(Duration.ofSeconds(10), "hq up", () -> exporter.store().get("hq").up());
+        upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
+
+        for (int hour = 1; hour <= 3; hour++) { // 11:30, 12:30, 13:30 in Shanghai, the same day
+            clock.advance(Duration.ofHours(1));
+            long failedBefore = errors(exporter, "hq", FailureReason.HTTP_STATUS);
+            Poll.until(Duration.ofSeconds(10), "another failed poll", () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) > failedBefore);
+        }
+
+        String metrics = fixture.metrics(exporter);
+        double lastSuccess = ExporterFixture.value(metrics, "crc_exporter_last_success_timestamp_seconds{account=\"hq\"}").orElseThrow();
+        assertThat(clock.instant().getEpochSecond() - lastSuccess).as("age of the data, seconds").isEqualTo(3 * 3600.0);
+        assertThat(metrics).contains("crc_up{account=\"hq\"} 0.0").contains(HQ + " 30.0")
+                .contains("crc_ports_daily_max_usage{account=\"hq\",date=\"2026-11-25\"} 20.0");
+        assertThat(fixture.get(exporter, "/").body()).contains("failing").contains("3h");
+    }
+
+    @Test
+    void oneHangingAccountDoesNotDelayTheOthers() {
+        for (String name : List.of("a", "b", "c")) {
+            upstream.account("key-" + name, SECRET, List.of(day("2026-11-26", 5)));
+        }
+        upstream.behave(request -> request.apiKey().equals("key-hang")
+                ? upstream.documentedAnswer(request).delayed(Duration.ofSeconds(30))
+                : upstream.documentedAnswer(request));
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(600), Duration.ofMillis(500), 2, noRetry(),
+                account("hang"), account("a"), account("b"), account("c")), CLOCK);
+
+        Poll.until(Duration.ofSeconds(15), "five polls of every other account",
+                () -> List.of("a", "b", "c").stream().allMatch(n -> upstream.requestsFor("key-" + n) >= 5));
+        for (String name : List.of("a", "b", "c")) {
+            List<Long> arrivals = upstream.arrivalsFor("key-" + name);
+            for (int i = 1; i < arrivals.size(); i++) {
+                assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(i) - arrivals.get(i - 1)))
+                        .as("%s polled on time", name).isLessThan(1100);
+            }
+            assertThat(exporter.store().get(name).up()).isTrue();
+        }
+        assertThat(errors(exporter, "hang", FailureReason.TIMEOUT)).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void concurrencyBoundsTheRequestsInFlight() {
+        List<String> names = List.of("a", "b", "c", "d", "e", "f");
+        for (String name : names) {
+            upstream.account("key-" + name, SECRET, List.of(day("2026-11-26", 5)));
+        }
+        upstream.behave(request -> upstream.documentedAnswer(request).delayed(Duration.ofMillis(300)));
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofHours(1), Duration.ofSeconds(2), 2, noRetry(),
+                names.stream().map(UpstreamFaultsIT::account).toArray(AccountConfig[]::new)), CLOCK);
+
+        Poll.until(Duration.ofSeconds(10), "every account polled", exporter.store()::allPolled);
+        assertThat(upstream.maxConcurrentRequests()).isEqualTo(2);
+        assertThat(names).allMatch(n -> exporter.store().get(n).up());
+    }
+
+}
