@@ -21,6 +21,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,15 +79,16 @@ public final class Backfill {
         this.sleeper = sleeper;
     }
 
-    public Result run(LocalDate from, LocalDate to, Writer out) throws IOException, InterruptedException {
+    public Result run(LocalDate from, LocalDate to, BackfillOutput output) throws IOException, InterruptedException {
         List<Chunk> chunks = DateChunks.of(from, to);
         Instant now = clock.instant();
-        OpenMetricsWriter metrics = new OpenMetricsWriter(out);
+        Streams streams = new Streams(output);
         List<String> written = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
         Map<AccountConfig, BitSet> hoursWithData = new LinkedHashMap<>();
+        long samples = 0;
 
-        metrics.gauge(CrcMetrics.CURRENT_MAX_USAGE, CrcMetrics.CURRENT_MAX_USAGE_HELP);
+        streams.forDay(from); // a single output always has its header, even when nothing else follows
         int index = 0;
         for (AccountConfig account : config.accounts()) {
             index++;
@@ -103,17 +106,18 @@ public final class Backfill {
                 continue;
             }
             BitSet hours = new BitSet();
-            metrics.series("account", account.name());
-            long before = metrics.samples();
+            long accountSamples = 0;
             for (DailyUsage day : days.values()) {
                 for (HourUsage hour : day.hours()) {
-                    if (writeHour(metrics, from, day.date(), hour.hour(), hour.maxUsage(), now)) {
+                    int count = writeHour(streams, account.name(), day.date(), hour.hour(), hour.maxUsage(), now);
+                    if (count > 0) {
                         hours.set(hourIndex(from, day.date(), hour.hour()));
+                        accountSamples += count;
                     }
                 }
             }
-            report("account %s: %d days, %d hours, %d samples", who, days.size(), hours.cardinality(),
-                    metrics.samples() - before);
+            samples += accountSamples;
+            report("account %s: %d days, %d hours, %d samples", who, days.size(), hours.cardinality(), accountSamples);
             written.add(account.name());
             if (account.capacity().isPresent()) {
                 hoursWithData.put(account, hours);
@@ -121,18 +125,63 @@ public final class Backfill {
         }
 
         if (!hoursWithData.isEmpty()) {
-            metrics.gauge(CrcMetrics.CAPACITY, CrcMetrics.CAPACITY_HELP);
+            streams.startCapacity();
             for (Map.Entry<AccountConfig, BitSet> entry : hoursWithData.entrySet()) {
-                metrics.series("account", entry.getKey().name());
                 long capacity = entry.getKey().capacity().getAsInt();
                 BitSet hours = entry.getValue();
                 for (int i = hours.nextSetBit(0); i >= 0; i = hours.nextSetBit(i + 1)) {
-                    writeHour(metrics, from, from.plusDays(i / 24), i % 24, capacity, now);
+                    samples += writeHour(streams, entry.getKey().name(), from.plusDays(i / 24), i % 24, capacity, now);
                 }
             }
         }
-        metrics.finish();
-        return new Result(written, failed, metrics.samples(), requests);
+        streams.finish();
+        return new Result(written, failed, samples, requests);
+    }
+
+    /**
+     * The OpenMetrics writers of the output, each started with the usage family when first used; the capacity
+     * family follows in every one of them once all accounts' usage is written.
+     */
+    private static final class Streams {
+        private final BackfillOutput output;
+        private final Map<Writer, OpenMetricsWriter> writers = new IdentityHashMap<>();
+        private final Map<LocalDate, OpenMetricsWriter> byDay = new HashMap<>();
+        private boolean capacity;
+
+        Streams(BackfillOutput output) {
+            this.output = output;
+        }
+
+        OpenMetricsWriter forDay(LocalDate day) throws IOException {
+            OpenMetricsWriter writer = byDay.get(day);
+            if (writer == null) {
+                Writer stream = output.forDay(day);
+                writer = writers.get(stream);
+                if (writer == null) {
+                    if (capacity) {
+                        throw new IllegalStateException("no usage was written for " + day);
+                    }
+                    writer = new OpenMetricsWriter(stream);
+                    writer.gauge(CrcMetrics.CURRENT_MAX_USAGE, CrcMetrics.CURRENT_MAX_USAGE_HELP);
+                    writers.put(stream, writer);
+                }
+                byDay.put(day, writer);
+            }
+            return writer;
+        }
+
+        void startCapacity() throws IOException {
+            capacity = true;
+            for (OpenMetricsWriter writer : writers.values()) {
+                writer.gauge(CrcMetrics.CAPACITY, CrcMetrics.CAPACITY_HELP);
+            }
+        }
+
+        void finish() throws IOException {
+            for (OpenMetricsWriter writer : writers.values()) {
+                writer.finish();
+            }
+        }
     }
 
     /** The account's days of the whole range, each request's answer cut to the days it asked for. */
@@ -173,21 +222,28 @@ public final class Backfill {
         }
     }
 
-    /** One sample per step from the hour's start while before its end and not after now; false if none. */
-    private boolean writeHour(OpenMetricsWriter metrics, LocalDate from, LocalDate date, int hour, long value, Instant now)
+    /** One sample per step from the hour's start while before its end and not after now; returns how many. */
+    private int writeHour(Streams streams, String account, LocalDate date, int hour, long value, Instant now)
             throws IOException {
         LocalDateTime local = date.atTime(hour, 0);
         List<ZoneOffset> offsets = config.timezone().getRules().getValidOffsets(local);
         if (offsets.isEmpty()) {
-            return false; // the hour does not exist in this zone (DST gap)
+            return 0; // the hour does not exist in this zone (DST gap)
         }
         long start = local.toEpochSecond(offsets.get(0)); // overlap: the first occurrence
         long end = Math.min(start + 3600, now.getEpochSecond() + 1);
-        boolean any = false;
-        for (long t = start; t < end; t += step.toSeconds()) {
-            any |= metrics.sample(value, t);
+        if (start >= end) {
+            return 0;
         }
-        return any;
+        OpenMetricsWriter metrics = streams.forDay(date);
+        metrics.series("account", account);
+        int count = 0;
+        for (long t = start; t < end; t += step.toSeconds()) {
+            if (metrics.sample(value, t)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static int hourIndex(LocalDate from, LocalDate date, int hour) {

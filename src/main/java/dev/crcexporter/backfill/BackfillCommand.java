@@ -11,7 +11,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
@@ -19,6 +18,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,8 +49,13 @@ public final class BackfillCommand implements Callable<Integer> {
             description = "Last day, inclusive, in the configured time zone.")
     LocalDate to;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE", description = "OpenMetrics file to write (replaced).")
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "OpenMetrics file to write (replaced);"
+            + " with --split-by-day a directory.")
     Path output;
+
+    @Option(names = "--split-by-day", description = "Write one file per day, DIR/crc-YYYY-MM-DD.om: promtool reads a file"
+            + " once per 2h block it covers, so long ranges are much faster in day files.")
+    boolean splitByDay;
 
     @Option(names = "--step", paramLabel = "DURATION", defaultValue = "60s",
             description = "Interval between samples within each hour, 1s..1h (default: ${DEFAULT-VALUE}).")
@@ -91,42 +96,138 @@ public final class BackfillCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             return usageError(err, e.getMessage());
         }
-        Path partial = output.toAbsolutePath().resolveSibling(output.getFileName() + ".partial");
-        Writer out;
+        OutputFiles output;
         try {
-            out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(partial), StandardCharsets.UTF_8), 1 << 16);
+            output = splitByDay ? new DayFiles(this.output) : new OneFile(this.output);
         } catch (IOException | RuntimeException e) {
-            return usageError(err, "--output cannot be written: " + partial + " (" + e.getClass().getSimpleName() + ")");
+            return usageError(err, "--output cannot be written: " + this.output + " (" + e.getClass().getSimpleName() + ")");
         }
 
         long started = System.nanoTime();
         CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
         Backfill backfill = new Backfill(config, client, clock, stepDuration, err, d -> Thread.sleep(d.toMillis()));
         Backfill.Result result;
-        try (out) {
-            result = backfill.run(from, to, out);
-        } catch (IOException e) {
-            deleteQuietly(partial);
-            err.println("crc-exporter: error: writing " + partial + " failed: " + e.getMessage());
-            err.flush();
-            return EXIT_ACCOUNT_FAILED;
-        } catch (InterruptedException e) {
-            deleteQuietly(partial);
-            throw e;
-        }
         try {
-            Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            result = backfill.run(from, to, output);
+            output.commit();
         } catch (IOException e) {
-            err.println("crc-exporter: error: cannot move " + partial + " to " + output + ": " + e.getMessage());
+            output.abandon();
+            err.println("crc-exporter: error: writing " + this.output + " failed: " + e.getMessage());
             err.flush();
             return EXIT_ACCOUNT_FAILED;
+        } catch (InterruptedException | RuntimeException e) {
+            output.abandon();
+            throw e;
         }
         err.printf("backfill: wrote %d samples of %d of %d accounts (%s..%s, step %s, %d requests) to %s in %.1fs%s%n",
                 result.samples(), result.accounts().size(), config.accounts().size(), from, to, Durations.format(stepDuration),
-                result.requests(), output, (System.nanoTime() - started) / 1e9,
+                result.requests(), output.describe(), (System.nanoTime() - started) / 1e9,
                 result.failed().isEmpty() ? "" : "; FAILED accounts: " + String.join(", ", result.failed().keySet()));
         err.flush();
         return result.failed().isEmpty() ? 0 : EXIT_ACCOUNT_FAILED;
+    }
+
+    /** Files written as FILE.partial and renamed when complete, so that a broken run leaves no half file. */
+    private interface OutputFiles extends BackfillOutput {
+        void commit() throws IOException;
+
+        void abandon();
+
+        String describe();
+    }
+
+    private static Writer open(Path file) throws IOException {
+        return new BufferedWriter(new OutputStreamWriter(java.nio.file.Files.newOutputStream(file), StandardCharsets.UTF_8),
+                1 << 16);
+    }
+
+    private static Path partial(Path file) {
+        return file.resolveSibling(file.getFileName() + ".partial");
+    }
+
+    private static final class OneFile implements OutputFiles {
+        private final Path file;
+        private final Writer out;
+
+        OneFile(Path file) throws IOException {
+            this.file = file.toAbsolutePath();
+            this.out = open(partial(this.file));
+        }
+
+        @Override
+        public Writer forDay(LocalDate day) {
+            return out;
+        }
+
+        @Override
+        public void commit() throws IOException {
+            out.close();
+            java.nio.file.Files.move(partial(file), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        @Override
+        public void abandon() {
+            closeQuietly(out);
+            deleteQuietly(partial(file));
+        }
+
+        @Override
+        public String describe() {
+            return file.toString();
+        }
+    }
+
+    private static final class DayFiles implements OutputFiles {
+        private final Path directory;
+        private final Map<LocalDate, Writer> open = new TreeMap<>();
+
+        DayFiles(Path directory) throws IOException {
+            this.directory = java.nio.file.Files.createDirectories(directory.toAbsolutePath());
+        }
+
+        private Path file(LocalDate day) {
+            return directory.resolve("crc-" + day + ".om");
+        }
+
+        @Override
+        public Writer forDay(LocalDate day) throws IOException {
+            Writer writer = open.get(day);
+            if (writer == null) {
+                writer = open(partial(file(day)));
+                open.put(day, writer);
+            }
+            return writer;
+        }
+
+        @Override
+        public void commit() throws IOException {
+            for (Map.Entry<LocalDate, Writer> entry : open.entrySet()) {
+                entry.getValue().close();
+                Path file = file(entry.getKey());
+                java.nio.file.Files.move(partial(file), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+
+        @Override
+        public void abandon() {
+            for (Map.Entry<LocalDate, Writer> entry : open.entrySet()) {
+                closeQuietly(entry.getValue());
+                deleteQuietly(partial(file(entry.getKey())));
+            }
+        }
+
+        @Override
+        public String describe() {
+            return open.size() + " day files in " + directory;
+        }
+    }
+
+    private static void closeQuietly(Writer writer) {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            // best effort
+        }
     }
 
     private static int usageError(PrintWriter err, String message) {
@@ -137,7 +238,7 @@ public final class BackfillCommand implements Callable<Integer> {
 
     private static void deleteQuietly(Path file) {
         try {
-            Files.deleteIfExists(file);
+            java.nio.file.Files.deleteIfExists(file);
         } catch (IOException e) {
             // best effort
         }

@@ -36,13 +36,16 @@ public final class OpenMetricsWriter {
         out.write("# TYPE " + name + " gauge\n# HELP " + name + " " + escapeHelp(help) + "\n");
     }
 
-    /** Starts the series {@code family{label="value"}} of the current family. */
+    /** Starts the series {@code family{label="value"}} of the current family; nothing changes if it is the current one. */
     public void series(String label, String value) {
         if (family == null) {
             throw new IllegalStateException("series before any family");
         }
-        series = family + "{" + label + "=\"" + escapeLabelValue(value) + "\"} ";
-        lastTimestamp = Long.MIN_VALUE;
+        String next = family + "{" + label + "=\"" + escapeLabelValue(value) + "\"} ";
+        if (!next.equals(series)) {
+            series = next;
+            lastTimestamp = Long.MIN_VALUE;
+        }
     }
 
     /** One sample of the current series; false (and nothing written) if its timestamp is not increasing. */

@@ -62,7 +62,7 @@ class BackfillTest {
         StringWriter out = new StringWriter();
         Backfill backfill = new Backfill(config, new dev.crcexporter.upstream.CrcUsageClient(config.apiUrl(),
                 config.method(), config.timeout(), CLOCK), CLOCK, step, new PrintWriter(progress), sleeps::add);
-        result[0] = backfill.run(LocalDate.parse(from), LocalDate.parse(to), out);
+        result[0] = backfill.run(LocalDate.parse(from), LocalDate.parse(to), BackfillOutput.single(out));
         return out.toString();
     }
 
