@@ -1,5 +1,6 @@
 package dev.crcexporter;
 
+import dev.crcexporter.backfill.BackfillCommand;
 import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.Durations;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "crc-exporter", sortOptions = false, versionProvider = CrcExporterCommand.Version.class,
         description = "Exports Cloud Room Connector (CRC) port usage to Prometheus.")
 public final class CrcExporterCommand implements Callable<Integer> {
-    static final int EXIT_USAGE = 2;
+    /** Exit status for a bad flag or configuration (the subcommands use it too). */
+    public static final int EXIT_USAGE = 2;
 
     @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
     Path configFile;
@@ -80,8 +82,9 @@ public final class CrcExporterCommand implements Callable<Integer> {
         this.clock = clock;
     }
 
-    static CommandLine commandLine(Map<String, String> environment, Clock clock) {
+    public static CommandLine commandLine(Map<String, String> environment, Clock clock) {
         CommandLine cli = new CommandLine(new CrcExporterCommand(environment, clock));
+        cli.addSubcommand("backfill", new BackfillCommand(environment, clock));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {
             e.getCommandLine().getErr().println("crc-exporter: error: " + e.getMessage() + " (see --help)");
@@ -162,15 +165,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
     }
 
     private ExporterConfig loadConfig() throws ConfigException {
-        if (configFile != null) {
-            return ConfigLoader.load(configFile);
-        }
-        ExporterConfig fromEnv = ConfigLoader.fromEnvironment(environment);
-        if (fromEnv == null) {
-            throw new ConfigException("no configuration: pass --config.file=FILE, set CRC_API_KEY and CRC_API_SECRET"
-                    + " (or CRC_API_SECRET_FILE), or try --demo");
-        }
-        return fromEnv;
+        return ConfigLoader.fromFileOrEnvironment(configFile, environment);
     }
 
     private static int usageError(PrintWriter err, String message) {

@@ -40,7 +40,8 @@ public final class Exporter implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
-        Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock);
+        Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock,
+                config.timezone());
         web.start();
         CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
         Poller poller = new Poller(config, client, store, clock);

@@ -85,6 +85,22 @@ public final class ConfigLoader {
         return parse(text, file.toString());
     }
 
+    /**
+     * The configuration of the command line: the YAML file when one is given, else the {@code CRC_*}
+     * variables; a {@link ConfigException} saying what to do when there is neither.
+     */
+    public static ExporterConfig fromFileOrEnvironment(Path file, Map<String, String> env) throws ConfigException {
+        if (file != null) {
+            return load(file);
+        }
+        ExporterConfig fromEnv = fromEnvironment(env);
+        if (fromEnv == null) {
+            throw new ConfigException("no configuration: pass --config.file=FILE, set CRC_API_KEY and CRC_API_SECRET"
+                    + " (or CRC_API_SECRET_FILE), or try --demo");
+        }
+        return fromEnv;
+    }
+
     /** Parses and validates YAML text; {@code source} names it in messages. */
     public static ExporterConfig parse(String yaml, String source) throws ConfigException {
         RawConfig raw = null;

@@ -60,10 +60,10 @@ public final class CrcMetrics implements MultiCollector {
             + " Date and hour are in the configured time zone; only yesterday and today." + CACHED;
     static final String TOTAL_USAGE_HELP = "Number of H.323/SIP connections through CRC during the hour (API total_usage),"
             + " a volume, not a concurrency." + CACHED;
-    static final String CURRENT_MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the current hour"
+    public static final String CURRENT_MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the current hour"
             + " (API max_usage of the current hour in the configured zone); absent until the API reports that hour." + CACHED;
     static final String DAILY_MAX_USAGE_HELP = "Highest hourly peak of concurrent CRC ports of the day so far." + CACHED;
-    static final String CAPACITY_HELP = "Purchased CRC ports of the account, as configured.";
+    public static final String CAPACITY_HELP = "Purchased CRC ports of the account, as configured.";
     static final String UP_HELP = "1 if the last poll of the CRC usage API for this account succeeded, else 0.";
     static final String LAST_SUCCESS_HELP = "Unix time of the last successful poll of the CRC usage API for this account.";
     static final String POLL_DURATION_HELP = "Duration of the last poll of the CRC usage API for this account, retries included.";

@@ -2,7 +2,6 @@ package dev.crcexporter.poll;
 
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ExporterConfig;
-import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -31,10 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Poller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
-    /** The longest Retry-After we honour; a longer one is treated as this. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
     private final ExporterConfig config;
+    private final RetryPolicy retryPolicy;
     private final CrcUsageClient client;
     private final SnapshotStore store;
     private final Clock clock;
@@ -50,6 +47,7 @@ public final class Poller implements AutoCloseable {
 
     public Poller(ExporterConfig config, CrcUsageClient client, SnapshotStore store, Clock clock) {
         this.config = config;
+        this.retryPolicy = new RetryPolicy(config.retry());
         this.client = client;
         this.store = store;
         this.clock = clock;
@@ -116,13 +114,11 @@ public final class Poller implements AutoCloseable {
             Instant now = clock.instant();
             long nowNanos = System.nanoTime();
             store.update(account.name(), s -> s.withError(new PollError(now, reason, message)));
-            Duration delay = backoff(attempt);
+            Duration delay = retryPolicy.delay(attempt, retryAfter);
             if (retryAfter != null) {
-                Duration honoured = retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
-                notBeforeNanos.put(account.name(), nowNanos + honoured.toNanos());
-                delay = honoured.compareTo(delay) > 0 ? honoured : delay;
+                notBeforeNanos.put(account.name(), nowNanos + RetryPolicy.honoured(retryAfter).toNanos());
             }
-            boolean retry = attempt < config.retry().maxAttempts()
+            boolean retry = retryPolicy.mayRetry(attempt)
                     && nowNanos + delay.toNanos() + config.timeout().toNanos() - deadlineNanos < 0;
             LOG.atWarn().setMessage("poll failed")
                     .addKeyValue("account", account.name())
@@ -137,14 +133,6 @@ public final class Poller implements AutoCloseable {
                 store.update(account.name(), s -> s.withFailure(elapsed()));
                 finish();
             }
-        }
-
-        private Duration backoff(int attempt) {
-            RetryConfig retry = config.retry();
-            long base = retry.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
-            long capped = Math.min(base, retry.maxBackoff().toMillis());
-            // "Equal jitter": half fixed, half random, so retries of many accounts spread out.
-            return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
         }
 
         private Duration elapsed() {

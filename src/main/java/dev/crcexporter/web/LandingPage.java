@@ -2,72 +2,256 @@ package dev.crcexporter.web;
 
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
+import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.poll.PollError;
+import dev.crcexporter.upstream.DailyUsage;
+import dev.crcexporter.upstream.HourUsage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
-/** The page at {@code /}: what this is, where the metrics are, and how each account's polling goes. */
+/**
+ * The page at {@code /}: what this is, where the metrics are, and one card per account with yesterday's and
+ * today's hourly peaks as a bar chart (inline SVG drawn here: no JavaScript, nothing loaded from elsewhere),
+ * the capacity as a line, the current usage and utilisation, the last successful poll and the last error.
+ * The data is what {@code /metrics} exposes: the same snapshots cut by the same {@link DateWindow}.
+ *
+ * <p>Elements tests rely on: {@code <section class="card" data-account="hq">},
+ * {@code <svg class="usage-chart" data-account="hq">}, one
+ * {@code <rect class="bar" data-date="2026-11-26" data-hour="10" data-value="30">} per reported hour and
+ * {@code <line class="capacity" data-value="40">} when a capacity is configured.
+ */
 final class LandingPage {
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+
+    // Chart geometry (SVG user units; the SVG scales to the card's width).
+    private static final int WIDTH = 480;
+    private static final int HEIGHT = 150;
+    private static final int LEFT = 30;
+    private static final int RIGHT = 8;
+    private static final int TOP = 10;
+    private static final int BOTTOM = 122;
+    private static final double SLOT = (WIDTH - LEFT - RIGHT) / 48.0;
+
+    private static final String STYLE = """
+            :root{color-scheme:light}
+            body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
+            header{background:#fff;border-bottom:1px solid #d0d7de;padding:.8rem 1.5rem;display:flex;flex-wrap:wrap;\
+            align-items:baseline;gap:.4rem 1.5rem}
+            header h1{font-size:1.3rem;margin:0}
+            header p{margin:0;color:#57606a}
+            nav a{margin-right:1rem}
+            a{color:#0969da}
+            .summary{padding:.8rem 1.5rem 0;margin:0;color:#57606a}
+            .summary strong.down{color:#cf222e}
+            .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:1rem;padding:1rem 1.5rem 2rem}
+            .card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.8rem 1rem;min-width:0}
+            .card.failing{border:2px solid #cf222e;background:#fff8f8}
+            .card h2{font-size:1.1rem;margin:0;overflow-wrap:anywhere}
+            .head{display:flex;justify-content:space-between;align-items:center;gap:.5rem}
+            .badge{font-size:.8rem;font-weight:600;border-radius:1rem;padding:.1rem .6rem;white-space:nowrap}
+            .badge.up{background:#dafbe1;color:#116329}.badge.down{background:#cf222e;color:#fff}
+            .badge.pending{background:#eaeef2;color:#57606a}
+            .figures{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.8rem;margin:.5rem 0 .2rem}
+            .figure .value{font-size:1.6rem;font-weight:600;line-height:1.1;display:block}
+            .figure .label{font-size:.8rem;color:#57606a}
+            .warn{color:#9a6700}.crit{color:#cf222e}
+            svg.usage-chart{width:100%;height:auto;display:block}
+            svg text{font-size:10px;fill:#57606a}
+            .bar.yesterday{fill:#a5c3e6}.bar.today{fill:#2f6fb0}
+            .bar.high{fill:#d4a72c}.bar.full{fill:#cf222e}
+            line.capacity{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:5 3}
+            .axis{stroke:#8c959f;stroke-width:1}.divider{stroke:#d0d7de;stroke-dasharray:2 2}
+            dl{display:grid;grid-template-columns:auto 1fr;gap:.15rem .8rem;margin:.4rem 0 0;font-size:.85rem}
+            dt{color:#57606a}dd{margin:0;overflow-wrap:anywhere}
+            .error{color:#cf222e}.muted{color:#6e7781}
+            .legend{font-size:.75rem;color:#57606a;margin:.1rem 0 0}
+            .swatch{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;vertical-align:-1px;margin:0 .2rem 0 .6rem}
+            """;
+
     private final BuildInfo buildInfo;
     private final String metricsPath;
     private final Clock clock;
+    private final ZoneId zone;
 
-    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock) {
+    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone) {
         this.buildInfo = buildInfo;
         this.metricsPath = metricsPath;
         this.clock = clock;
+        this.zone = zone;
     }
 
     String render(List<AccountSnapshot> accounts) {
         Instant now = clock.instant();
-        StringBuilder html = new StringBuilder(2048 + 512 * accounts.size());
+        DateWindow window = DateWindow.at(now, zone);
+        long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
+        long up = accounts.stream().filter(AccountSnapshot::up).count();
+        StringBuilder html = new StringBuilder(8192 + 6144 * accounts.size());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>crc-exporter</title><style>")
-                .append("body{font-family:system-ui,sans-serif;margin:2rem;color:#222}")
-                .append("table{border-collapse:collapse}td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}")
-                .append(".up{color:#1a7f37}.down{color:#cf222e}.muted{color:#777}")
-                .append("</style></head><body>\n")
-                .append("<h1>crc-exporter</h1>\n")
-                .append("<p>Prometheus exporter for Cloud Room Connector (CRC) port usage. Version ")
+                .append("<title>crc-exporter</title><style>").append(STYLE).append("</style></head><body>\n")
+                .append("<header><h1>crc-exporter</h1>")
+                .append("<p>Cloud Room Connector (CRC) port usage for Prometheus &middot; version ")
                 .append(Html.escape(buildInfo.version())).append(" (revision ").append(Html.escape(buildInfo.revision()))
-                .append(").</p>\n")
-                .append("<p><a href=\"").append(Html.escape(relative(metricsPath))).append("\">Metrics</a> &middot; ")
-                .append("<a href=\"-/healthy\">Health</a> &middot; <a href=\"-/ready\">Readiness</a></p>\n")
-                .append("<h2>Accounts</h2>\n<table><thead><tr><th>Account</th><th>Status</th><th>Capacity</th>")
-                .append("<th>Last success</th><th>Last error</th></tr></thead><tbody>\n");
-        for (AccountSnapshot account : accounts) {
-            html.append("<tr><td>").append(Html.escape(account.name())).append("</td><td>")
-                    .append(status(account)).append("</td><td>")
-                    .append(account.account().capacity().isPresent()
-                            ? Integer.toString(account.account().capacity().getAsInt()) : "<span class=\"muted\">not set</span>")
-                    .append("</td><td>").append(ago(account.lastSuccess(), now)).append("</td><td>")
-                    .append(error(account.lastError(), now)).append("</td></tr>\n");
+                .append(")</p>\n<nav><a href=\"").append(Html.escape(relative(metricsPath))).append("\">Metrics</a>")
+                .append("<a href=\"-/healthy\">Health</a><a href=\"-/ready\">Readiness</a></nav></header>\n");
+
+        html.append("<p class=\"summary\">").append(accounts.size()).append(accounts.size() == 1 ? " account" : " accounts")
+                .append(": ").append(up).append(" up");
+        if (failing > 0) {
+            html.append(", <strong class=\"down\">").append(failing).append(" failing</strong> (");
+            boolean first = true;
+            for (AccountSnapshot account : accounts) {
+                if (account.polled() && !account.up()) {
+                    html.append(first ? "" : ", ").append("<a href=\"#account-").append(Html.escape(account.name()))
+                            .append("\">").append(Html.escape(account.name())).append("</a>");
+                    first = false;
+                }
+            }
+            html.append(')');
         }
-        html.append("</tbody></table>\n</body></html>\n");
+        html.append(" &middot; hourly peaks of concurrent CRC ports, yesterday and today, in ")
+                .append(Html.escape(zone.getId())).append(" (now ")
+                .append(Html.escape(LOCAL_TIME.format(now.atZone(zone)))).append(")</p>\n<main class=\"grid\">\n");
+        for (AccountSnapshot account : accounts) {
+            card(html, account, window, now);
+        }
+        html.append("</main>\n</body></html>\n");
         return html.toString();
     }
 
-    private static String status(AccountSnapshot account) {
-        if (!account.polled()) {
-            return "<span class=\"muted\">first poll pending</span>";
+    private void card(StringBuilder html, AccountSnapshot account, DateWindow window, Instant now) {
+        String name = Html.escape(account.name());
+        boolean failing = account.polled() && !account.up();
+        List<DailyUsage> days = window.select(account.usage());
+        OptionalInt capacity = account.account().capacity();
+        OptionalLong current = currentHour(days, window);
+        OptionalLong todaysPeak = days.stream().filter(d -> d.date().equals(window.today()))
+                .map(DailyUsage::peak).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong).max();
+
+        html.append("<section class=\"card").append(failing ? " failing" : "").append("\" id=\"account-").append(name)
+                .append("\" data-account=\"").append(name).append("\">\n<div class=\"head\"><h2>").append(name)
+                .append("</h2>").append(badge(account)).append("</div>\n<div class=\"figures\">");
+        figure(html, current.isPresent() ? Long.toString(current.getAsLong()) : "&ndash;", "", "ports in use now ("
+                + twoDigits(window.currentHour()) + ":00 h)");
+        if (capacity.isPresent()) {
+            if (current.isPresent()) {
+                double ratio = (double) current.getAsLong() / capacity.getAsInt();
+                figure(html, Math.round(ratio * 100) + "%", ratio >= 1 ? "crit" : ratio >= 0.8 ? "warn" : "",
+                        "of " + capacity.getAsInt() + " purchased");
+            } else {
+                figure(html, "&ndash;", "", "of " + capacity.getAsInt() + " purchased");
+            }
+        } else {
+            figure(html, "&ndash;", "muted", "capacity not configured");
         }
-        return account.up() ? "<span class=\"up\">up</span>" : "<span class=\"down\">failing</span>";
+        figure(html, todaysPeak.isPresent() ? Long.toString(todaysPeak.getAsLong()) : "&ndash;", "", "today's peak");
+        html.append("</div>\n");
+        chart(html, name, days, window, capacity);
+        html.append("<p class=\"legend\"><span class=\"swatch\" style=\"background:#a5c3e6;margin-left:0\"></span>yesterday")
+                .append("<span class=\"swatch\" style=\"background:#2f6fb0\"></span>today");
+        if (capacity.isPresent()) {
+            html.append("<span class=\"swatch\" style=\"background:#d4a72c\"></span>&ge;&#8239;80&#8239;%")
+                    .append("<span class=\"swatch\" style=\"background:#cf222e\"></span>at capacity (dashed line)");
+        }
+        html.append("</p>\n<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
+                .append("<dt>Last error</dt><dd>").append(error(account, now)).append("</dd></dl>\n</section>\n");
     }
 
-    private static String ago(Optional<Instant> at, Instant now) {
-        return at.map(instant -> Html.escape(instant.truncatedTo(ChronoUnit.SECONDS) + " (" + age(instant, now) + " ago)"))
+    private void chart(StringBuilder svg, String name, List<DailyUsage> days, DateWindow window, OptionalInt capacity) {
+        long highest = days.stream().map(DailyUsage::peak).filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong).max().orElse(0);
+        long top = niceCeiling(Math.max(1, Math.max(highest, capacity.orElse(0))));
+        svg.append("<svg class=\"usage-chart\" data-account=\"").append(name).append("\" viewBox=\"0 0 ")
+                .append(WIDTH).append(' ').append(HEIGHT).append("\" role=\"img\" aria-label=\"Hourly peak CRC ports of ")
+                .append(name).append(", yesterday and today\" xmlns=\"http://www.w3.org/2000/svg\">");
+        // axes, scale and the line between the days
+        svg.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" y1=\"").append(BOTTOM).append("\" x2=\"")
+                .append(WIDTH - RIGHT).append("\" y2=\"").append(BOTTOM).append("\"/>")
+                .append("<text x=\"").append(LEFT - 4).append("\" y=\"").append(BOTTOM + 3).append("\" text-anchor=\"end\">0</text>")
+                .append("<text x=\"").append(LEFT - 4).append("\" y=\"").append(TOP + 4).append("\" text-anchor=\"end\">")
+                .append(top).append("</text>")
+                .append("<line class=\"divider\" x1=\"").append(fmt(LEFT + 24 * SLOT)).append("\" y1=\"").append(TOP)
+                .append("\" x2=\"").append(fmt(LEFT + 24 * SLOT)).append("\" y2=\"").append(BOTTOM).append("\"/>");
+        for (int slot = 0; slot < 48; slot += 6) {
+            svg.append("<text x=\"").append(fmt(LEFT + slot * SLOT + 1)).append("\" y=\"").append(BOTTOM + 11).append("\">")
+                    .append(twoDigits(slot % 24)).append("</text>");
+        }
+        svg.append("<text x=\"").append(fmt(LEFT + 12 * SLOT)).append("\" y=\"").append(HEIGHT - 3)
+                .append("\" text-anchor=\"middle\">yesterday ").append(window.yesterday()).append("</text>")
+                .append("<text x=\"").append(fmt(LEFT + 36 * SLOT)).append("\" y=\"").append(HEIGHT - 3)
+                .append("\" text-anchor=\"middle\">today ").append(window.today()).append("</text>");
+        // one bar per reported hour
+        for (DailyUsage day : days) {
+            boolean today = day.date().equals(window.today());
+            for (HourUsage hour : day.hours()) {
+                int slot = (today ? 24 : 0) + hour.hour();
+                double height = (BOTTOM - TOP) * (double) hour.maxUsage() / top;
+                String level = capacity.isEmpty() ? "" : hour.maxUsage() >= capacity.getAsInt() ? " full"
+                        : hour.maxUsage() >= 0.8 * capacity.getAsInt() ? " high" : "";
+                svg.append("\n<rect class=\"bar ").append(today ? "today" : "yesterday").append(level)
+                        .append("\" data-date=\"").append(day.date()).append("\" data-hour=\"").append(twoDigits(hour.hour()))
+                        .append("\" data-value=\"").append(hour.maxUsage()).append("\" x=\"").append(fmt(LEFT + slot * SLOT + 1))
+                        .append("\" y=\"").append(fmt(BOTTOM - height)).append("\" width=\"").append(fmt(SLOT - 2))
+                        .append("\" height=\"").append(fmt(height)).append("\"><title>").append(day.date()).append(' ')
+                        .append(twoDigits(hour.hour())).append(":00: peak ").append(hour.maxUsage())
+                        .append(hour.maxUsage() == 1 ? " port" : " ports").append("</title></rect>");
+            }
+        }
+        if (capacity.isPresent()) {
+            double y = BOTTOM - (BOTTOM - TOP) * (double) capacity.getAsInt() / top;
+            svg.append("\n<line class=\"capacity\" data-value=\"").append(capacity.getAsInt()).append("\" x1=\"").append(LEFT)
+                    .append("\" y1=\"").append(fmt(y)).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y2=\"").append(fmt(y))
+                    .append("\"><title>capacity: ").append(capacity.getAsInt()).append(" purchased ports</title></line>");
+        }
+        if (days.stream().allMatch(d -> d.hours().isEmpty())) {
+            svg.append("<text x=\"").append(WIDTH / 2).append("\" y=\"").append((TOP + BOTTOM) / 2)
+                    .append("\" text-anchor=\"middle\">no data yet</text>");
+        }
+        svg.append("</svg>\n");
+    }
+
+    private static void figure(StringBuilder html, String value, String cssClass, String label) {
+        html.append("<div class=\"figure\"><span class=\"value").append(cssClass.isEmpty() ? "" : " " + cssClass).append("\">")
+                .append(value).append("</span><span class=\"label\">").append(label).append("</span></div>");
+    }
+
+    /** max_usage of the current hour of today, as crc_ports_current_max_usage has it. */
+    private static OptionalLong currentHour(List<DailyUsage> days, DateWindow window) {
+        return days.stream().filter(d -> d.date().equals(window.today())).flatMap(d -> d.hours().stream())
+                .filter(h -> h.hour() == window.currentHour()).mapToLong(HourUsage::maxUsage).findFirst();
+    }
+
+    private static String badge(AccountSnapshot account) {
+        if (!account.polled()) {
+            return "<span class=\"badge pending\">first poll pending</span>";
+        }
+        return account.up() ? "<span class=\"badge up\">up</span>" : "<span class=\"badge down\">failing</span>";
+    }
+
+    private String ago(Optional<Instant> at, Instant now) {
+        return at.map(instant -> Html.escape(LOCAL_TIME.format(instant.atZone(zone))) + " <span class=\"muted\">("
+                        + Html.escape(age(instant, now)) + " ago)</span>")
                 .orElse("<span class=\"muted\">never</span>");
     }
 
-    private static String error(Optional<PollError> error, Instant now) {
-        return error.map(e -> Html.escape(e.reason().label() + ": " + e.message())
-                        + " <span class=\"muted\">(" + Html.escape(age(e.at(), now)) + " ago)</span>")
-                .orElse("<span class=\"muted\">none</span>");
+    private static String error(AccountSnapshot account, Instant now) {
+        Optional<PollError> error = account.lastError();
+        if (error.isEmpty()) {
+            return "<span class=\"muted\">none</span>";
+        }
+        PollError e = error.get();
+        boolean current = account.polled() && !account.up();
+        return "<span class=\"" + (current ? "error" : "muted") + "\">" + Html.escape(e.reason().label() + ": " + e.message())
+                + "</span> <span class=\"muted\">(" + Html.escape(age(e.at(), now)) + " ago" + (current ? "" : ", since recovered")
+                + ")</span>";
     }
 
     private static String age(Instant then, Instant now) {
@@ -75,6 +259,27 @@ final class LandingPage {
         if (seconds < 120) return seconds + "s";
         if (seconds < 7200) return seconds / 60 + "m";
         return seconds / 3600 + "h";
+    }
+
+    /** 1, 2, 5 times a power of ten: a round top for the chart's scale. */
+    static long niceCeiling(long value) {
+        long power = 1;
+        while (true) {
+            for (long step : new long[] {1, 2, 5}) {
+                if (step * power >= value) {
+                    return step * power;
+                }
+            }
+            power *= 10;
+        }
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static String twoDigits(int hour) {
+        return hour < 10 ? "0" + hour : Integer.toString(hour);
     }
 
     /** Links relative to "/" so the page also works behind a reverse proxy that adds a path prefix. */

@@ -11,6 +11,7 @@ import io.prometheus.metrics.exporter.servlet.jakarta.HttpExchangeAdapter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -28,9 +29,9 @@ public final class WebServer {
 
     /** A server that listens on {@code listen} (plain HTTP, or TLS per {@code web}) once started. */
     public static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, PrometheusRegistry registry,
-            SnapshotStore store, BuildInfo buildInfo, Clock clock) {
+            SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone) {
         PrometheusScrapeHandler scrapeHandler = new PrometheusScrapeHandler(PrometheusProperties.get(), registry);
-        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock);
+        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone);
         BasicAuth basicAuth = web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

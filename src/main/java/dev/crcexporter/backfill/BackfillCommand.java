@@ -1,0 +1,258 @@
+package dev.crcexporter.backfill;
+
+import dev.crcexporter.config.ConfigException;
+import dev.crcexporter.config.ConfigLoader;
+import dev.crcexporter.config.Durations;
+import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.upstream.CrcUsageClient;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code crc-exporter backfill --config.file=FILE --from=DATE --to=DATE --output=FILE [--step=60s]}: past days
+ * of every account as an OpenMetrics file for {@code promtool tsdb create-blocks-from openmetrics}. Exit 0 when
+ * every account was written, 1 when some failed (the others are in the file), 2 for bad flags or config.
+ */
+@Command(name = "backfill", sortOptions = false,
+        description = {"Fetches past days of every account from the CRC usage API and writes them as an OpenMetrics",
+                "file for: promtool tsdb create-blocks-from openmetrics FILE DIR"})
+public final class BackfillCommand implements Callable<Integer> {
+    private static final int EXIT_USAGE = 2;
+    private static final int EXIT_ACCOUNT_FAILED = 1;
+
+    @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
+    Path configFile;
+
+    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+            description = "First day, inclusive, in the configured time zone.")
+    LocalDate from;
+
+    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+            description = "Last day, inclusive, in the configured time zone.")
+    LocalDate to;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "OpenMetrics file to write (replaced);"
+            + " with --split-by-day a directory.")
+    Path output;
+
+    @Option(names = "--split-by-day", description = "Write one file per day, DIR/crc-YYYY-MM-DD.om: promtool reads a file"
+            + " once per 2h block it covers, so long ranges are much faster in day files.")
+    boolean splitByDay;
+
+    @Option(names = "--step", paramLabel = "DURATION", defaultValue = "60s",
+            description = "Interval between samples within each hour, 1s..1h (default: ${DEFAULT-VALUE}).")
+    String step;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Map<String, String> environment;
+    private final Clock clock;
+
+    public BackfillCommand(Map<String, String> environment, Clock clock) {
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (from.isAfter(to)) {
+            return usageError(err, "--from (" + from + ") must not be after --to (" + to + ")");
+        }
+        Duration stepDuration;
+        try {
+            stepDuration = Durations.parse(step);
+        } catch (IllegalArgumentException e) {
+            return usageError(err, "--step is not a duration like 30s, 1m or 5m (got \"" + step + "\")");
+        }
+        if (stepDuration.isZero() || stepDuration.toMillis() % 1000 != 0 || stepDuration.compareTo(Duration.ofHours(1)) > 0) {
+            return usageError(err, "--step must be whole seconds between 1s and 1h (got \"" + step + "\")");
+        }
+        ExporterConfig config;
+        try {
+            config = ConfigLoader.fromFileOrEnvironment(configFile, environment);
+        } catch (ConfigException e) {
+            return usageError(err, e.getMessage());
+        }
+        OutputFiles output;
+        try {
+            output = splitByDay ? new DayFiles(this.output) : new OneFile(this.output);
+        } catch (IOException | RuntimeException e) {
+            return usageError(err, "--output cannot be written: " + this.output + " (" + e.getClass().getSimpleName() + ")");
+        }
+
+        long started = System.nanoTime();
+        CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
+        Backfill backfill = new Backfill(config, client, clock, stepDuration, err, d -> Thread.sleep(d.toMillis()));
+        Backfill.Result result;
+        try {
+            result = backfill.run(from, to, output);
+            output.commit();
+        } catch (IOException e) {
+            output.abandon();
+            err.println("crc-exporter: error: writing " + this.output + " failed: " + e.getMessage());
+            err.flush();
+            return EXIT_ACCOUNT_FAILED;
+        } catch (InterruptedException | RuntimeException e) {
+            output.abandon();
+            throw e;
+        }
+        err.printf("backfill: wrote %d samples of %d of %d accounts (%s..%s, step %s, %d requests) to %s in %.1fs%s%n",
+                result.samples(), result.accounts().size(), config.accounts().size(), from, to, Durations.format(stepDuration),
+                result.requests(), output.describe(), (System.nanoTime() - started) / 1e9,
+                result.failed().isEmpty() ? "" : "; FAILED accounts: " + String.join(", ", result.failed().keySet()));
+        err.flush();
+        return result.failed().isEmpty() ? 0 : EXIT_ACCOUNT_FAILED;
+    }
+
+    /** Files written as FILE.partial and renamed when complete, so that a broken run leaves no half file. */
+    private interface OutputFiles extends BackfillOutput {
+        void commit() throws IOException;
+
+        void abandon();
+
+        String describe();
+    }
+
+    private static Writer open(Path file) throws IOException {
+        return new BufferedWriter(new OutputStreamWriter(java.nio.file.Files.newOutputStream(file), StandardCharsets.UTF_8),
+                1 << 16);
+    }
+
+    private static Path partial(Path file) {
+        return file.resolveSibling(file.getFileName() + ".partial");
+    }
+
+    private static final class OneFile implements OutputFiles {
+        private final Path file;
+        private final Writer out;
+
+        OneFile(Path file) throws IOException {
+            this.file = file.toAbsolutePath();
+            this.out = open(partial(this.file));
+        }
+
+        @Override
+        public Writer forDay(LocalDate day) {
+            return out;
+        }
+
+        @Override
+        public void commit() throws IOException {
+            out.close();
+            java.nio.file.Files.move(partial(file), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        @Override
+        public void abandon() {
+            closeQuietly(out);
+            deleteQuietly(partial(file));
+        }
+
+        @Override
+        public String describe() {
+            return file.toString();
+        }
+    }
+
+    private static final class DayFiles implements OutputFiles {
+        private final Path directory;
+        private final Map<LocalDate, Writer> open = new TreeMap<>();
+
+        DayFiles(Path directory) throws IOException {
+            this.directory = java.nio.file.Files.createDirectories(directory.toAbsolutePath());
+        }
+
+        private Path file(LocalDate day) {
+            return directory.resolve("crc-" + day + ".om");
+        }
+
+        @Override
+        public Writer forDay(LocalDate day) throws IOException {
+            Writer writer = open.get(day);
+            if (writer == null) {
+                writer = open(partial(file(day)));
+                open.put(day, writer);
+            }
+            return writer;
+        }
+
+        @Override
+        public void commit() throws IOException {
+            for (Map.Entry<LocalDate, Writer> entry : open.entrySet()) {
+                entry.getValue().close();
+                Path file = file(entry.getKey());
+                java.nio.file.Files.move(partial(file), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+
+        @Override
+        public void abandon() {
+            for (Map.Entry<LocalDate, Writer> entry : open.entrySet()) {
+                closeQuietly(entry.getValue());
+                deleteQuietly(partial(file(entry.getKey())));
+            }
+        }
+
+        @Override
+        public String describe() {
+            return open.size() + " day files in " + directory;
+        }
+    }
+
+    private static void closeQuietly(Writer writer) {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    private static int usageError(PrintWriter err, String message) {
+        err.println("crc-exporter: error: " + message);
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    /** YYYY-MM-DD, with a message that says so. */
+    static final class DateConverter implements CommandLine.ITypeConverter<LocalDate> {
+        @Override
+        public LocalDate convert(String value) {
+            try {
+                return LocalDate.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("not a date YYYY-MM-DD (got \"" + value + "\")");
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.crcexporter.backfill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.crcexporter.backfill.DateChunks.Chunk;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DateChunksTest {
+    private static LocalDate d(String date) {
+        return LocalDate.parse(date);
+    }
+
+    private static List<String> requests(List<Chunk> chunks) {
+        return chunks.stream().map(c -> "from=" + c.first() + " to=" + c.requestTo()).toList();
+    }
+
+    @Test
+    void aSingleDayIsOneRequestWhoseToIsTheNextDay() {
+        List<Chunk> chunks = DateChunks.of(d("2026-12-01"), d("2026-12-01"));
+
+        assertThat(requests(chunks)).containsExactly("from=2026-12-01 to=2026-12-02");
+        assertThat(chunks.get(0).days()).isEqualTo(1);
+    }
+
+    @Test
+    void aRangeInsideOneMonthIsOneRequest() {
+        assertThat(requests(DateChunks.of(d("2026-03-05"), d("2026-03-31")))).containsExactly("from=2026-03-05 to=2026-04-01");
+    }
+
+    @Test
+    void monthBoundariesSplitTheRange() {
+        assertThat(requests(DateChunks.of(d("2026-01-31"), d("2026-02-01"))))
+                .containsExactly("from=2026-01-31 to=2026-02-01", "from=2026-02-01 to=2026-02-02");
+    }
+
+    @Test
+    void leapYearFebruaryHasTwentyNineDays() {
+        List<Chunk> chunks = DateChunks.of(d("2028-02-10"), d("2028-03-01"));
+
+        assertThat(chunks).containsExactly(new Chunk(d("2028-02-10"), d("2028-02-29")), new Chunk(d("2028-03-01"), d("2028-03-01")));
+        assertThat(DateChunks.of(d("2026-02-01"), d("2026-03-01")).get(0).last()).isEqualTo(d("2026-02-28"));
+    }
+
+    @Test
+    void ninetyDaysAreCalendarMonthsEachAtMostAMonthAndWithoutGapsOrOverlap() {
+        LocalDate from = d("2026-08-29");
+        LocalDate to = from.plusDays(89);
+        List<Chunk> chunks = DateChunks.of(from, to);
+
+        assertThat(requests(chunks)).containsExactly("from=2026-08-29 to=2026-09-01", "from=2026-09-01 to=2026-10-01",
+                "from=2026-10-01 to=2026-11-01", "from=2026-11-01 to=2026-11-27");
+        assertThat(chunks.stream().mapToLong(Chunk::days).sum()).isEqualTo(90);
+        for (int i = 0; i < chunks.size(); i++) {
+            Chunk chunk = chunks.get(i);
+            assertThat(chunk.requestTo()).isAfter(chunk.first()).isBeforeOrEqualTo(chunk.first().plusMonths(1));
+            if (i > 0) {
+                assertThat(chunk.first()).isEqualTo(chunks.get(i - 1).last().plusDays(1));
+            }
+        }
+    }
+
+    @Test
+    void aYearEndIsCrossed() {
+        assertThat(requests(DateChunks.of(d("2025-12-30"), d("2026-01-02"))))
+                .containsExactly("from=2025-12-30 to=2026-01-01", "from=2026-01-01 to=2026-01-03");
+    }
+
+    @Test
+    void fromAfterToIsRefused() {
+        assertThatThrownBy(() -> DateChunks.of(d("2026-01-02"), d("2026-01-01")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("from (2026-01-02) is after to (2026-01-01)");
+    }
+}
