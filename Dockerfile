@@ -23,6 +23,17 @@ RUN groupadd --system --gid 65532 crc-exporter \
             --shell /usr/sbin/nologin crc-exporter
 COPY --from=build /src/target/crc-exporter.jar /opt/crc-exporter/crc-exporter.jar
 COPY deploy/jvm.options /opt/crc-exporter/jvm.options
+# Application class-data sharing: a training run (the demo, polled once and scraped once) records the classes
+# it loads; every start then maps them instead of loading them (start to ready about 1.1s -> 0.7s, see bench/).
+SHELL ["/bin/bash", "-c"]
+RUN java @/opt/crc-exporter/jvm.options -XX:ArchiveClassesAtExit=/opt/crc-exporter/crc-exporter.jsa \
+        -jar /opt/crc-exporter/crc-exporter.jar --demo --web.listen-address=127.0.0.1:9877 & pid=$!; \
+    for i in $(seq 1 100); do \
+      (exec 3<>/dev/tcp/127.0.0.1/9877 && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3 >/dev/null) 2>/dev/null && break; \
+      sleep 0.1; \
+    done; \
+    kill "$pid"; wait "$pid" || true; \
+    test -s /opt/crc-exporter/crc-exporter.jsa
 USER 65532:65532
 EXPOSE 9877
-ENTRYPOINT ["java", "@/opt/crc-exporter/jvm.options", "-jar", "/opt/crc-exporter/crc-exporter.jar"]
+ENTRYPOINT ["java", "@/opt/crc-exporter/jvm.options", "-XX:SharedArchiveFile=/opt/crc-exporter/crc-exporter.jsa", "-jar", "/opt/crc-exporter/crc-exporter.jar"]

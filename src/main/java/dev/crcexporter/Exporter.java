@@ -3,6 +3,7 @@ package dev.crcexporter;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
+import dev.crcexporter.metrics.RecentSnapshots;
 import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.upstream.CrcUsageClient;
@@ -13,12 +14,16 @@ import io.javalin.Javalin;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * A running exporter: snapshots, poller, metrics and HTTP server wired together. {@code Main} starts
  * one from the command line; tests start one on port 0.
  */
 public final class Exporter implements AutoCloseable {
+    /** jvm_* and process_* are read at most this long before a scrape (see RecentSnapshots). */
+    static final Duration JVM_METRICS_MAX_AGE = Duration.ofSeconds(1);
+
     private final Poller poller;
     private final Javalin web;
     private final SnapshotStore store;
@@ -38,7 +43,9 @@ public final class Exporter implements AutoCloseable {
         BuildInfo buildInfo = BuildInfo.load();
         SnapshotStore store = new SnapshotStore(config.accounts());
         PrometheusRegistry registry = new PrometheusRegistry();
-        JvmMetrics.builder().register(registry);
+        PrometheusRegistry jvm = new PrometheusRegistry();
+        JvmMetrics.builder().register(jvm);
+        registry.register(new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime));
         new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
         Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock,
                 config.timezone());

@@ -74,6 +74,23 @@ public final class CrcMetrics implements MultiCollector {
     private final Clock clock;
     private final ZoneId zone;
     private final BuildInfo buildInfo;
+    /** The families built for the last set of snapshots and window; reused while neither changes. */
+    private volatile Built last;
+
+    private record Built(List<AccountSnapshot> snapshots, DateWindow window, MetricSnapshots families) {
+        /** Same window, and the very same snapshot objects (a poll always swaps in a new one). */
+        boolean isFor(List<AccountSnapshot> current, DateWindow currentWindow) {
+            if (!window.equals(currentWindow) || snapshots.size() != current.size()) {
+                return false;
+            }
+            for (int i = 0; i < current.size(); i++) {
+                if (snapshots.get(i) != current.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo) {
         this.store = store;
@@ -87,9 +104,25 @@ public final class CrcMetrics implements MultiCollector {
         return this;
     }
 
+    /**
+     * Builds the families, or returns the ones built last time when no poll has happened and the hour is
+     * the same: between polls every scrape would build the same thing, and with 1,000 accounts that is
+     * most of a scrape's cost.
+     */
     @Override
     public MetricSnapshots collect() {
+        List<AccountSnapshot> snapshots = store.all();
         DateWindow window = DateWindow.at(clock.instant(), zone);
+        Built cached = last;
+        if (cached != null && cached.isFor(snapshots, window)) {
+            return cached.families();
+        }
+        MetricSnapshots families = build(snapshots, window);
+        last = new Built(snapshots, window, families);
+        return families;
+    }
+
+    private MetricSnapshots build(List<AccountSnapshot> snapshots, DateWindow window) {
         GaugeSnapshot.Builder maxUsage = GaugeSnapshot.builder().name(MAX_USAGE).help(MAX_USAGE_HELP);
         GaugeSnapshot.Builder totalUsage = GaugeSnapshot.builder().name(TOTAL_USAGE).help(TOTAL_USAGE_HELP);
         GaugeSnapshot.Builder currentMax = GaugeSnapshot.builder().name(CURRENT_MAX_USAGE).help(CURRENT_MAX_USAGE_HELP);
@@ -100,7 +133,7 @@ public final class CrcMetrics implements MultiCollector {
         GaugeSnapshot.Builder pollDuration = GaugeSnapshot.builder().name(POLL_DURATION).help(POLL_DURATION_HELP).unit(Unit.SECONDS);
         CounterSnapshot.Builder pollErrors = CounterSnapshot.builder().name(POLL_ERRORS).help(POLL_ERRORS_HELP);
 
-        for (AccountSnapshot snapshot : store.all()) {
+        for (AccountSnapshot snapshot : snapshots) {
             String account = snapshot.name();
             Labels accountLabel = Labels.of("account", account);
             for (DailyUsage day : window.select(snapshot.usage())) {

@@ -7,7 +7,6 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HttpStatus;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
-import io.prometheus.metrics.exporter.servlet.jakarta.HttpExchangeAdapter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +29,7 @@ public final class WebServer {
     /** A server that listens on {@code listen} (plain HTTP, or TLS per {@code web}) once started. */
     public static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, PrometheusRegistry registry,
             SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone) {
-        PrometheusScrapeHandler scrapeHandler = new PrometheusScrapeHandler(PrometheusProperties.get(), registry);
+        ScrapeEndpoint scrape = new ScrapeEndpoint(registry, new PrometheusScrapeHandler(PrometheusProperties.get(), registry));
         LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone);
         BasicAuth basicAuth = web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers());
         return Javalin.create(config -> {
@@ -55,7 +54,7 @@ public final class WebServer {
                 }
             });
 
-            config.routes.get(metricsPath, ctx -> scrapeHandler.handleRequest(new HttpExchangeAdapter(ctx.req(), ctx.res())));
+            config.routes.get(metricsPath, scrape::handle);
             config.routes.get("/", ctx -> ctx.html(landingPage.render(store.all())));
             config.routes.get("/-/healthy", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n"));
             config.routes.get("/-/ready", ctx -> {

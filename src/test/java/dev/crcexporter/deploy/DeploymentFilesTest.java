@@ -88,7 +88,8 @@ class DeploymentFilesTest {
         assertThat(docker.destinationOf(BUILD_OUTPUT)).isEqualTo("/opt/crc-exporter/crc-exporter.jar");
         assertThat(docker.destinationOf("deploy/jvm.options")).isEqualTo("/opt/crc-exporter/jvm.options");
         assertThat(docker.last("ENTRYPOINT")).isEqualTo(
-                "[\"java\", \"@/opt/crc-exporter/jvm.options\", \"-jar\", \"/opt/crc-exporter/crc-exporter.jar\"]");
+                "[\"java\", \"@/opt/crc-exporter/jvm.options\", \"-XX:SharedArchiveFile=/opt/crc-exporter/crc-exporter.jsa\","
+                        + " \"-jar\", \"/opt/crc-exporter/crc-exporter.jar\"]");
     }
 
     @Test
