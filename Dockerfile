@@ -28,10 +28,10 @@ COPY deploy/jvm.options /opt/crc-exporter/jvm.options
 SHELL ["/bin/bash", "-c"]
 RUN java @/opt/crc-exporter/jvm.options -XX:ArchiveClassesAtExit=/opt/crc-exporter/crc-exporter.jsa \
         -jar /opt/crc-exporter/crc-exporter.jar --demo --web.listen-address=127.0.0.1:9877 & pid=$!; \
-    for i in $(seq 1 100); do \
-      (exec 3<>/dev/tcp/127.0.0.1/9877 && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3 >/dev/null) 2>/dev/null && break; \
-      sleep 0.1; \
-    done; \
+    get() { exec 3<>/dev/tcp/127.0.0.1/9877 && printf 'GET %s HTTP/1.0\r\n\r\n' "$1" >&3 && cat <&3; }; \
+    for i in $(seq 1 300); do (get /-/ready 2>/dev/null | grep -q '^Ready') && break; sleep 0.1; done; \
+    (get /-/ready | grep -q '^Ready') || { echo "training run never became ready" >&2; exit 1; }; \
+    get /metrics >/dev/null; get / >/dev/null; \
     kill "$pid"; wait "$pid" || true; \
     test -s /opt/crc-exporter/crc-exporter.jsa
 USER 65532:65532

@@ -168,7 +168,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
         return ConfigLoader.fromFileOrEnvironment(configFile, environment);
     }
 
-    private static int usageError(PrintWriter err, String message) {
+    /** The one way a command reports bad flags or configuration: one line on stderr, exit status 2. */
+    public static int usageError(PrintWriter err, String message) {
         err.println("crc-exporter: error: " + message);
         err.flush();
         return EXIT_USAGE;

@@ -1,5 +1,6 @@
 package dev.crcexporter.backfill;
 
+import dev.crcexporter.CrcExporterCommand;
 import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.Durations;
@@ -35,7 +36,6 @@ import picocli.CommandLine.Spec;
         description = {"Fetches past days of every account from the CRC usage API and writes them as an OpenMetrics",
                 "file for: promtool tsdb create-blocks-from openmetrics FILE DIR"})
 public final class BackfillCommand implements Callable<Integer> {
-    private static final int EXIT_USAGE = 2;
     private static final int EXIT_ACCOUNT_FAILED = 1;
 
     @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
@@ -79,28 +79,28 @@ public final class BackfillCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         if (from.isAfter(to)) {
-            return usageError(err, "--from (" + from + ") must not be after --to (" + to + ")");
+            return CrcExporterCommand.usageError(err, "--from (" + from + ") must not be after --to (" + to + ")");
         }
         Duration stepDuration;
         try {
             stepDuration = Durations.parse(step);
         } catch (IllegalArgumentException e) {
-            return usageError(err, "--step is not a duration like 30s, 1m or 5m (got \"" + step + "\")");
+            return CrcExporterCommand.usageError(err, "--step is not a duration like 30s, 1m or 5m (got \"" + step + "\")");
         }
         if (stepDuration.isZero() || stepDuration.toMillis() % 1000 != 0 || stepDuration.compareTo(Duration.ofHours(1)) > 0) {
-            return usageError(err, "--step must be whole seconds between 1s and 1h (got \"" + step + "\")");
+            return CrcExporterCommand.usageError(err, "--step must be whole seconds between 1s and 1h (got \"" + step + "\")");
         }
         ExporterConfig config;
         try {
             config = ConfigLoader.fromFileOrEnvironment(configFile, environment);
         } catch (ConfigException e) {
-            return usageError(err, e.getMessage());
+            return CrcExporterCommand.usageError(err, e.getMessage());
         }
         OutputFiles output;
         try {
             output = splitByDay ? new DayFiles(this.output) : new OneFile(this.output);
         } catch (IOException | RuntimeException e) {
-            return usageError(err, "--output cannot be written: " + this.output + " (" + e.getClass().getSimpleName() + ")");
+            return CrcExporterCommand.usageError(err, "--output cannot be written: " + this.output + " (" + e.getClass().getSimpleName() + ")");
         }
 
         long started = System.nanoTime();
@@ -230,11 +230,6 @@ public final class BackfillCommand implements Callable<Integer> {
         }
     }
 
-    private static int usageError(PrintWriter err, String message) {
-        err.println("crc-exporter: error: " + message);
-        err.flush();
-        return EXIT_USAGE;
-    }
 
     private static void deleteQuietly(Path file) {
         try {

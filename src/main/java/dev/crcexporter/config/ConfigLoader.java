@@ -2,10 +2,7 @@ package dev.crcexporter.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -44,10 +41,7 @@ public final class ConfigLoader {
             "poll_interval", "CRC_POLL_INTERVAL",
             "timezone", "CRC_TIMEZONE");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML = StrictYaml.mapper();
 
     private ConfigLoader() {}
 
@@ -107,7 +101,7 @@ public final class ConfigLoader {
         try {
             raw = yaml.isBlank() ? null : YAML.readValue(yaml, RawConfig.class);
         } catch (JacksonException e) {
-            throw new ConfigException(YamlErrors.describe(e, source));
+            throw new ConfigException(StrictYaml.describe(e, source));
         }
         if (raw == null) {
             throw new ConfigException(source + ": the file is empty; it needs at least an accounts list");
@@ -260,13 +254,14 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(text.trim());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null) {
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null) {
                 return uri;
             }
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new ConfigException(fieldName + " must be an absolute http or https URL without a query (got \"" + text + "\")");
+        throw new ConfigException(fieldName + " must be an absolute http or https URL without a query or fragment (got \"" + text + "\")");
     }
 
     private static RequestMethod method(String text, String fieldName) throws ConfigException {

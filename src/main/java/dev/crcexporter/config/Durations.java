@@ -16,21 +16,25 @@ public final class Durations {
         if (text == null || !WHOLE.matcher(text).matches()) {
             throw new IllegalArgumentException("not a duration like 30s, 5m or 1h");
         }
-        Duration total = Duration.ZERO;
-        Matcher part = PART.matcher(text);
-        while (part.find()) {
-            long amount = Long.parseLong(part.group(1));
-            total = total.plus(switch (part.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                case "d" -> Duration.ofDays(amount);
-                case "w" -> Duration.ofDays(7 * amount);
-                default -> Duration.ofDays(365 * amount);
-            });
+        try {
+            Duration total = Duration.ZERO;
+            Matcher part = PART.matcher(text);
+            while (part.find()) {
+                long amount = Long.parseLong(part.group(1));
+                total = total.plus(switch (part.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    case "d" -> Duration.ofDays(amount);
+                    case "w" -> Duration.ofDays(Math.multiplyExact(7, amount));
+                    default -> Duration.ofDays(Math.multiplyExact(365, amount));
+                });
+            }
+            return total;
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("too long a duration");
         }
-        return total;
     }
 
     /** Formats a duration the way {@link #parse} reads it, for messages. */

@@ -21,7 +21,7 @@ public final class ApiAnswers {
             ArrayNode hours = dayNode.putArray("crc_ports_hour_usage");
             for (HourUsage hour : day.hours()) {
                 hours.addObject()
-                        .put("hour", String.format("%02d", hour.hour()))
+                        .put("hour", hour.label())
                         .put("max_usage", hour.maxUsage())
                         .put("total_usage", hour.totalUsage());
             }

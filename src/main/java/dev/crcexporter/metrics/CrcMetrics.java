@@ -4,7 +4,6 @@ import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.upstream.DailyUsage;
-import dev.crcexporter.upstream.FailureReason;
 import dev.crcexporter.upstream.HourUsage;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -136,21 +135,20 @@ public final class CrcMetrics implements MultiCollector {
         for (AccountSnapshot snapshot : snapshots) {
             String account = snapshot.name();
             Labels accountLabel = Labels.of("account", account);
-            for (DailyUsage day : window.select(snapshot.usage())) {
+            List<DailyUsage> days = window.select(snapshot.usage());
+            for (DailyUsage day : days) {
                 String date = day.date().toString();
                 for (HourUsage hour : day.hours()) {
-                    Labels labels = Labels.of("account", account, "date", date, "hour", twoDigits(hour.hour()));
+                    Labels labels = Labels.of("account", account, "date", date, "hour", hour.label());
                     maxUsage.dataPoint(gauge(labels, hour.maxUsage()));
                     totalUsage.dataPoint(gauge(labels, hour.totalUsage()));
-                    if (day.date().equals(window.today()) && hour.hour() == window.currentHour()) {
-                        currentMax.dataPoint(gauge(accountLabel, hour.maxUsage()));
-                    }
                 }
                 OptionalLong peak = day.peak();
                 if (peak.isPresent()) {
                     dailyMax.dataPoint(gauge(Labels.of("account", account, "date", date), peak.getAsLong()));
                 }
             }
+            window.currentMaxUsage(days).ifPresent(ports -> currentMax.dataPoint(gauge(accountLabel, ports)));
             snapshot.account().capacity().ifPresent(ports -> capacity.dataPoint(gauge(accountLabel, ports)));
             up.dataPoint(gauge(accountLabel, snapshot.up() ? 1 : 0));
             snapshot.lastSuccess().ifPresent(at -> lastSuccess.dataPoint(gauge(accountLabel, at.toEpochMilli() / 1000.0)));
@@ -189,7 +187,4 @@ public final class CrcMetrics implements MultiCollector {
         return GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
     }
 
-    private static String twoDigits(int hour) {
-        return hour < 10 ? "0" + hour : Integer.toString(hour);
-    }
 }

@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Yesterday and today as the API counts them: calendar dates and clock hours in the configured zone.
@@ -41,6 +42,15 @@ public record DateWindow(LocalDate yesterday, LocalDate today, int currentHour) 
                 .map(day -> day.date().equals(today) ? begunHoursOf(day) : day)
                 .sorted(Comparator.comparing(DailyUsage::date))
                 .toList();
+    }
+
+    /**
+     * The {@code max_usage} of the current hour among days already {@link #select selected}; empty until
+     * the API reports that hour. The value behind crc_ports_current_max_usage and the landing page's "now".
+     */
+    public OptionalLong currentMaxUsage(List<DailyUsage> selected) {
+        return selected.stream().filter(day -> day.date().equals(today)).flatMap(day -> day.hours().stream())
+                .filter(hour -> hour.hour() == currentHour).mapToLong(HourUsage::maxUsage).findFirst();
     }
 
     private DailyUsage begunHoursOf(DailyUsage day) {

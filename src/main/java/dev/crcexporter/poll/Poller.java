@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -38,6 +39,7 @@ public final class Poller implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+    private volatile boolean closed;
     /**
      * Accounts the API asked (Retry-After) to leave alone until then, in {@link System#nanoTime()}: waits and
      * deadlines are measured on the monotonic clock, so a wall-clock step (NTP, a fixed test clock) neither
@@ -95,22 +97,32 @@ public final class Poller implements AutoCloseable {
         }
 
         void attempt(int attempt) {
+            boolean retryScheduled = false;
             try {
+                if (closed) {
+                    return;
+                }
                 List<DailyUsage> days = client.fetch(account, window.yesterday(), window.requestEnd());
                 List<DailyUsage> kept = window.select(days);
                 store.update(account.name(), s -> s.withSuccess(kept, clock.instant(), elapsed()));
                 LOG.atDebug().setMessage("poll succeeded").addKeyValue("account", account.name())
                         .addKeyValue("days", kept.size()).addKeyValue("attempt", attempt).log();
-                finish();
             } catch (UpstreamException e) {
-                failed(attempt, e.reason(), e.getMessage(), e.retryAfter().orElse(null));
-            } catch (RuntimeException e) {
+                // A request cut short by close() is no failure of the API: nothing to count or retry.
+                retryScheduled = !closed && failed(attempt, e.reason(), e.getMessage(), e.retryAfter().orElse(null));
+            } catch (RuntimeException | StackOverflowError | LinkageError e) {
                 // Not expected; counted as malformed so that it shows, without the stack trace of a secret-bearing object.
-                failed(attempt, FailureReason.MALFORMED, "unexpected " + e.getClass().getSimpleName(), null);
+                retryScheduled = !closed && failed(attempt, FailureReason.MALFORMED, "unexpected " + e.getClass().getSimpleName(), null);
+            } finally {
+                // Whatever happened, the account is free for the next poll unless a retry now owns it.
+                if (!retryScheduled) {
+                    finish();
+                }
             }
         }
 
-        private void failed(int attempt, FailureReason reason, String message, Duration retryAfter) {
+        /** Records the failure; returns whether a retry was scheduled (which then owns the account). */
+        private boolean failed(int attempt, FailureReason reason, String message, Duration retryAfter) {
             Instant now = clock.instant();
             long nowNanos = System.nanoTime();
             store.update(account.name(), s -> s.withError(new PollError(now, reason, message)));
@@ -127,11 +139,25 @@ public final class Poller implements AutoCloseable {
                     .addKeyValue("next", retry ? "retry in " + delay.toMillis() + "ms" : "next poll interval")
                     .addKeyValue("err", message)
                     .log();
-            if (retry) {
-                scheduler.schedule(() -> workers.execute(() -> attempt(attempt + 1)), delay.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                store.update(account.name(), s -> s.withFailure(elapsed()));
-                finish();
+            if (retry && scheduleRetry(attempt + 1, delay)) {
+                return true;
+            }
+            store.update(account.name(), s -> s.withFailure(elapsed()));
+            return false;
+        }
+
+        private boolean scheduleRetry(int nextAttempt, Duration delay) {
+            try {
+                scheduler.schedule(() -> {
+                    try {
+                        workers.execute(() -> attempt(nextAttempt));
+                    } catch (RejectedExecutionException closing) {
+                        finish();
+                    }
+                }, delay.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            } catch (RejectedExecutionException closing) {
+                return false;
             }
         }
 
@@ -146,6 +172,7 @@ public final class Poller implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         scheduler.shutdownNow();
         workers.shutdownNow();
         try {

@@ -7,4 +7,14 @@ package dev.crcexporter.upstream;
  * @param maxUsage   peak number of concurrent CRC ports in that hour
  * @param totalUsage number of H.323/SIP connections in that hour (a volume, not a concurrency)
  */
-public record HourUsage(int hour, long maxUsage, long totalUsage) {}
+public record HourUsage(int hour, long maxUsage, long totalUsage) {
+
+    /** The hour as the API and the {@code hour} label write it: "00".."23". */
+    public static String label(int hour) {
+        return hour < 10 ? "0" + hour : Integer.toString(hour);
+    }
+
+    public String label() {
+        return label(hour);
+    }
+}

@@ -132,7 +132,7 @@ final class LandingPage {
         boolean failing = account.polled() && !account.up();
         List<DailyUsage> days = window.select(account.usage());
         OptionalInt capacity = account.account().capacity();
-        OptionalLong current = currentHour(days, window);
+        OptionalLong current = window.currentMaxUsage(days);
         OptionalLong todaysPeak = days.stream().filter(d -> d.date().equals(window.today()))
                 .map(DailyUsage::peak).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong).max();
 
@@ -140,7 +140,7 @@ final class LandingPage {
                 .append("\" data-account=\"").append(name).append("\">\n<div class=\"head\"><h2>").append(name)
                 .append("</h2>").append(badge(account)).append("</div>\n<div class=\"figures\">");
         figure(html, current.isPresent() ? Long.toString(current.getAsLong()) : "&ndash;", "", "ports in use now ("
-                + twoDigits(window.currentHour()) + ":00 h)");
+                + HourUsage.label(window.currentHour()) + ":00 h)");
         if (capacity.isPresent()) {
             if (current.isPresent()) {
                 double ratio = (double) current.getAsLong() / capacity.getAsInt();
@@ -182,7 +182,7 @@ final class LandingPage {
                 .append("\" x2=\"").append(fmt(LEFT + 24 * SLOT)).append("\" y2=\"").append(BOTTOM).append("\"/>");
         for (int slot = 0; slot < 48; slot += 6) {
             svg.append("<text x=\"").append(fmt(LEFT + slot * SLOT + 1)).append("\" y=\"").append(BOTTOM + 11).append("\">")
-                    .append(twoDigits(slot % 24)).append("</text>");
+                    .append(HourUsage.label(slot % 24)).append("</text>");
         }
         svg.append("<text x=\"").append(fmt(LEFT + 12 * SLOT)).append("\" y=\"").append(HEIGHT - 3)
                 .append("\" text-anchor=\"middle\">yesterday ").append(window.yesterday()).append("</text>")
@@ -197,11 +197,11 @@ final class LandingPage {
                 String level = capacity.isEmpty() ? "" : hour.maxUsage() >= capacity.getAsInt() ? " full"
                         : hour.maxUsage() >= 0.8 * capacity.getAsInt() ? " high" : "";
                 svg.append("\n<rect class=\"bar ").append(today ? "today" : "yesterday").append(level)
-                        .append("\" data-date=\"").append(day.date()).append("\" data-hour=\"").append(twoDigits(hour.hour()))
+                        .append("\" data-date=\"").append(day.date()).append("\" data-hour=\"").append(hour.label())
                         .append("\" data-value=\"").append(hour.maxUsage()).append("\" x=\"").append(fmt(LEFT + slot * SLOT + 1))
                         .append("\" y=\"").append(fmt(BOTTOM - height)).append("\" width=\"").append(fmt(SLOT - 2))
                         .append("\" height=\"").append(fmt(height)).append("\"><title>").append(day.date()).append(' ')
-                        .append(twoDigits(hour.hour())).append(":00: peak ").append(hour.maxUsage())
+                        .append(hour.label()).append(":00: peak ").append(hour.maxUsage())
                         .append(hour.maxUsage() == 1 ? " port" : " ports").append("</title></rect>");
             }
         }
@@ -223,11 +223,6 @@ final class LandingPage {
                 .append(value).append("</span><span class=\"label\">").append(label).append("</span></div>");
     }
 
-    /** max_usage of the current hour of today, as crc_ports_current_max_usage has it. */
-    private static OptionalLong currentHour(List<DailyUsage> days, DateWindow window) {
-        return days.stream().filter(d -> d.date().equals(window.today())).flatMap(d -> d.hours().stream())
-                .filter(h -> h.hour() == window.currentHour()).mapToLong(HourUsage::maxUsage).findFirst();
-    }
 
     private static String badge(AccountSnapshot account) {
         if (!account.polled()) {
@@ -278,9 +273,6 @@ final class LandingPage {
         return String.format(Locale.ROOT, "%.1f", value);
     }
 
-    private static String twoDigits(int hour) {
-        return hour < 10 ? "0" + hour : Integer.toString(hour);
-    }
 
     /** Links relative to "/" so the page also works behind a reverse proxy that adds a path prefix. */
     private static String relative(String path) {

@@ -2,11 +2,8 @@ package dev.crcexporter.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.crcexporter.config.YamlErrors;
+import dev.crcexporter.config.StrictYaml;
 import dev.crcexporter.web.TlsSettings.ClientAuth;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,9 +45,7 @@ public final class WebConfigLoader {
     private static final Set<String> ALLOWED_HEADERS = Set.of("Content-Security-Policy", "X-Frame-Options",
             "X-Content-Type-Options", "X-XSS-Protection", "Strict-Transport-Security");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML = StrictYaml.mapper();
 
     private WebConfigLoader() {}
 
@@ -87,7 +82,7 @@ public final class WebConfigLoader {
         try {
             raw = text.isBlank() ? new RawWebConfig(null, null, null) : YAML.readValue(text, RawWebConfig.class);
         } catch (JacksonException e) {
-            String message = YamlErrors.describe(e, source);
+            String message = StrictYaml.describe(e, source);
             throw new WebConfigException(message.startsWith(source) ? message : source + ": " + message);
         }
         try {

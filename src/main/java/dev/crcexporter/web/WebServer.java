@@ -1,6 +1,7 @@
 package dev.crcexporter.web;
 
 import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.SnapshotStore;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -10,6 +11,7 @@ import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.time.ZoneId;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -60,12 +62,14 @@ public final class WebServer {
             config.routes.get("/-/healthy", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n"));
             config.routes.get("/-/ready", ctx -> {
                 ctx.contentType("text/plain; charset=utf-8");
-                if (store.allPolled()) {
+                // One read of the store, so the answer and its counts agree.
+                List<AccountSnapshot> accounts = store.all();
+                long done = accounts.stream().filter(AccountSnapshot::polled).count();
+                if (done == accounts.size()) {
                     ctx.result("Ready\n");
                 } else {
-                    long done = store.all().stream().filter(s -> s.polled()).count();
                     ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
-                            .result("Not ready: " + done + " of " + store.all().size() + " accounts have finished their first poll\n");
+                            .result("Not ready: " + done + " of " + accounts.size() + " accounts have finished their first poll\n");
                 }
             });
         });

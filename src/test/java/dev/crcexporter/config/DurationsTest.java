@@ -16,7 +16,8 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "5", "5 m", "m5", "-5m", "5min", "1.5h", "PT5M"})
+    @ValueSource(strings = {"", "5", "5 m", "m5", "-5m", "5min", "1.5h", "PT5M", "99999999999999999w",
+            "9999999999999999999s", "300000000000000y"})
     void rejectsWhatPrometheusWouldNotRead(String text) {
         assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -8,10 +8,12 @@ import dev.crcexporter.poll.PollError;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
+import dev.crcexporter.testing.MutableClock;
 import dev.crcexporter.upstream.HourUsage;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +106,30 @@ class CrcMetricsTest {
                 .contains("crc_ports_capacity{account=\"hq\"} 40.0")
                 .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"timeout\"} 0.0")
                 .doesNotContain("crc_ports_max_usage{", "crc_exporter_last_success_timestamp_seconds{");
+    }
+
+    @Test
+    void familiesAreBuiltAgainOnlyAfterAPollOrWhenTheHourChanges() throws IOException {
+        SnapshotStore store = knownSnapshots();
+        MutableClock clock = new MutableClock(NOW);
+        CrcMetrics metrics = new CrcMetrics(store, clock, SHANGHAI, BUILD);
+
+        MetricSnapshots first = metrics.collect();
+        assertThat(metrics.collect()).as("nothing changed").isSameAs(first);
+
+        clock.advance(Duration.ofMinutes(20)); // 10:50, same hour
+        assertThat(metrics.collect()).as("same hour, same snapshots").isSameAs(first);
+
+        clock.advance(Duration.ofMinutes(20)); // 11:10: hour 11 has begun, so it is shown now
+        MetricSnapshots nextHour = metrics.collect();
+        assertThat(nextHour).isNotSameAs(first);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(metrics);
+        assertThat(prometheusText(registry)).contains("crc_ports_current_max_usage{account=\"hq\"} 0.0")
+                .contains("crc_ports_max_usage{account=\"hq\",date=\"2026-11-26\",hour=\"11\"} 0.0");
+
+        store.update("lab", s -> s.withFailure(Duration.ofSeconds(3)));
+        assertThat(metrics.collect()).as("a poll swapped a snapshot").isNotSameAs(nextHour);
     }
 
     @Test

@@ -1,6 +1,10 @@
 package dev.crcexporter.config;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -13,11 +17,20 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Turns Jackson's YAML failures into one line that names the key (dotted, with list indexes) or the
- * file and line, and never quotes the offending line, which may hold a secret.
+ * YAML as every configuration file here is read: unknown keys and duplicate keys are errors (they are
+ * almost always typos), and a failure becomes one line that names the key (dotted, with list indexes) or
+ * the file and line, never quoting the offending line, which may hold a secret.
  */
-public final class YamlErrors {
-    private YamlErrors() {}
+public final class StrictYaml {
+    private StrictYaml() {}
+
+    /** A mapper that rejects unknown and duplicate keys and fractions where integers belong. */
+    public static ObjectMapper mapper() {
+        return new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
 
     /** One line for a Jackson failure: the key (or the file and line) and what is wrong there. */
     public static String describe(JacksonException e, String source) {
