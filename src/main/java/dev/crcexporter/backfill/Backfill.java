@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -230,8 +231,11 @@ public final class Backfill {
         if (offsets.isEmpty()) {
             return 0; // the hour does not exist in this zone (DST gap)
         }
-        long start = local.toEpochSecond(offsets.get(0)); // overlap: the first occurrence
-        long end = Math.min(start + 3600, now.getEpochSecond() + 1);
+        // On the fall-back day the hour happens twice under one label: from its first start to the next hour's
+        // start covers both, as the daemon would have shown that label for two hours.
+        long start = local.toEpochSecond(offsets.get(0));
+        long nextHour = ZonedDateTime.ofLocal(local.plusHours(1), config.timezone(), null).toEpochSecond();
+        long end = Math.min(nextHour, now.getEpochSecond() + 1);
         if (start >= end) {
             return 0;
         }

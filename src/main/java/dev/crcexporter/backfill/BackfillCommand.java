@@ -36,7 +36,10 @@ import picocli.CommandLine.Spec;
         description = {"Fetches past days of every account from the CRC usage API and writes them as an OpenMetrics",
                 "file for: promtool tsdb create-blocks-from openmetrics FILE DIR"})
 public final class BackfillCommand implements Callable<Integer> {
+    /** Some accounts failed and were skipped; the others are in the output. */
     private static final int EXIT_ACCOUNT_FAILED = 1;
+    /** The output could not be written: nothing was kept. */
+    private static final int EXIT_OUTPUT_FAILED = 3;
 
     @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
     Path configFile;
@@ -112,9 +115,9 @@ public final class BackfillCommand implements Callable<Integer> {
             output.commit();
         } catch (IOException e) {
             output.abandon();
-            err.println("crc-exporter: error: writing " + this.output + " failed: " + e.getMessage());
+            err.println("crc-exporter: error: writing " + this.output + " failed, nothing was kept: " + e.getMessage());
             err.flush();
-            return EXIT_ACCOUNT_FAILED;
+            return EXIT_OUTPUT_FAILED;
         } catch (InterruptedException | RuntimeException e) {
             output.abandon();
             throw e;
