@@ -44,7 +44,7 @@ class ExporterIT {
     private static final Instant NOW = Instant.parse("2026-11-26T02:30:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     private static final String HQ_SECRET = "hq-S3cret-value";
-    /** Characters that URL encoding changes, so the encoded form must be redacted too. */
+    /** Characters that form and URL encoding change: the upstream must receive them as they are. */
     private static final String BRANCH_SECRET = "br anch&secret=1/+";
 
     private final ExporterFixture fixture = new ExporterFixture();
