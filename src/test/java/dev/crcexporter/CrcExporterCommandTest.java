@@ -2,16 +2,33 @@ package dev.crcexporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 class CrcExporterCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+
+    /**
+     * Running the command configures logging for a real run (LogSetup resets logback's context), which would drop
+     * logback-test.xml for every later test of this JVM: configure logback from the test file again.
+     */
+    @AfterAll
+    static void restoreTestLogging() throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        new ContextInitializer(context).autoConfig();
+        assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR"))
+                .as("the console appender of logback-test.xml").isNotNull();
+    }
 
     private int run(Map<String, String> env, String... args) {
         CommandLine cli = CrcExporterCommand.commandLine(env, Clock.systemUTC());

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crcexporter.CrcExporterCommand;
 import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.testing.ExporterFixture;
+import dev.crcexporter.testing.ExternalProcesses;
+import dev.crcexporter.testing.Http;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.upstream.DailyUsage;
@@ -13,12 +16,7 @@ import dev.crcexporter.upstream.HourUsage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +29,6 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,38 +49,14 @@ class BackfillIT {
     @TempDir
     Path tmp;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<Process> processes = new ArrayList<>();
-    private final Thread killOnExit = new Thread(this::killProcesses, "backfill-it-kill-children");
+    private final ExporterFixture fixture = new ExporterFixture();
+    private final ExternalProcesses processes = new ExternalProcesses();
     private FakeCrcApi upstream;
-    private Path prometheusLog;
 
     @AfterEach
-    void stopEverything() {
-        killProcesses();
-        try {
-            Runtime.getRuntime().removeShutdownHook(killOnExit);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // JVM already shutting down, or the hook was never added
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
-
-    private synchronized void killProcesses() {
-        for (Process process : processes) {
-            process.destroy();
-        }
-        for (Process process : processes) {
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+    void stopEverything() throws Exception {
+        try (fixture) {
+            processes.close();
         }
     }
 
@@ -161,49 +134,13 @@ class BackfillIT {
         return new Run(cli.execute(all), err.toString());
     }
 
-    // ------------------------------------------------------------------ processes and HTTP
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private synchronized Process start(Path log, String... command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(process);
-        return process;
-    }
-
-    private static String tail(Path log, int lines) {
-        try {
-            if (log == null || !Files.exists(log)) {
-                return "(no log)";
-            }
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
-    private HttpResponse<String> get(String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
+    // ------------------------------------------------------------------ Prometheus
 
     /** The result vector of an instant query at {@code time}: label "account" (or "") -> value. */
     private Map<String, Double> query(String prom, String promql, ZonedDateTime time) throws IOException {
         String url = prom + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
                 + "&time=" + time.toEpochSecond();
-        HttpResponse<String> response = get(url);
+        HttpResponse<String> response = Http.getOrNull(url);
         assertThat(response).as("GET " + url).isNotNull();
         assertThat(response.statusCode()).as("GET %s: %s", url, response.body()).isEqualTo(200);
         Map<String, Double> values = new java.util.TreeMap<>();
@@ -221,8 +158,7 @@ class BackfillIT {
 
     @Test
     void backfilledHoursAreQueryableInPrometheusAndAFailingAccountIsSkipped() throws Exception {
-        Runtime.getRuntime().addShutdownHook(killOnExit);
-        upstream = new FakeCrcApi();
+        upstream = fixture.closeLater(new FakeCrcApi());
         upstream.behave(BackfillIT::answer);
         Path config = config("hq:40", "broken:20", "branch");
         Path output = tmp.resolve("crc.om");
@@ -250,29 +186,19 @@ class BackfillIT {
 
         // promtool turns the file into blocks
         Path blocks = Files.createDirectories(tmp.resolve("prom-data"));
-        MonitoringAssetsIT.Result created = MonitoringAssetsIT.run(120, "promtool", "tsdb", "create-blocks-from",
+        ExternalProcesses.Result created = processes.run(Duration.ofSeconds(120), "promtool", "tsdb", "create-blocks-from",
                 "openmetrics", output.toString(), blocks.toString());
         assertThat(created.exitCode()).as("promtool tsdb create-blocks-from openmetrics:%n%s", created.output()).isZero();
 
         // Prometheus on those blocks, keeping them (the default retention of 15d would delete them at once)
-        int port = freePort();
         Path promConfig = tmp.resolve("prometheus.yml");
         Files.writeString(promConfig, "global:\n  scrape_interval: 1m\n");
-        prometheusLog = tmp.resolve("prometheus.log");
-        Process prometheus = start(prometheusLog, "prometheus", "--config.file=" + promConfig,
-                "--storage.tsdb.path=" + blocks, "--storage.tsdb.retention.time=10y",
-                "--web.listen-address=127.0.0.1:" + port);
+        Path prometheusLog = tmp.resolve("prometheus.log");
+        int port = processes.startServer(prometheusLog, Duration.ofSeconds(60),
+                p -> List.of("prometheus", "--config.file=" + promConfig, "--storage.tsdb.path=" + blocks,
+                        "--storage.tsdb.retention.time=10y", "--web.listen-address=127.0.0.1:" + p),
+                p -> Http.ok("http://127.0.0.1:" + p + "/-/ready")).port();
         String prom = "http://127.0.0.1:" + port;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            HttpResponse<String> ready = get(prom + "/-/ready");
-            if (ready != null && ready.statusCode() == 200) {
-                break;
-            }
-            assertThat(prometheus.isAlive()).as("prometheus exited:%n%s", tail(prometheusLog, 30)).isTrue();
-            assertThat(System.nanoTime()).as("prometheus ready within 60s:%n%s", tail(prometheusLog, 30)).isLessThan(deadline);
-            Thread.sleep(200);
-        }
 
         try {
             // the value at 10:30 of a day is that hour's max_usage, for every account written
@@ -313,13 +239,13 @@ class BackfillIT {
                     .allSatisfy((account, max) -> assertThat(max).isLessThan(POISON));
             assertThat(query(prom, "count(crc_ports_current_max_usage{account=\"broken\"})", at("2026-02-10T10:30:00"))).isEmpty();
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n--- prometheus log ---\n" + tail(prometheusLog, 30), e);
+            throw new AssertionError(e.getMessage() + "\n--- prometheus log ---\n" + ExternalProcesses.tail(prometheusLog, 30), e);
         }
     }
 
     @Test
     void ninetyDaysOfTenAccountsAtOneSamplePerMinute() throws Exception {
-        upstream = new FakeCrcApi();
+        upstream = fixture.closeLater(new FakeCrcApi());
         upstream.behave(BackfillIT::answer);
         String[] accounts = new String[10];
         for (int i = 0; i < accounts.length; i++) {
@@ -360,7 +286,7 @@ class BackfillIT {
         if (Boolean.getBoolean("backfill.promtool")) {
             long promtoolStarted = System.nanoTime();
             for (Path file : files) {
-                MonitoringAssetsIT.Result created = MonitoringAssetsIT.run(600, "promtool", "tsdb", "create-blocks-from",
+                ExternalProcesses.Result created = processes.run(Duration.ofSeconds(600), "promtool", "tsdb", "create-blocks-from",
                         "openmetrics", "--quiet", file.toString(), tmp.resolve("blocks").toString());
                 assertThat(created.exitCode()).as(created.output()).isZero();
             }

@@ -2,20 +2,22 @@ package dev.crcexporter.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.testing.ExternalProcesses;
+import dev.crcexporter.testing.Http;
 import dev.crcexporter.testing.Poll;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command, for real: the packaged jar with {@code --demo}, scraped over HTTP,
@@ -28,59 +30,55 @@ class DemoJarIT {
             "crc_ports_capacity{", "crc_up{", "crc_exporter_last_success_timestamp_seconds{",
             "crc_exporter_poll_duration_seconds{", "crc_exporter_poll_errors_total{", "crc_exporter_build_info{",
             "jvm_memory_used_bytes{", "process_resident_memory_bytes ");
+    /** The start line names the port the system chose for port 0. */
+    private static final Pattern PORT = Pattern.compile("address=\"127\\.0\\.0\\.1:0 \\(port (\\d+)\\)\"");
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private Process exporter;
+    @TempDir
+    Path tmp;
+
+    private final ExternalProcesses processes = new ExternalProcesses();
 
     @AfterEach
     void stop() {
-        if (exporter != null && exporter.isAlive()) {
-            exporter.destroyForcibly();
-        }
+        processes.close();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private int status(int port, String path) {
+    private static int portInLog(Path log) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            Matcher port = PORT.matcher(Files.readString(log));
+            return port.find() ? Integer.parseInt(port.group(1)) : -1;
         } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
+            throw new UncheckedIOException(e);
         }
     }
 
     @Test
     void demoServesTheWholeContractPassesPromtoolAndStopsCleanlyOnSigterm() throws Exception {
         assertThat(JAR).as("run `mvn package` first").exists();
-        int port = freePort();
-        Path log = Files.createTempFile("crc-demo", ".log");
-        exporter = new ProcessBuilder("java", "-jar", JAR.toString(), "--demo", "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path log = tmp.resolve("crc-demo.log");
+        Process exporter = processes.start(log, "java", "-jar", JAR.toString(), "--demo", "--web.listen-address=127.0.0.1:0");
 
-        Poll.until(Duration.ofSeconds(30), "demo ready", () -> status(port, "/-/ready") == 200);
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        int port = Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the demo's port in its log", () -> {
+            ExternalProcesses.assertAlive(exporter);
+            return portInLog(log);
+        }, p -> p > 0, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
+        String base = "http://127.0.0.1:" + port;
+        Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "demo ready", () -> {
+            ExternalProcesses.assertAlive(exporter);
+            return Http.ok(base + "/-/ready");
+        }, ready -> ready, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
+        HttpResponse<String> scrape = Http.getOrNull(base + "/metrics");
+        assertThat(scrape).as("GET /metrics").isNotNull();
+        String metrics = scrape.body();
 
         for (String series : CONTRACT) {
             assertThat(metrics).as("a sample of %s", series).contains("\n" + series);
         }
         assertThat(metrics).contains("crc_up{account=\"headquarters\"} 1.0");
 
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        promtool.getOutputStream().write(metrics.getBytes());
-        promtool.getOutputStream().close();
-        String lint = new String(promtool.getInputStream().readAllBytes());
-        assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(lint).isEmpty();
-        assertThat(promtool.exitValue()).isZero();
+        ExternalProcesses.Result lint = processes.runWithInput(Duration.ofSeconds(30), metrics, "promtool", "check", "metrics");
+        assertThat(lint.output()).isEmpty();
+        assertThat(lint.exitCode()).isZero();
 
         exporter.destroy(); // SIGTERM
         assertThat(exporter.waitFor(20, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();

@@ -11,18 +11,17 @@ import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.testing.ExporterFixture;
+import dev.crcexporter.testing.ExternalProcesses;
+import dev.crcexporter.testing.Http;
+import dev.crcexporter.testing.Poll;
+import dev.crcexporter.testing.Ports;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
-import dev.crcexporter.web.ListenAddress;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -61,43 +59,15 @@ class EndToEndIT {
     @TempDir
     Path tmp;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<Process> processes = new ArrayList<>();
-    private final Thread killOnExit = new Thread(this::killProcesses, "e2e-kill-children");
-    private FakeCrcApi upstream;
-    private Exporter exporter;
+    private final ExporterFixture fixture = new ExporterFixture();
+    private final ExternalProcesses processes = new ExternalProcesses();
     private Path prometheusLog;
     private Path alertmanagerLog;
 
     @AfterEach
-    void stopEverything() {
-        killProcesses();
-        try {
-            Runtime.getRuntime().removeShutdownHook(killOnExit);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // JVM already shutting down, or the hook was never added
-        }
-        if (exporter != null) {
-            exporter.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
-
-    private synchronized void killProcesses() {
-        for (Process process : processes) {
-            process.destroy();
-        }
-        for (Process process : processes) {
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+    void stopEverything() throws Exception {
+        try (fixture) {
+            processes.close();
         }
     }
 
@@ -129,50 +99,13 @@ class EndToEndIT {
 
     // ------------------------------------------------------------------ processes and HTTP
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private synchronized Process start(Path log, String... command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(process);
-        return process;
-    }
-
-    private static String tail(Path log, int lines) {
-        try {
-            if (log == null || !Files.exists(log)) {
-                return "(no log)";
-            }
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
     private String logs() {
-        return "\n--- prometheus log (last lines) ---\n" + tail(prometheusLog, 30)
-                + "\n--- alertmanager log (last lines) ---\n" + tail(alertmanagerLog, 30);
-    }
-
-    /** GET returning status and body; status -1 when the server is not reachable (yet). */
-    private HttpResponse<String> get(String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return "\n--- prometheus log (last lines) ---\n" + ExternalProcesses.tail(prometheusLog, 30)
+                + "\n--- alertmanager log (last lines) ---\n" + ExternalProcesses.tail(alertmanagerLog, 30);
     }
 
     private JsonNode getJson(String url) {
-        HttpResponse<String> response = get(url);
+        HttpResponse<String> response = Http.getOrNull(url);
         if (response == null || response.statusCode() != 200) {
             throw new AssertionError("GET " + url + " -> " + (response == null ? "unreachable" : response.statusCode() + " "
                     + response.body()));
@@ -184,41 +117,12 @@ class EndToEndIT {
         }
     }
 
-    /** Polls every 500 ms (these are real servers) until the condition holds; describes the last state on failure. */
+    /** Polls every 500 ms (these are real servers) while the servers run; describes the last state and the logs on failure. */
     private <T> T await(Duration bound, String what, Supplier<T> probe, Predicate<T> done, Process... mustStayAlive) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        T last = null;
-        while (true) {
-            try {
-                last = probe.get();
-                if (done.test(last)) {
-                    return last;
-                }
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("not true within " + bound + ": " + what + " (" + e.getMessage() + ")" + logs(), e);
-                }
-            }
-            for (Process process : mustStayAlive) {
-                if (!process.isAlive()) {
-                    throw new AssertionError(process.info().command().orElse("process") + " exited with "
-                            + process.exitValue() + " while waiting for: " + what + logs());
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not true within " + bound + ": " + what + "; last seen: " + last + logs());
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for: " + what);
-            }
-        }
-    }
-
-    private static boolean ready(HttpResponse<String> response) {
-        return response != null && response.statusCode() == 200;
+        return Poll.until(bound, Duration.ofMillis(500), what, () -> {
+            ExternalProcesses.assertAlive(mustStayAlive);
+            return probe.get();
+        }, done, this::logs);
     }
 
     private static String encode(String value) {
@@ -230,17 +134,16 @@ class EndToEndIT {
     @Test
     void alertsReachAlertmanagerAndEveryDashboardQueryHasData() throws Exception {
         long started = System.nanoTime();
-        Runtime.getRuntime().addShutdownHook(killOnExit);
 
         // fake upstream and exporter (UTC, real clock, short poll interval, no retries)
-        upstream = new FakeCrcApi();
+        FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi());
         upstream.behave(EndToEndIT::answer);
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneOffset.UTC, Duration.ofSeconds(2),
                 Duration.ofSeconds(1), 4, new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
                 List.of(new AccountConfig("full", "key-full", new Secret("full-secret"), OptionalInt.of(10)),
                         new AccountConfig("quiet", "key-quiet", new Secret("quiet-secret"), OptionalInt.of(40)),
                         new AccountConfig("broken", "key-broken", new Secret("broken-secret"), OptionalInt.of(20))));
-        exporter = Exporter.start(config, new ListenAddress("127.0.0.1", 0), "/metrics", Clock.systemUTC());
+        Exporter exporter = fixture.start(config, Clock.systemUTC());
 
         // the shipped rules with every "for:" shortened to 5s
         String rules = Files.readString(MonitoringAssetsIT.RULES);
@@ -252,25 +155,26 @@ class EndToEndIT {
         assertThat(shortened).as("`for:` lines rewritten = alerts").isEqualTo(MonitoringAssetsIT.alerts().size());
         Path rulesCopy = tmp.resolve("crc-exporter.rules.yml");
         Files.writeString(rulesCopy, FOR_LINE.matcher(rules).replaceAll("$1for: 5s"));
-        MonitoringAssetsIT.Result check = MonitoringAssetsIT.run(60, "promtool", "check", "rules", rulesCopy.toString());
+        ExternalProcesses.Result check = processes.run(Duration.ofSeconds(60), "promtool", "check", "rules", rulesCopy.toString());
         assertThat(check.exitCode()).as("promtool check rules on the shortened copy:%n%s", check.output()).isZero();
 
         // Alertmanager with the shipped routing; webhooks to a loopback port nobody listens on
-        int alertmanagerPort = freePort();
         String amConfig = Files.readString(Path.of("deploy/alertmanager.yml"));
-        String amConfigLocal = amConfig.replace("http://localhost:5001/", "http://127.0.0.1:" + freePort() + "/");
+        String amConfigLocal = amConfig.replace("http://localhost:5001/", "http://127.0.0.1:" + Ports.free() + "/");
         assertThat(amConfigLocal).isNotEqualTo(amConfig);
         Path amConfigFile = tmp.resolve("alertmanager.yml");
         Files.writeString(amConfigFile, amConfigLocal);
         Files.createDirectories(tmp.resolve("am-data"));
         alertmanagerLog = tmp.resolve("alertmanager.log");
-        Process alertmanager = start(alertmanagerLog, "prometheus-alertmanager", "--config.file=" + amConfigFile,
-                "--storage.path=" + tmp.resolve("am-data"), "--web.listen-address=127.0.0.1:" + alertmanagerPort,
-                "--cluster.listen-address=");
+        ExternalProcesses.Server alertmanagerServer = processes.startServer(alertmanagerLog, Duration.ofSeconds(30),
+                port -> List.of("prometheus-alertmanager", "--config.file=" + amConfigFile, "--storage.path=" + tmp.resolve("am-data"),
+                        "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="),
+                port -> Http.ok("http://127.0.0.1:" + port + "/-/ready"));
+        Process alertmanager = alertmanagerServer.process();
+        int alertmanagerPort = alertmanagerServer.port();
         String am = "http://127.0.0.1:" + alertmanagerPort;
 
         // Prometheus scraping the exporter every second, alerting to that Alertmanager
-        int prometheusPort = freePort();
         Path promConfig = tmp.resolve("prometheus.yml");
         Files.writeString(promConfig, """
                 global:
@@ -290,12 +194,12 @@ class EndToEndIT {
                 """.formatted(rulesCopy, alertmanagerPort, exporter.port()));
         Files.createDirectories(tmp.resolve("prom-data"));
         prometheusLog = tmp.resolve("prometheus.log");
-        Process prometheus = start(prometheusLog, "prometheus", "--config.file=" + promConfig,
-                "--storage.tsdb.path=" + tmp.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + prometheusPort);
-        String prom = "http://127.0.0.1:" + prometheusPort;
-
-        await(Duration.ofSeconds(30), "alertmanager ready", () -> get(am + "/-/ready"), EndToEndIT::ready, alertmanager);
-        await(Duration.ofSeconds(30), "prometheus ready", () -> get(prom + "/-/ready"), EndToEndIT::ready, prometheus);
+        ExternalProcesses.Server prometheusServer = processes.startServer(prometheusLog, Duration.ofSeconds(30),
+                port -> List.of("prometheus", "--config.file=" + promConfig, "--storage.tsdb.path=" + tmp.resolve("prom-data"),
+                        "--web.listen-address=127.0.0.1:" + port),
+                port -> Http.ok("http://127.0.0.1:" + port + "/-/ready"));
+        Process prometheus = prometheusServer.process();
+        String prom = "http://127.0.0.1:" + prometheusServer.port();
 
         // alerts: CrcPortsSaturated for full, CrcApiFailing for broken
         JsonNode alerts = await(ALERT_BOUND, "CrcPortsSaturated{account=full} and CrcApiFailing{account=broken} in Alertmanager",
@@ -429,7 +333,7 @@ class EndToEndIT {
                             + "&step=1");
                 }
                 for (String url : urls) {
-                    HttpResponse<String> response = get(url);
+                    HttpResponse<String> response = Http.getOrNull(url);
                     JsonNode body = response == null ? null : JSON.readTree(response.body());
                     if (body == null || !"success".equals(body.path("status").asText())) {
                         problems.add(where + ": " + (response == null ? "unreachable" : response.body()));

@@ -9,12 +9,13 @@ import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.testing.ExporterFixture;
+import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.testing.Poll;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
-import dev.crcexporter.web.ListenAddress;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -58,13 +58,13 @@ class LandingPageBrowserIT {
     @TempDir
     Path tmp;
 
-    private FakeCrcApi upstream;
+    private final ExporterFixture fixture = new ExporterFixture();
+    private final ExternalProcesses processes = new ExternalProcesses();
     private Exporter exporter;
-    private final List<Process> processes = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
-        upstream = new FakeCrcApi()
+        FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi())
                 .account("key-hq", "s-hq", List.of(day("2026-11-25", 0, 23, "hq"), day("2026-11-26", 0, 23, "hq")))
                 .account("key-branch", "s-branch", List.of(day("2026-11-26", 0, 23, "branch"), day("2026-11-25", 8, 17, "branch"),
                         day("2026-11-24", 0, 23, "branch")));
@@ -76,21 +76,14 @@ class LandingPageBrowserIT {
                 List.of(new AccountConfig("hq", "key-hq", new Secret("s-hq"), OptionalInt.of(40)),
                         new AccountConfig("branch", "key-branch", new Secret("s-branch"), OptionalInt.empty()),
                         new AccountConfig("broken", "key-broken", new Secret("s-broken"), OptionalInt.of(10))));
-        exporter = Exporter.start(config, new ListenAddress("127.0.0.1", 0), "/metrics", Clock.fixed(NOW, ZoneOffset.UTC));
+        exporter = fixture.start(config, Clock.fixed(NOW, ZoneOffset.UTC));
         Poll.until(Duration.ofSeconds(15), "every account polled", () -> exporter.store().allPolled());
     }
 
     @AfterEach
-    void stop() {
-        for (Process process : processes) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-        if (exporter != null) {
-            exporter.close();
-        }
-        if (upstream != null) {
-            upstream.close();
+    void stop() throws Exception {
+        try (fixture) {
+            processes.close();
         }
     }
 
@@ -115,17 +108,11 @@ class LandingPageBrowserIT {
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + tmp.resolve("chromium-profile")));
         command.addAll(List.of(args));
-        Path out = tmp.resolve("chromium.out");
-        Path err = tmp.resolve("chromium.err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("HOME", tmp.toString());
-        Process process = builder.start();
-        processes.add(process);
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
-            throw new AssertionError("chromium did not finish within 90s: " + command + "\n" + Files.readString(err));
-        }
-        assertThat(process.exitValue()).as("chromium exit status; stderr:%n%s", Files.readString(err)).isZero();
-        return Files.readString(out);
+        ExternalProcesses.Result result = processes.run(Duration.ofSeconds(90), builder);
+        assertThat(result.exitCode()).as("chromium exit status; stderr:%n%s", result.errors()).isZero();
+        return result.output();
     }
 
     private String url() {

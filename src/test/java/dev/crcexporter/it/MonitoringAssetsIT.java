@@ -5,18 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.crcexporter.testing.ExternalProcesses;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,30 +36,15 @@ class MonitoringAssetsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    /** The result of a finished subprocess. */
-    record Result(int exitCode, String output) {}
+    private final ExternalProcesses processes = new ExternalProcesses();
 
-    /** Runs a command with a bound, output and errors together; kills it when the bound is exceeded. */
-    static Result run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("crc-cmd", ".log");
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            try {
-                if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    throw new AssertionError(String.join(" ", command) + " did not finish within " + timeoutSeconds
-                            + "s; output so far:\n" + Files.readString(out));
-                }
-                return new Result(process.exitValue(), Files.readString(out));
-            } finally {
-                process.destroyForcibly();
-            }
-        } finally {
-            Files.deleteIfExists(out);
-        }
+    @AfterEach
+    void stop() {
+        processes.close();
     }
 
-    private static void assertSucceeds(String... command) throws Exception {
-        Result result = run(60, command);
+    private void assertSucceeds(String... command) throws Exception {
+        ExternalProcesses.Result result = processes.run(Duration.ofSeconds(60), command);
         assertThat(result.exitCode())
                 .as("`%s` exit status; output:%n%s", String.join(" ", command), result.output())
                 .isZero();
@@ -98,17 +85,11 @@ class MonitoringAssetsIT {
         return alerts;
     }
 
-    /** README.md or, until the sections are merged into it, alerts/README-sections.md: whichever has the runbook. */
+    /** README.md, which has the runbook. */
     private static String runbookDocument() throws IOException {
-        for (Path candidate : List.of(Path.of("README.md"), Path.of("alerts/README-sections.md"))) {
-            if (Files.exists(candidate)) {
-                String text = Files.readString(candidate);
-                if (text.lines().anyMatch(l -> l.strip().equals("## Runbook"))) {
-                    return text;
-                }
-            }
-        }
-        throw new AssertionError("neither README.md nor alerts/README-sections.md has a `## Runbook` section");
+        String text = Files.readString(Path.of("README.md"));
+        assertThat(text.lines()).as("README.md has a `## Runbook` section").anyMatch(l -> l.strip().equals("## Runbook"));
+        return text;
     }
 
     /** GitHub anchors of the {@code ###} headings of the runbook section. */

@@ -25,17 +25,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,8 +52,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A bounded soak: three accounts polled every 300ms from an upstream that flaps between every failure mode
  * while eight threads scrape without pause. Runs {@code -Dcrc.soak.seconds} seconds (default 120).
- * Every scrape must answer 200 with parseable text, threads and heap must not grow, and the exposed
- * last-success time must never lag behind what the upstream successfully answered.
+ * Every scrape must answer 200 with parseable text, threads and heap must not grow, the exposed
+ * last-success time must never lag behind the successes the exporter had accepted a second before the
+ * scrape, and the exporter must never record a success the upstream did not answer.
  */
 class SoakIT {
     private static final long SECONDS = Long.getLong("crc.soak.seconds", 120);
@@ -61,8 +65,13 @@ class SoakIT {
     enum Mode { SUCCESS, SLOW, RATE_LIMITED, HTTP_500, API_ERROR, MALFORMED, HUGE, ENDLESS, CUT_SHORT }
 
     private final Map<Mode, AtomicLong> answers = new EnumMap<>(Mode.class);
-    /** Per account: when the upstream finished a successful answer (epoch millis). */
+    /** Per account: when the upstream built a successful answer (epoch millis); the exporter may still time out on it. */
     private final Map<String, ConcurrentSkipListSet<Long>> successes = new ConcurrentHashMap<>();
+    /**
+     * Per account: the exporter's own last success (epoch millis), read from its store before every scrape and kept
+     * when it changed, keyed by when it was read (epoch millis): what the exporter accepted, what a scrape must show.
+     */
+    private final Map<String, ConcurrentSkipListMap<Long, Long>> accepted = new ConcurrentHashMap<>();
 
     @Test
     void exporterKeepsServingWhileTheUpstreamFlapsThroughEveryFault() throws Exception {
@@ -70,6 +79,7 @@ class SoakIT {
             answers.put(mode, new AtomicLong());
         }
         ACCOUNTS.forEach(a -> successes.put(a, new ConcurrentSkipListSet<>()));
+        ACCOUNTS.forEach(a -> accepted.put(a, new ConcurrentSkipListMap<>()));
         String huge = ApiAnswers.success(IntStream.range(0, 5000).mapToObj(i -> day(LocalDate.of(2026, 11, 26).minusDays(i))).toList());
         Random random = new Random(42);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -87,7 +97,6 @@ class SoakIT {
                     new RetryConfig(2, Duration.ofMillis(20), Duration.ofMillis(40)),
                     ACCOUNTS.stream().map(a -> new AccountConfig(a, "key-" + a, new Secret("secret-" + a), OptionalInt.of(10))).toList());
             Exporter exporter = fixture.start(config, Clock.systemUTC());
-            URI metricsUrl = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");
 
             AtomicLong scrapes = new AtomicLong();
             AtomicLong slowestScrapeNanos = new AtomicLong();
@@ -97,7 +106,7 @@ class SoakIT {
             ExecutorService scrapers = Executors.newFixedThreadPool(SCRAPERS);
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < SCRAPERS; i++) {
-                running.add(scrapers.submit(() -> scrapeUntil(end, http, metricsUrl, scrapes, slowestScrapeNanos, problems)));
+                running.add(scrapers.submit(() -> scrapeUntil(end, http, exporter, scrapes, slowestScrapeNanos, problems)));
             }
 
             Poll.until(Duration.ofSeconds(SECONDS + 10), "warm-up over", () -> System.nanoTime() > warmUpEnd);
@@ -128,6 +137,14 @@ class SoakIT {
                 assertThat(errors.get(reason.label())).as("errors of reason %s seen", reason.label()).isPositive();
             }
             assertThat(answers.get(Mode.SUCCESS).get()).isPositive();
+            for (String account : ACCOUNTS) {
+                assertThat(accepted.get(account)).as("successes of %s the exporter accepted", account).isNotEmpty();
+                for (long success : accepted.get(account).values()) {
+                    assertThat(successes.get(account).floor(success))
+                            .as("%s: the exporter's success at %d follows a success the upstream answered", account, success)
+                            .isNotNull();
+                }
+            }
         }
         try {
             // JDK 17's HttpClient has no close(): its idle workers expire after 60s, so they are left out here;
@@ -151,7 +168,7 @@ class SoakIT {
         return switch (mode) {
             case SUCCESS -> {
                 Response answer = upstream.documentedAnswer(request);
-                // counted once the answer is on its way: the exporter has it a moment later
+                // built, not yet received: the exporter may still time out on it
                 successes.get(request.apiKey().substring(4)).add(System.currentTimeMillis());
                 yield answer;
             }
@@ -166,10 +183,14 @@ class SoakIT {
         };
     }
 
-    private void scrapeUntil(long end, HttpClient http, URI url, AtomicLong scrapes, AtomicLong slowest,
+    private void scrapeUntil(long end, HttpClient http, Exporter exporter, AtomicLong scrapes, AtomicLong slowest,
                              ConcurrentLinkedQueue<String> problems) {
+        URI url = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");
         Map<String, Double> lastSeen = new ConcurrentHashMap<>();
         while (System.nanoTime() < end && problems.size() < 20) {
+            for (String account : ACCOUNTS) {
+                recordAccepted(account, exporter.store().get(account).lastSuccess());
+            }
             long startMillis = System.currentTimeMillis();
             long start = System.nanoTime();
             HttpResponse<String> response;
@@ -197,14 +218,31 @@ class SoakIT {
         }
     }
 
-    /** Never behind a success the upstream sent a second before the scrape, never going back, never in the future. */
+    /** Keeps a new last success of the store, keyed by a time at which the store held at least that value. */
+    private void recordAccepted(String account, Optional<Instant> lastSuccess) {
+        if (lastSuccess.isEmpty()) {
+            return;
+        }
+        long success = lastSuccess.get().toEpochMilli();
+        ConcurrentSkipListMap<Long, Long> history = accepted.get(account);
+        Map.Entry<Long, Long> latest = history.lastEntry();
+        if (latest == null || latest.getValue() < success) {
+            history.merge(System.currentTimeMillis(), success, Math::max);
+        }
+    }
+
+    /**
+     * Never behind the success the exporter's store held a second before the scrape (the store's value only grows),
+     * never going back, never in the future.
+     */
     private void checkLastSuccess(String metrics, String account, long scrapeStartMillis, Map<String, Double> lastSeen,
                                   ConcurrentLinkedQueue<String> problems) {
         double exposed = ExporterFixture.value(metrics, "crc_exporter_last_success_timestamp_seconds{account=\"" + account + "\"}")
                 .orElse(0);
-        Long answered = successes.get(account).floor(scrapeStartMillis - 1000);
-        if (answered != null && exposed < answered / 1000.0) {
-            problems.add(account + ": last success " + exposed + " is older than the upstream's success at " + answered / 1000.0);
+        Map.Entry<Long, Long> held = accepted.get(account).floorEntry(scrapeStartMillis - 1000);
+        if (held != null && exposed < held.getValue() / 1000.0) {
+            problems.add(account + ": last success " + exposed + " is older than the success at " + held.getValue() / 1000.0
+                    + " the exporter held at " + held.getKey() / 1000.0);
         }
         if (exposed > (scrapeStartMillis + 2000) / 1000.0) {
             problems.add(account + ": last success " + exposed + " is in the future");

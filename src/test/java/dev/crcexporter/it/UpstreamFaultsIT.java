@@ -9,18 +9,19 @@ import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Framing;
+import dev.crcexporter.testing.FakeCrcApi.Request;
 import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.testing.LogCapture;
 import dev.crcexporter.testing.MutableClock;
 import dev.crcexporter.testing.Poll;
+import dev.crcexporter.testing.Ports;
 import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
-import dev.crcexporter.upstream.HourUsage;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -58,6 +60,8 @@ class UpstreamFaultsIT {
     private static final String HQ = "crc_ports_max_usage{account=\"hq\",date=\"2026-11-26\",hour=\"10\"}";
 
     private final ExporterFixture fixture = new ExporterFixture();
+    /** Holds the answers of an upstream that hangs, until the test ends. */
+    private final CountDownLatch release = new CountDownLatch(1);
     private FakeCrcApi upstream;
     private LogCapture logs;
 
@@ -70,17 +74,23 @@ class UpstreamFaultsIT {
 
     @AfterEach
     void stop() throws Exception {
+        release.countDown();
         fixture.close();
     }
 
-    /** 24 hours peaking at {@code peak} at 10:00. */
-    static DailyUsage day(String date, int peak) {
-        List<HourUsage> hours = new ArrayList<>();
-        for (int h = 0; h < 24; h++) {
-            long max = h == 10 ? peak : Math.max(0, peak - Math.abs(h - 10) * 3);
-            hours.add(new HourUsage(h, max, max * 2 + 1));
+    /** The documented answer, once the test ends: an upstream that hangs for as long as the test needs. */
+    private Response heldUntilTheEnd(Request request) {
+        try {
+            release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the fake is closing
         }
-        return new DailyUsage(LocalDate.parse(date), hours);
+        return upstream.documentedAnswer(request);
+    }
+
+    /** 24 hours peaking at {@code peak} at 10:00. */
+    private static DailyUsage day(String date, int peak) {
+        return Days.peakingAtTen(date, peak);
     }
 
     private static AccountConfig account(String name) {
@@ -106,73 +116,87 @@ class UpstreamFaultsIT {
     }
 
     private void awaitError(Exporter exporter, FailureReason reason) {
-        Poll.until(Duration.ofSeconds(15), "a " + reason.label() + " error", () -> errors(exporter, "hq", reason) >= 1);
+        awaitError(exporter, reason, Duration.ofSeconds(15));
+    }
+
+    private void awaitError(Exporter exporter, FailureReason reason, Duration bound) {
+        Poll.until(bound, "a " + reason.label() + " error", () -> errors(exporter, "hq", reason) >= 1);
     }
 
     private List<String> warnLines(String reason) {
         return logs.logfmtLines().stream().filter(l -> l.contains("reason=" + reason)).toList();
     }
 
+    /** Waits for a warning of {@code reason} that contains {@code text}: the poller counts an error first, then logs it. */
+    private void awaitWarning(String reason, String text) {
+        Poll.until(Duration.ofSeconds(10), "a warning with reason=" + reason + " containing: " + text,
+                () -> warnLines(reason).stream().anyMatch(l -> l.contains(text)));
+    }
+
     @Test
     void slowAnswerIsAbandonedAtTheTimeoutWhileScrapesStayFast() {
-        upstream.behave(request -> upstream.documentedAnswer(request).delayed(Duration.ofSeconds(5)));
-        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofMillis(1500), noRetry());
+        // The upstream answers only when the test ends; the exporter gives up after 8s.
+        upstream.behave(this::heldUntilTheEnd);
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(8), noRetry());
         Poll.until(Duration.ofSeconds(5), "the poll reached the upstream", () -> upstream.requests().size() == 1);
         long sent = upstream.requests().get(0).receivedNanos();
+        fixture.metrics(exporter); // warm-up: the first request of a fresh server is slow for reasons of its own
 
         long before = System.nanoTime();
         String during = fixture.metrics(exporter);
         long scrapeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
 
-        assertThat(exporter.store().get("hq").polled()).as("the poll still hangs during the scrape").isFalse();
-        assertThat(scrapeMillis).isLessThan(1000);
+        // Far below the 8s the upstream is held at least: the scrape does not wait for the poll.
+        assertThat(scrapeMillis).as("scrape while the poll hangs, ms").isLessThan(3000);
+        assertThat(exporter.store().get("hq").polled()).as("the poll still hangs after the scrape").isFalse();
         assertThat(during).contains("crc_up{account=\"hq\"} 0.0");
         awaitError(exporter, FailureReason.TIMEOUT);
         long abandonedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
-        assertThat(abandonedAfter).as("abandoned at the timeout, not when the upstream answered").isLessThan(4000);
+        assertThat(release.getCount()).as("abandoned while the upstream still held its answer").isEqualTo(1);
+        assertThat(abandonedAfter).as("abandoned at the timeout, not before, ms").isGreaterThanOrEqualTo(7500);
         assertThat(fixture.metrics(exporter))
                 .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"timeout\"} 1.0");
-        assertThat(warnLines("timeout")).anyMatch(l -> l.contains("no complete answer within 1500ms"));
+        awaitWarning("timeout", "no complete answer within 8000ms");
     }
 
     @Test
-    void refusedConnectionIsCountedAsConnect() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
-        URI refused = URI.create("http://127.0.0.1:" + closedPort + FakeCrcApi.PATH);
-        Exporter exporter = fixture.start(config(refused, Duration.ofHours(1), Duration.ofSeconds(2), 8, noRetry(), account("hq")), CLOCK);
+    void refusedConnectionIsCountedAsConnect() {
+        URI refused = URI.create("http://127.0.0.1:" + Ports.free() + FakeCrcApi.PATH);
+        Exporter exporter = fixture.start(config(refused, Duration.ofHours(1), Duration.ofSeconds(5), 8, noRetry(), account("hq")), CLOCK);
 
         awaitError(exporter, FailureReason.CONNECT);
         assertThat(fixture.metrics(exporter)).contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0")
                 .contains("crc_up{account=\"hq\"} 0.0");
-        assertThat(warnLines("connect")).anyMatch(l -> l.contains("ConnectException"));
+        awaitWarning("connect", "ConnectException");
     }
 
     @Test
     void unresolvableHostIsCountedAsConnect() {
         URI nowhere = URI.create("http://nonexistent.invalid" + FakeCrcApi.PATH);
-        Exporter exporter = fixture.start(config(nowhere, Duration.ofHours(1), Duration.ofSeconds(2), 8, noRetry(), account("hq")), CLOCK);
+        // A timeout far beyond what a resolver without a network takes to give up: the failure is the name, not the time.
+        Exporter exporter = fixture.start(config(nowhere, Duration.ofHours(1), Duration.ofSeconds(15), 8, noRetry(), account("hq")), CLOCK);
 
-        awaitError(exporter, FailureReason.CONNECT);
+        Poll.until(Duration.ofSeconds(30), "the poll ended", () -> exporter.store().get("hq").polled());
+        assertThat(exporter.store().get("hq").errorCounts()).containsEntry(FailureReason.CONNECT, 1L)
+                .containsEntry(FailureReason.TIMEOUT, 0L);
         assertThat(fixture.metrics(exporter)).contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0");
-        assertThat(warnLines("connect")).isNotEmpty();
+        awaitWarning("connect", "account=hq");
     }
 
     @ParameterizedTest(name = "HTTP {0}")
     @ValueSource(ints = {500, 502, 503, 404, 401, 301, 204})
     void nonSuccessHttpStatusIsCountedWithTheCodeInTheLog(int status) {
         upstream.behave(request -> new Response(status, Map.of(), status == 204 ? "" : "upstream says no", Duration.ZERO));
-        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(2), noRetry());
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5), noRetry());
 
         FailureReason expected = status == 204 ? FailureReason.MALFORMED : FailureReason.HTTP_STATUS;
         awaitError(exporter, expected);
         if (status == 204) {
             // 2xx without a body is not an HTTP failure but no answer either
-            assertThat(warnLines("malformed")).anyMatch(l -> l.contains("not valid JSON") || l.contains("not a JSON object"));
+            Poll.until(Duration.ofSeconds(10), "a malformed warning: no JSON", () -> warnLines("malformed").stream()
+                    .anyMatch(l -> l.contains("not valid JSON") || l.contains("not a JSON object")));
         } else {
-            assertThat(warnLines("http_status")).anyMatch(l -> l.contains("HTTP " + status + ": upstream says no"));
+            awaitWarning("http_status", "HTTP " + status + ": upstream says no");
         }
     }
 
@@ -183,18 +207,22 @@ class UpstreamFaultsIT {
         upstream.behave(request -> request.apiKey().equals("key-hq") && calls.getAndIncrement() == 0
                 ? new Response(429, Map.of("Retry-After", "2"), "slow down", Duration.ZERO)
                 : upstream.documentedAnswer(request));
-        // Polls every 300ms without retries: only the per-account wait can hold hq back.
-        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(300), Duration.ofMillis(250), 8, noRetry(),
+        // Polls every second without retries: only the per-account wait can hold hq back. The timeout is far beyond
+        // what a loopback answer takes, so that the 429 is what hq's first request gets.
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofSeconds(1), Duration.ofMillis(900), 8, noRetry(),
                 account("hq"), account("branch")), CLOCK);
 
-        Poll.until(Duration.ofSeconds(10), "hq asked again", () -> upstream.requestsFor("key-hq") >= 2);
+        Poll.until(Duration.ofSeconds(20), "hq asked again", () -> upstream.requestsFor("key-hq") >= 2);
         List<Long> hq = upstream.arrivalsFor("key-hq");
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(hq.get(1) - hq.get(0));
-        assertThat(waitedMillis).as("no new request before Retry-After").isGreaterThanOrEqualTo(1950).isLessThan(4000);
+        // At least the 2s asked for; not forever (the bound is for a loaded machine, the wait is 2s and a poll).
+        assertThat(waitedMillis).as("no new request before Retry-After").isGreaterThanOrEqualTo(1950).isLessThan(15_000);
         long branchDuringTheWait = upstream.arrivalsFor("key-branch").stream()
                 .filter(t -> t > hq.get(0) && t < hq.get(1)).count();
-        assertThat(branchDuringTheWait).as("other accounts keep their schedule").isGreaterThanOrEqualTo(4);
-        Poll.until(Duration.ofSeconds(5), "hq up again", () -> exporter.store().get("hq").up());
+        // The scheduler runs at a fixed rate: one branch poll per second of the wait, two at least as it lasts 2s or more.
+        assertThat(branchDuringTheWait).as("other accounts keep their schedule during the %d ms wait", waitedMillis)
+                .isGreaterThanOrEqualTo(Math.max(2, waitedMillis / 1000 / 2));
+        Poll.until(Duration.ofSeconds(10), "hq up again", () -> exporter.store().get("hq").up());
         assertThat(errors(exporter, "hq", FailureReason.RATE_LIMITED)).isEqualTo(1);
         assertThat(warnLines("rate_limited")).anyMatch(l -> l.contains("HTTP 429 Too Many Requests, Retry-After 2s"));
     }
@@ -207,20 +235,21 @@ class UpstreamFaultsIT {
                 ? new Response(429, Map.of("Retry-After", inTwoSeconds), "", Duration.ZERO)
                 : upstream.documentedAnswer(request));
         // One poll per hour: the second request can only be the retry inside this poll.
-        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(1),
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5),
                 new RetryConfig(3, Duration.ofMillis(100), Duration.ofMillis(200)));
 
-        Poll.until(Duration.ofSeconds(10), "hq up after the retry", () -> exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(20), "hq up after the retry", () -> exporter.store().get("hq").up());
         List<Long> hq = upstream.arrivalsFor("key-hq");
         assertThat(hq).hasSize(2);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(hq.get(1) - hq.get(0))).isGreaterThanOrEqualTo(1950).isLessThan(4000);
+        // At least the 2s to that date; the upper bound only says "waited for the date, not for the next hourly poll".
+        assertThat(TimeUnit.NANOSECONDS.toMillis(hq.get(1) - hq.get(0))).isGreaterThanOrEqualTo(1950).isLessThan(15_000);
         assertThat(errors(exporter, "hq", FailureReason.RATE_LIMITED)).isEqualTo(1);
     }
 
     @Test
     void rateLimitWithoutRetryAfterBacksOffAndStopsAtMaxAttempts() {
         upstream.behave(request -> new Response(429, Map.of(), "", Duration.ZERO));
-        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(1),
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5),
                 new RetryConfig(4, Duration.ofMillis(200), Duration.ofMillis(800)));
 
         Poll.until(Duration.ofSeconds(10), "the poll gave up", () -> exporter.store().get("hq").polled());
@@ -238,7 +267,7 @@ class UpstreamFaultsIT {
     @Test
     void failedPollIsRetriedWithBackoffAndStopsAtMaxAttempts() {
         upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
-        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(1),
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5),
                 new RetryConfig(3, Duration.ofMillis(100), Duration.ofMillis(150)));
 
         Poll.until(Duration.ofSeconds(10), "the poll gave up", () -> exporter.store().get("hq").polled());
@@ -256,11 +285,16 @@ class UpstreamFaultsIT {
     @Test
     void retriesNeverRunIntoTheNextPollInterval() {
         upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
-        // Ten attempts allowed, but backoff (>= 300ms) plus timeout (400ms) fits only once into 1s.
-        Exporter exporter = startHq(Duration.ofSeconds(1), Duration.ofMillis(400),
-                new RetryConfig(10, Duration.ofMillis(600), Duration.ofMillis(600)));
+        // Ten attempts allowed, but backoff (200..400ms) plus timeout (700ms) fits at most once into 1s, and a second
+        // retry never: at most two requests a poll. A 503 comes back at once, so a retry ends some 700ms before the
+        // next poll is due: only a stall that long could make the polls overlap.
+        Exporter exporter = startHq(Duration.ofSeconds(1), Duration.ofMillis(700),
+                new RetryConfig(10, Duration.ofMillis(400), Duration.ofMillis(400)));
 
-        Poll.until(Duration.ofSeconds(10), "three polls", () -> upstream.requestsFor("key-hq") >= 5);
+        Poll.until(Duration.ofSeconds(20), "five requests: three polls or more",
+                () -> upstream.requestsFor("key-hq") >= 5);
+        awaitWarning("http_status", "next=\"next poll interval\"");
+        assertThat(warnLines("http_status")).as("no third attempt in a poll").noneMatch(l -> l.contains("attempt=3"));
         assertThat(logs.logfmtLines()).noneMatch(l -> l.contains("previous poll is still running"));
         assertThat(exporter.store().get("hq").up()).isFalse();
     }
@@ -268,10 +302,10 @@ class UpstreamFaultsIT {
     @Test
     void apiErrorStatusIsCountedWithTheApisMessageInTheLog() {
         upstream.behave(request -> Response.json(ApiAnswers.error(10003, "account disabled by administrator")));
-        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(2), noRetry());
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5), noRetry());
 
         awaitError(exporter, FailureReason.API_STATUS);
-        assertThat(warnLines("api_status")).anyMatch(l -> l.contains("API status 10003: account disabled by administrator"));
+        awaitWarning("api_status", "API status 10003: account disabled by administrator");
         assertThat(fixture.metrics(exporter)).contains("crc_up{account=\"hq\"} 0.0");
     }
 
@@ -300,7 +334,8 @@ class UpstreamFaultsIT {
             date not a date    | "2026-11-25"      | "2026-02-30"           | date_time is not a calendar date
             """)
     void malformedAnswerIsCountedAndNothingOfItIsExposed(String name, String find, String replacement, String logged) {
-        Exporter exporter = startHq(Duration.ofMillis(300), Duration.ofMillis(250), noRetry());
+        // A poll every 500ms; should one time out on a loaded machine, the next one brings the malformed answer again.
+        Exporter exporter = startHq(Duration.ofMillis(500), Duration.ofMillis(450), noRetry());
         Poll.until(Duration.ofSeconds(10), "first good poll", () -> exporter.store().get("hq").up());
         String good = answerWith77();
         String bad = switch (find) {
@@ -318,9 +353,11 @@ class UpstreamFaultsIT {
         // Only the usage series: jvm_threads_current may well be 77 too.
         assertThat(metrics.lines().filter(l -> l.startsWith("crc_ports_"))).noneMatch(l -> l.endsWith(" 77.0"));
         assertThat(metrics).contains("crc_up{account=\"hq\"} 0.0");
-        assertThat(exporter.store().get("hq").lastError().orElseThrow().message()).contains(logged);
+        // Every later poll fails the same way: the error kept for the landing page is this one (a timeout aside).
+        Poll.until(Duration.ofSeconds(10), "the last error is the malformed answer: " + logged, () -> exporter.store().get("hq")
+                .lastError().filter(e -> e.reason() == FailureReason.MALFORMED && e.message().contains(logged)).isPresent());
         // logfmt escapes the quotes of the message
-        assertThat(warnLines("malformed")).anyMatch(l -> l.contains(logged.replace("\"", "\\\"")));
+        awaitWarning("malformed", logged.replace("\"", "\\\""));
     }
 
     private static String replaceFirst(String text, String find, String replacement) {
@@ -331,18 +368,17 @@ class UpstreamFaultsIT {
 
     @Test
     void bodyCutShortByTheConnectionIsAFailureAndExposesNothing() {
-        Exporter exporter = startHq(Duration.ofMillis(300), Duration.ofMillis(250), noRetry());
+        Exporter exporter = startHq(Duration.ofMillis(500), Duration.ofMillis(450), noRetry());
         Poll.until(Duration.ofSeconds(10), "first good poll", () -> exporter.store().get("hq").up());
         upstream.behave(request -> Response.json(answerWith77()).framed(Framing.CUT_SHORT));
 
-        Poll.until(Duration.ofSeconds(10), "hq down", () -> !exporter.store().get("hq").up()
-                && exporter.store().get("hq").lastError().isPresent());
+        // Waits for the error under test itself: a timeout on a loaded machine would take hq down too.
+        Poll.until(Duration.ofSeconds(10), "hq down after a cut-short body", () -> !exporter.store().get("hq").up()
+                && errors(exporter, "hq", FailureReason.CONNECT) >= 1);
         // The transport sees the cut (fewer bytes than Content-Length): the connection broke, so "connect";
         // a body that arrives whole but holds cut JSON is "malformed" (see the table above).
-        assertThat(exporter.store().get("hq").lastError().orElseThrow()).satisfies(error -> {
-            assertThat(error.reason()).isEqualTo(FailureReason.CONNECT);
-            assertThat(error.message()).contains("fixed content-length");
-        });
+        assertThat(exporter.store().get("hq").errorCounts()).containsEntry(FailureReason.MALFORMED, 0L);
+        awaitWarning("connect", "fixed content-length");
         assertThat(ExporterFixture.value(fixture.metrics(exporter), HQ)).hasValue(30.0);
     }
 
@@ -356,7 +392,7 @@ class UpstreamFaultsIT {
         Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5), noRetry());
 
         awaitError(exporter, FailureReason.MALFORMED);
-        assertThat(warnLines("malformed")).anyMatch(l -> l.contains("larger than " + CrcUsageClient.MAX_BODY_BYTES + " bytes"));
+        awaitWarning("malformed", "larger than " + CrcUsageClient.MAX_BODY_BYTES + " bytes");
         assertThat(fixture.metrics(exporter)).doesNotContain("crc_ports_max_usage{");
     }
 
@@ -395,7 +431,7 @@ class UpstreamFaultsIT {
         Collections.shuffle(days, new Random(3));
         upstream.account("key-hq", SECRET, days);
         upstream.behave(request -> Response.json(shuffledHours(ApiAnswers.success(days))));
-        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(2), noRetry());
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5), noRetry());
         Poll.until(Duration.ofSeconds(10), "hq up", () -> exporter.store().get("hq").up());
 
         String metrics = fixture.metrics(exporter);
@@ -436,10 +472,14 @@ class UpstreamFaultsIT {
     @Test
     void hoursOfFailureKeepTheLastGoodDataWithItsAge() {
         MutableClock clock = new MutableClock(NOW);
-        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(300), Duration.ofMillis(250), 8, noRetry(),
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(500), Duration.ofMillis(450), 8, noRetry(),
                 account("hq")), clock);
         Poll.until(Duration.ofSeconds(10), "hq up", () -> exporter.store().get("hq").up());
         upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
+        // Polls of one account never overlap: once a poll has failed, no success in flight can land any more.
+        Poll.until(Duration.ofSeconds(10), "a failed poll", () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) >= 1);
+        Instant lastGood = exporter.store().get("hq").lastSuccess().orElseThrow();
+        assertThat(lastGood).isEqualTo(NOW);
 
         for (int hour = 1; hour <= 3; hour++) { // 11:30, 12:30, 13:30 in Shanghai, the same day
             clock.advance(Duration.ofHours(1));
@@ -449,6 +489,7 @@ class UpstreamFaultsIT {
 
         String metrics = fixture.metrics(exporter);
         double lastSuccess = ExporterFixture.value(metrics, "crc_exporter_last_success_timestamp_seconds{account=\"hq\"}").orElseThrow();
+        assertThat(lastSuccess).isEqualTo((double) lastGood.getEpochSecond());
         assertThat(clock.instant().getEpochSecond() - lastSuccess).as("age of the data, seconds").isEqualTo(3 * 3600.0);
         assertThat(metrics).contains("crc_up{account=\"hq\"} 0.0").contains(HQ + " 30.0")
                 .contains("crc_ports_daily_max_usage{account=\"hq\",date=\"2026-11-25\"} 20.0");
@@ -463,20 +504,22 @@ class UpstreamFaultsIT {
         upstream.behave(request -> request.apiKey().equals("key-hang")
                 ? upstream.documentedAnswer(request).delayed(Duration.ofSeconds(30))
                 : upstream.documentedAnswer(request));
+        long started = System.nanoTime();
         Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(600), Duration.ofMillis(500), 2, noRetry(),
                 account("hang"), account("a"), account("b"), account("c")), CLOCK);
 
-        Poll.until(Duration.ofSeconds(15), "five polls of every other account",
-                () -> List.of("a", "b", "c").stream().allMatch(n -> upstream.requestsFor("key-" + n) >= 5));
+        Poll.until(Duration.ofSeconds(30), "five timed-out polls of the hanging account",
+                () -> errors(exporter, "hang", FailureReason.TIMEOUT) >= 5);
+        long windowMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        // Polls start at a fixed rate, one per 600ms (late ones catch up): windowMillis / 600 + 1 of each account are due
+        // by now. Waiting for the hanging account's 500ms would stretch every round to 1100ms, and the others would have
+        // about as few polls as it has; 70% of those due leaves slack for a loaded machine and still tells the two apart.
+        long due = windowMillis / 600 + 1;
         for (String name : List.of("a", "b", "c")) {
-            List<Long> arrivals = upstream.arrivalsFor("key-" + name);
-            for (int i = 1; i < arrivals.size(); i++) {
-                assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(i) - arrivals.get(i - 1)))
-                        .as("%s polled on time", name).isLessThan(1100);
-            }
+            assertThat(upstream.requestsFor("key-" + name)).as("polls of %s in %d ms", name, windowMillis)
+                    .isGreaterThanOrEqualTo(Math.max(4, due * 7 / 10));
             assertThat(exporter.store().get(name).up()).isTrue();
         }
-        assertThat(errors(exporter, "hang", FailureReason.TIMEOUT)).isGreaterThanOrEqualTo(3);
     }
 
     @Test
@@ -486,7 +529,7 @@ class UpstreamFaultsIT {
             upstream.account("key-" + name, SECRET, List.of(day("2026-11-26", 5)));
         }
         upstream.behave(request -> upstream.documentedAnswer(request).delayed(Duration.ofMillis(300)));
-        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofHours(1), Duration.ofSeconds(2), 2, noRetry(),
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofHours(1), Duration.ofSeconds(5), 2, noRetry(),
                 names.stream().map(UpstreamFaultsIT::account).toArray(AccountConfig[]::new)), CLOCK);
 
         Poll.until(Duration.ofSeconds(10), "every account polled", exporter.store()::allPolled);

@@ -9,11 +9,12 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.testing.ExporterFixture;
+import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.LogCapture;
 import dev.crcexporter.testing.TestCertificates;
 import dev.crcexporter.testing.TestCertificates.Issued;
-import dev.crcexporter.web.ListenAddress;
 import dev.crcexporter.web.WebConfigLoader;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,8 +50,8 @@ class WebSecurityIT {
     static Issued strangerClient;
     static String hash;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private FakeCrcApi upstream;
+    private final ExporterFixture fixture = new ExporterFixture();
+    private final ExternalProcesses processes = new ExternalProcesses();
 
     @BeforeAll
     static void certificates() throws Exception {
@@ -70,22 +70,18 @@ class WebSecurityIT {
 
     @AfterEach
     void close() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
+        try (fixture) {
+            processes.close();
         }
     }
 
     private Exporter start(String webConfigYaml) throws Exception {
-        upstream = new FakeCrcApi().account("k", "upstream-secret", List.of());
-        toClose.add(upstream);
+        FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k", "upstream-secret", List.of());
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE,
                 Duration.ofHours(1), Duration.ofSeconds(2), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
                 List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.of(4))));
         Path file = Files.writeString(dir.resolve("web-" + System.nanoTime() + ".yml"), webConfigYaml);
-        Exporter exporter = Exporter.start(config, new ListenAddress("127.0.0.1", 0), WebConfigLoader.load(file), "/metrics",
-                Clock.systemUTC());
-        toClose.add(exporter);
-        return exporter;
+        return fixture.start(config, WebConfigLoader.load(file), Clock.systemUTC());
     }
 
     private static HttpResponse<String> get(SSLContext tls, String url, String authorization) throws Exception {
@@ -176,13 +172,11 @@ class WebSecurityIT {
         assertThat(openssl("-tls1_2", "-connect", target)).doesNotContain("CONNECTION ESTABLISHED").containsIgnoringCase("alert");
     }
 
-    private static String openssl(String... args) throws Exception {
+    /** openssl s_client with nothing to send: it ends after the handshake; killed after 20s. */
+    private String openssl(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-brief"));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return processes.run(Duration.ofSeconds(20), command.toArray(String[]::new)).output();
     }
 
     @Test

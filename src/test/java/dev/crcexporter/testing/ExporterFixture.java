@@ -3,6 +3,7 @@ package dev.crcexporter.testing;
 import dev.crcexporter.Exporter;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.WebConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,25 +17,39 @@ import java.util.OptionalDouble;
 
 /** Starts exporters on loopback port 0, scrapes them over HTTP, and closes them all afterwards. */
 public final class ExporterFixture implements AutoCloseable {
+    private static final ListenAddress LOOPBACK_ANY_PORT = new ListenAddress("127.0.0.1", 0);
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     public Exporter start(ExporterConfig config, Clock clock) {
-        Exporter exporter = Exporter.start(config, new ListenAddress("127.0.0.1", 0), "/metrics", clock);
-        toClose.add(exporter);
-        return exporter;
+        return closeLater(Exporter.start(config, LOOPBACK_ANY_PORT, "/metrics", clock));
     }
 
-    public <T extends AutoCloseable> T closeLater(T resource) {
+    /** With a web configuration (TLS, basic auth, headers). */
+    public Exporter start(ExporterConfig config, WebConfig webConfig, Clock clock) {
+        return closeLater(Exporter.start(config, LOOPBACK_ANY_PORT, webConfig, "/metrics", clock));
+    }
+
+    /** Closed by {@link #close()}, before everything registered earlier. */
+    public synchronized <T extends AutoCloseable> T closeLater(T resource) {
         toClose.add(resource);
         return resource;
     }
 
-    public HttpResponse<String> get(Exporter exporter, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + path))
-                .timeout(Duration.ofSeconds(10)).build();
+    /** GET over plain HTTP; {@code headers} are name, value, name, value... */
+    public HttpResponse<String> get(Exporter exporter, String path, String... headers) {
+        return send(exporter, path, HttpResponse.BodyHandlers.ofString(), headers);
+    }
+
+    public <T> HttpResponse<T> send(Exporter exporter, String path, HttpResponse.BodyHandler<T> handler, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + path))
+                .timeout(Duration.ofSeconds(10));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), handler);
         } catch (IOException e) {
             throw new AssertionError("GET " + path + " failed", e);
         } catch (InterruptedException e) {
@@ -53,16 +68,29 @@ public final class ExporterFixture implements AutoCloseable {
                 .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).findFirst();
     }
 
-    public double errors(Exporter exporter, String account, String reason) {
-        return value(metrics(exporter), "crc_exporter_poll_errors_total{account=\"" + account + "\",reason=\"" + reason + "\"}")
-                .orElse(0);
+    /** Closes everything in reverse order; one failing close does not keep the others open. */
+    @Override
+    public synchronized void close() throws Exception {
+        closeAll(toClose);
     }
 
-    @Override
-    public void close() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
+    /** Closes {@code resources} last first, all of them, and clears the list; the first failure is thrown, the others suppressed. */
+    public static void closeAll(List<? extends AutoCloseable> resources) throws Exception {
+        Exception failure = null;
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
         }
-        toClose.clear();
+        resources.clear();
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

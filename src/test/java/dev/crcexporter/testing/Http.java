@@ -1,0 +1,34 @@
+package dev.crcexporter.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Plain GETs to servers that may not be up (yet): Prometheus, Alertmanager, an exporter in its own process. */
+public final class Http {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private Http() {}
+
+    /** The response, or null when nothing answers (connection refused, reset, timed out). */
+    public static HttpResponse<String> getOrNull(String url) {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted: GET " + url, e);
+        }
+    }
+
+    /** True when GET {@code url} answers 200. */
+    public static boolean ok(String url) {
+        HttpResponse<String> response = getOrNull(url);
+        return response != null && response.statusCode() == 200;
+    }
+}
