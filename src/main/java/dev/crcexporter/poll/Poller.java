@@ -40,6 +40,7 @@ public final class Poller implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private static final Duration RETRY_MARGIN = Duration.ofSeconds(1);
     /**
      * Accounts the API asked (Retry-After) to leave alone until then, in {@link System#nanoTime()}: waits and
      * deadlines are measured on the monotonic clock, so a wall-clock step (NTP, a fixed test clock) neither
@@ -130,8 +131,11 @@ public final class Poller implements AutoCloseable {
             if (retryAfter != null) {
                 notBeforeNanos.put(account.name(), nowNanos + RetryPolicy.honoured(retryAfter).toNanos());
             }
+            // A retry must be over, timeout included, with a margin before the next poll is due: a stalled
+            // machine should not make a retry overlap the next poll.
+            long margin = Math.min(RETRY_MARGIN.toNanos(), config.pollInterval().toNanos() / 10);
             boolean retry = retryPolicy.mayRetry(attempt)
-                    && nowNanos + delay.toNanos() + config.timeout().toNanos() - deadlineNanos < 0;
+                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin - deadlineNanos < 0;
             LOG.atWarn().setMessage("poll failed")
                     .addKeyValue("account", account.name())
                     .addKeyValue("reason", reason.label())
