@@ -80,7 +80,7 @@ public final class CrcUsageClient {
         return answer(response, account);
     }
 
-    HttpRequest request(AccountConfig account, LocalDate from, LocalDate to) {
+    private HttpRequest request(AccountConfig account, LocalDate from, LocalDate to) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("api_key", account.apiKey());
         parameters.put("api_secret", account.apiSecret().reveal());
@@ -108,12 +108,8 @@ public final class CrcUsageClient {
             throw new UpstreamException(FailureReason.HTTP_STATUS,
                     "HTTP " + status + bodyExcerpt(response.body(), account.apiSecret()::redact));
         }
-        try {
-            return UsageParser.parse(response.body(), account.apiSecret()::redact);
-        } catch (UpstreamException e) {
-            String safe = account.apiSecret().redact(e.getMessage());
-            throw safe.equals(e.getMessage()) ? e : new UpstreamException(e.reason(), safe);
-        }
+        // The parser masks the secret in whatever of the answer it quotes.
+        return UsageParser.parse(response.body(), account.apiSecret()::redact);
     }
 
     /** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
