@@ -8,6 +8,7 @@ import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.Telemetry;
 import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebServer;
 import io.javalin.Javalin;
@@ -45,10 +46,11 @@ public final class Exporter implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         PrometheusRegistry jvm = new PrometheusRegistry();
         JvmMetrics.builder().register(jvm);
-        registry.register(new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime));
-        new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
-        Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock,
-                config.timezone());
+        RecentSnapshots recentJvm = new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime);
+        registry.register(recentJvm);
+        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
+        Javalin web = WebServer.create(listen, webConfig, metricsPath, new Telemetry(registry, crc, recentJvm), store,
+                buildInfo, clock, config.timezone());
         web.start();
         CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
         Poller poller = new Poller(config, client, store, clock);

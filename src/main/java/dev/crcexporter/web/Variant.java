@@ -1,0 +1,42 @@
+package dev.crcexporter.web;
+
+import dev.crcexporter.metrics.CrcExposition.Format;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Enumeration;
+import java.util.Optional;
+
+/**
+ * What a scrape asked for: format, name escaping and compression, decided from {@code Accept} and
+ * {@code Accept-Encoding} exactly as client_java's {@code PrometheusScrapeHandler} decides. However many different
+ * headers clients send, there are only these few variants (3 formats, 4 escapings, gzip or not), and they are the
+ * only key under which anything rendered is kept.
+ */
+record Variant(Format format, ExpositionFormatWriter writer, EscapingScheme escaping, boolean gzip) {
+
+    /** The variant of a request, or empty when its format is not one that can be joined (OpenMetrics 2, if enabled). */
+    static Optional<Variant> of(HttpServletRequest request, ExpositionFormats formats, boolean preferUncompressed) {
+        String accept = request.getHeader("Accept");
+        ExpositionFormatWriter writer = formats.findWriter(accept);
+        boolean gzip = !preferUncompressed && acceptsGzip(request.getHeaders("Accept-Encoding"));
+        return Format.of(writer).map(format -> new Variant(format, writer, EscapingScheme.fromAcceptHeader(accept), gzip));
+    }
+
+    /** As client_java: any comma-separated token of any Accept-Encoding header that is "gzip" (q-values are not read). */
+    private static boolean acceptsGzip(Enumeration<String> headers) {
+        while (headers != null && headers.hasMoreElements()) {
+            for (String encoding : headers.nextElement().split(",")) {
+                if (encoding.trim().equalsIgnoreCase("gzip")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    String contentType() {
+        return writer.getContentType();
+    }
+}
