@@ -47,7 +47,7 @@ public final class CrcUsageClient {
         this.method = method;
         this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
+        this.http = OnDemandTls.apply(HttpClient.newBuilder())
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)

@@ -81,7 +81,13 @@ public final class WebServer {
             config.routes.get(metricsPath, scrape::get);
             config.routes.head(metricsPath, scrape::head);
             config.routes.get("/", ctx -> {
-                byte[] page = landingPage.render(store.all()).getBytes(StandardCharsets.UTF_8);
+                byte[] page;
+                try {
+                    page = landingPage.render(store.all(), ctx.queryParam("page")).getBytes(StandardCharsets.UTF_8);
+                } catch (AccountPages.NoSuchPage e) {
+                    ctx.status(HttpStatus.BAD_REQUEST).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
+                    return;
+                }
                 ctx.contentType("text/html; charset=utf-8").res().setContentLength(page.length);
                 AsyncBody.send(ctx, AsyncBody.Source.of(page), () -> {});
             });
