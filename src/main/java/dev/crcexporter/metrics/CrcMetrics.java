@@ -15,7 +15,10 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -85,29 +88,25 @@ public final class CrcMetrics implements MultiCollector {
      * the hour changes, so a rendered exposition can be kept for exactly as long as its view is current.
      */
     public static final class View {
-        private final List<AccountSnapshot> source;
-        private final DateWindow window;
+        private final long version;
+        private final Instant hourStart;
+        private final Instant hourEnd;
         /** Sorted by name: the order of the {@code account} label in every family. */
         final List<AccountView> accounts;
 
-        private View(List<AccountSnapshot> source, DateWindow window) {
-            this.source = source;
-            this.window = window;
-            this.accounts = source.stream().map(s -> AccountView.of(s, window))
+        private View(long version, List<AccountSnapshot> snapshots, Instant now, ZoneId zone) {
+            this.version = version;
+            ZonedDateTime hour = now.atZone(zone).truncatedTo(ChronoUnit.HOURS);
+            this.hourStart = hour.toInstant();
+            this.hourEnd = hour.plusHours(1).toInstant();
+            DateWindow window = DateWindow.at(now, zone);
+            this.accounts = snapshots.stream().map(s -> AccountView.of(s, window))
                     .sorted(Comparator.comparing(AccountView::name)).toList();
         }
 
-        /** Same window, and the very same snapshot objects (a poll always swaps in a new one). */
-        private boolean isFor(List<AccountSnapshot> current, DateWindow currentWindow) {
-            if (!window.equals(currentWindow) || source.size() != current.size()) {
-                return false;
-            }
-            for (int i = 0; i < current.size(); i++) {
-                if (source.get(i) != current.get(i)) {
-                    return false;
-                }
-            }
-            return true;
+        /** No poll since (the store's version), and the same hour: the window is the same. */
+        private boolean isFor(long currentVersion, Instant now) {
+            return version == currentVersion && !now.isBefore(hourStart) && now.isBefore(hourEnd);
         }
 
         public int accountCount() {
@@ -179,13 +178,13 @@ public final class CrcMetrics implements MultiCollector {
 
     /** The accounts as of now; the same object as last time while nothing changed. */
     public View view() {
-        List<AccountSnapshot> snapshots = store.all();
-        DateWindow window = DateWindow.at(clock.instant(), zone);
+        long version = store.version(); // before reading the snapshots: see SnapshotStore.version
+        Instant now = clock.instant();
         View cached = last;
-        if (cached != null && cached.isFor(snapshots, window)) {
+        if (cached != null && cached.isFor(version, now)) {
             return cached;
         }
-        View view = new View(snapshots, window);
+        View view = new View(version, store.all(), now, zone);
         last = view;
         return view;
     }

@@ -5,59 +5,19 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a response body without blocking a server thread: the next piece is asked for and written only when the
- * connection can take it (servlet non-blocking I/O). A client that stops reading leaves its connection waiting,
+ * Sends a Javalin response body (the landing page) without blocking a server thread: the next piece is asked for
+ * and written only when the connection can take it (servlet non-blocking I/O). A client that stops reading leaves its connection waiting,
  * holding the piece being written and nothing else, until Jetty's idle timeout closes it; no thread waits for it,
  * so it never delays anyone else.
  */
 final class AsyncBody {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncBody.class);
-
-    /** The pieces of a body, in order; a piece may be reused by the source once the next one is asked for. */
-    interface Source {
-        /** The next piece, or null after the last. */
-        ByteBuffer next() throws IOException;
-
-        static Source of(byte[] bytes) {
-            return concat(List.of(new Source() {
-                private boolean sent;
-
-                @Override
-                public ByteBuffer next() {
-                    if (sent) {
-                        return null;
-                    }
-                    sent = true;
-                    return ByteBuffer.wrap(bytes);
-                }
-            }));
-        }
-
-        static Source concat(List<Source> sources) {
-            return new Source() {
-                private int index;
-
-                @Override
-                public ByteBuffer next() throws IOException {
-                    while (index < sources.size()) {
-                        ByteBuffer piece = sources.get(index).next();
-                        if (piece != null) {
-                            return piece;
-                        }
-                        index++;
-                    }
-                    return null;
-                }
-            };
-        }
-    }
 
     private AsyncBody() {}
 
@@ -65,12 +25,12 @@ final class AsyncBody {
      * Sends {@code body} once Javalin has made the request asynchronous; {@code done} runs once, when the body is
      * sent or the connection failed. Headers must be set before.
      */
-    static void send(Context ctx, Source body, Runnable done) throws IOException {
+    static void send(Context ctx, Pieces body, Runnable done) throws IOException {
         ServletOutputStream out = ctx.res().getOutputStream();
         ctx.future(() -> write(out, body, done));
     }
 
-    private static CompletableFuture<Void> write(ServletOutputStream out, Source body, Runnable done) {
+    private static CompletableFuture<Void> write(ServletOutputStream out, Pieces body, Runnable done) {
         CompletableFuture<Void> finished = new CompletableFuture<>();
         AtomicBoolean over = new AtomicBoolean();
         Runnable end = () -> {

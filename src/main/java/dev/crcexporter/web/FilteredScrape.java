@@ -1,14 +1,11 @@
 package dev.crcexporter.web;
 
 import dev.crcexporter.metrics.CrcMetrics;
-import io.javalin.http.Context;
 import io.prometheus.metrics.exporter.common.PrometheusHttpExchange;
 import io.prometheus.metrics.exporter.common.PrometheusHttpRequest;
 import io.prometheus.metrics.exporter.common.PrometheusHttpResponse;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
-import io.prometheus.metrics.exporter.servlet.jakarta.HttpExchangeAdapter;
 import io.prometheus.metrics.model.registry.MetricNameFilter;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
@@ -44,39 +41,29 @@ final class FilteredScrape {
         return Runtime.getRuntime().maxMemory() / 4 / HEAP_BYTES_PER_SERIES;
     }
 
-    void serve(Context ctx, boolean head) throws IOException {
+    Answer answer(PrometheusHttpRequest request, boolean head) throws IOException {
         if (!oneAtATime.tryAcquire()) {
-            ScrapeEndpoint.busy(ctx, "another filtered scrape is being answered");
-            return;
+            return Answer.busy("another filtered scrape is being answered");
         }
-        boolean sending = false;
         try {
-            String[] names = ctx.req().getParameterValues("name[]");
+            String[] names = request.getParameterValues("name[]");
             Predicate<String> included = names == null ? name -> true : MetricNameFilter.builder().nameMustBeEqualTo(names).build();
             long series = crc.seriesBound(included) + JVM_SERIES;
             if (series > maxSeries) {
-                ScrapeEndpoint.busy(ctx, "this filter selects up to " + series + " series, more than the " + maxSeries
-                        + " a filtered scrape may build; scrape without name[] (that answer is streamed)");
-                return;
-            }
-            HttpExchangeAdapter exchange = new HttpExchangeAdapter(ctx.req(), ctx.res());
-            Capture capture = new Capture(exchange.getRequest());
-            handler.handleRequest(capture);
-            HttpServletResponse response = ctx.res();
-            response.setStatus(capture.status);
-            capture.headers.forEach(response::setHeader);
-            Part body = capture.body.build();
-            if (!head || !capture.headers.containsKey("Content-Length")) {
-                response.setContentLengthLong(body.length());
-            }
-            if (!head && body.length() > 0) {
-                AsyncBody.send(ctx, body.source(), oneAtATime::release);
-                sending = true;
-            }
-        } finally {
-            if (!sending) {
                 oneAtATime.release();
+                return Answer.busy("this filter selects up to " + series + " series, more than the " + maxSeries
+                        + " a filtered scrape may build; scrape without name[] (that answer is streamed)");
             }
+            Capture capture = new Capture(request);
+            handler.handleRequest(capture);
+            Part body = capture.body.build();
+            long length = head && capture.headers.containsKey("Content-Length")
+                    ? Long.parseLong(capture.headers.get("Content-Length")) : body.length();
+            capture.headers.remove("Content-Length");
+            return new Answer(capture.status, capture.headers, length, body.pieces(), oneAtATime::release);
+        } catch (IOException | RuntimeException e) {
+            oneAtATime.release();
+            throw e;
         }
     }
 

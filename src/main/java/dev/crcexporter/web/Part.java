@@ -72,9 +72,9 @@ record Part(List<byte[]> blocks, long length) {
         }
     }
 
-    /** The blocks as buffers for {@link AsyncBody}, one after the other. */
-    AsyncBody.Source source() {
-        return new AsyncBody.Source() {
+    /** The blocks, one after the other. */
+    Pieces pieces() {
+        return new Pieces() {
             private int next;
 
             @Override

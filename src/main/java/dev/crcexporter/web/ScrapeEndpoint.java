@@ -2,19 +2,18 @@ package dev.crcexporter.web;
 
 import dev.crcexporter.metrics.CrcExposition;
 import dev.crcexporter.metrics.CrcMetrics;
-import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.exporter.common.PrometheusHttpRequest;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.zip.GZIPOutputStream;
@@ -29,9 +28,9 @@ import java.util.zip.GZIPOutputStream;
  * <p>Each part is rendered once per content and {@link Variant} and kept in a {@link PartCache}: a request of a
  * known variant only writes bytes. What is kept is bounded by {@link #crcBudgetBytes()} and {@link #JVM_BUDGET_BYTES}
  * whatever clients send. A CRC part larger than what is left is streamed instead, a slice of accounts at a time;
- * at most {@link #MAX_STREAMED} such scrapes run at once, others get 503. Every body is written without blocking
- * a thread ({@link AsyncBody}). {@code name[]}, {@code debug} and formats that cannot be joined go to client_java's
- * handler ({@link FilteredScrape}).
+ * at most {@link #MAX_STREAMED} such scrapes run at once, others get 503. {@code name[]}, {@code debug} and
+ * formats that cannot be joined go to client_java's handler ({@link FilteredScrape}). {@link TelemetryHandler}
+ * sends the answer without blocking a thread.
  */
 final class ScrapeEndpoint {
     /** Rendered CRC parts kept, all variants together: a quarter of the heap, at most 32 MiB. */
@@ -73,26 +72,16 @@ final class ScrapeEndpoint {
         return crcParts.keptBytes();
     }
 
-    void get(Context ctx) throws IOException {
-        serve(ctx, false);
-    }
-
-    void head(Context ctx) throws IOException {
-        serve(ctx, true);
-    }
-
-    private void serve(Context ctx, boolean head) throws IOException {
-        HttpServletRequest request = ctx.req();
+    /** The answer to a GET ({@code head} false) or HEAD of the telemetry path. */
+    Answer answer(PrometheusHttpRequest request, boolean head) throws IOException {
         Optional<Variant> negotiated = Variant.of(request, formats, preferUncompressed);
-        if (request.getParameterValues("name[]") != null || request.getParameter("debug") != null || negotiated.isEmpty()) {
-            filtered.serve(ctx, head);
-            return;
+        if (negotiated.isEmpty() || hasHandlerParameters(request)) {
+            return filtered.answer(request, head);
         }
         Variant variant = negotiated.get();
         MetricSnapshots jvmFamilies = jvm.collect();
         if (jvmFamilies.size() > 0 && jvmFamilies.get(0).getMetadata().getPrometheusName().compareTo(lastCrcName) <= 0) {
-            filtered.serve(ctx, head); // something registered that sorts among the CRC families: no joining
-            return;
+            return filtered.answer(request, head); // something registered that sorts among the CRC families: no joining
         }
         Part jvmPart = jvmParts.get(jvmFamilies, variant, out -> encode(variant, out,
                 plain -> variant.writer().write(plain, jvmFamilies, variant.escaping())));
@@ -105,36 +94,35 @@ final class ScrapeEndpoint {
         Part crcPart = crcParts.get(view, variant, out -> encode(variant, out,
                 plain -> exposition.write(view, variant.writer(), variant.escaping(), plain)));
 
-        HttpServletResponse response = ctx.res();
-        response.setStatus(200);
-        response.setHeader("Content-Type", variant.contentType());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", variant.contentType());
         if (variant.gzip()) {
-            response.setHeader("Content-Encoding", "gzip");
+            headers.put("Content-Encoding", "gzip");
         }
         if (crcPart != null) {
-            response.setContentLengthLong(crcPart.length() + jvmPart.length());
-            if (!head) {
-                AsyncBody.send(ctx, AsyncBody.Source.concat(List.of(crcPart.source(), jvmPart.source())), () -> {});
-            }
-            return;
+            return new Answer(200, headers, crcPart.length() + jvmPart.length(),
+                    Pieces.concat(List.of(crcPart.pieces(), jvmPart.pieces())), () -> {});
         }
         if (head) {
-            response.flushBuffer(); // committed now, as a GET's streamed answer: without a length
-            return;
+            return new Answer(200, headers, -1, null, () -> {}); // a GET would stream it: no length to announce
         }
         if (!streamed.tryAcquire()) {
-            busy(ctx, MAX_STREAMED + " large scrapes are being sent already");
-            return;
+            return Answer.busy(MAX_STREAMED + " large scrapes are being sent already");
         }
-        AsyncBody.Source crcSource = new Streamed(exposition.cursor(view, variant.writer(), variant.escaping()), variant.gzip());
-        AsyncBody.send(ctx, AsyncBody.Source.concat(List.of(crcSource, jvmPart.source())), streamed::release);
+        Pieces crcPieces = new Streamed(exposition.cursor(view, variant.writer(), variant.escaping()), variant.gzip());
+        return new Answer(200, headers, -1, Pieces.concat(List.of(crcPieces, jvmPart.pieces())), streamed::release);
     }
 
-    /** 503 with Retry-After: what a scraper that must not be overloaded answers. */
-    static void busy(Context ctx, String why) {
-        ctx.res().reset();
-        ctx.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").contentType("text/plain; charset=utf-8")
-                .result("Busy: " + why + "; retry in a second.\n");
+    /** {@code name[]} or {@code debug}, or a query client_java refuses (its handler answers 400). */
+    private static boolean hasHandlerParameters(PrometheusHttpRequest request) {
+        if (request.getQueryString() == null) {
+            return false;
+        }
+        try {
+            return request.getParameterValues("name[]") != null || request.getParameter("debug") != null;
+        } catch (RuntimeException invalidQuery) {
+            return true;
+        }
     }
 
     private interface Body {
@@ -153,7 +141,7 @@ final class ScrapeEndpoint {
     }
 
     /** The CRC part rendered while it is sent, a slice at a time, into one reused buffer. */
-    private static final class Streamed implements AsyncBody.Source {
+    private static final class Streamed implements Pieces {
         private final CrcExposition.Cursor cursor;
         private final Buffer buffer = new Buffer();
         private final GZIPOutputStream gzip;

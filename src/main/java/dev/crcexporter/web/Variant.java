@@ -4,7 +4,7 @@ import dev.crcexporter.metrics.CrcExposition.Format;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import jakarta.servlet.http.HttpServletRequest;
+import io.prometheus.metrics.exporter.common.PrometheusHttpRequest;
 import java.util.Enumeration;
 import java.util.Optional;
 
@@ -17,7 +17,7 @@ import java.util.Optional;
 record Variant(Format format, ExpositionFormatWriter writer, EscapingScheme escaping, boolean gzip) {
 
     /** The variant of a request, or empty when its format is not one that can be joined (OpenMetrics 2, if enabled). */
-    static Optional<Variant> of(HttpServletRequest request, ExpositionFormats formats, boolean preferUncompressed) {
+    static Optional<Variant> of(PrometheusHttpRequest request, ExpositionFormats formats, boolean preferUncompressed) {
         String accept = request.getHeader("Accept");
         ExpositionFormatWriter writer = formats.findWriter(accept);
         boolean gzip = !preferUncompressed && acceptsGzip(request.getHeaders("Accept-Encoding"));

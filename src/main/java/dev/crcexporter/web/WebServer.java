@@ -31,7 +31,7 @@ public final class WebServer {
     private static final int MIN_THREADS = 2;
     /**
      * A connection that makes no progress (a client that stopped reading, or sends nothing) is closed after this
-     * long. It holds no thread meanwhile: bodies are written without blocking ({@link AsyncBody}). About
+     * long. It holds no thread meanwhile: bodies are written without blocking ({@link TelemetryHandler}). About
      * Prometheus' default scrape timeout: an answer it has given up on is not worth keeping.
      */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
@@ -46,8 +46,15 @@ public final class WebServer {
                 telemetry.crc(), FilteredScrape.defaultMaxSeries());
         ScrapeEndpoint scrape = new ScrapeEndpoint(telemetry.crc(), telemetry.jvm(), filtered, properties,
                 ScrapeEndpoint.crcBudgetBytes());
-        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone);
+        return create(listen, web, metricsPath, scrape, store, new LandingPage(buildInfo, metricsPath, clock, zone));
+    }
+
+    /** With a telemetry path of the caller's making (tests give it other bounds). */
+    static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, ScrapeEndpoint scrape,
+            SnapshotStore store, LandingPage landingPage) {
         BasicAuth basicAuth = web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers());
+        TelemetryHandler telemetryHandler = new TelemetryHandler(metricsPath, scrape,
+                authorization -> basicAuth == null || basicAuth.allows(authorization), web.headers());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -56,7 +63,11 @@ public final class WebServer {
             QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
             threads.setName("web");
             config.jetty.threadPool = threads;
-            config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT.toMillis()));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+                // GET and HEAD of the telemetry path, before Javalin; Javalin answers the rest (401, 405, other paths).
+                server.insertHandler(telemetryHandler);
+            });
             // Our own connector (plain or TLS); Javalin adds its default one only when there is none.
             config.jetty.addConnector((server, http) -> {
                 Connector connector = Connectors.create(server, http, listen, web.tls());
@@ -78,8 +89,6 @@ public final class WebServer {
                 }
             });
 
-            config.routes.get(metricsPath, scrape::get);
-            config.routes.head(metricsPath, scrape::head);
             config.routes.get("/", ctx -> {
                 byte[] page;
                 try {
@@ -89,7 +98,7 @@ public final class WebServer {
                     return;
                 }
                 ctx.contentType("text/html; charset=utf-8").res().setContentLength(page.length);
-                AsyncBody.send(ctx, AsyncBody.Source.of(page), () -> {});
+                AsyncBody.send(ctx, Pieces.of(page), () -> {});
             });
             config.routes.get("/-/healthy", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n"));
             config.routes.get("/-/ready", ctx -> {

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
+import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.testing.GzipMembers;
+import dev.crcexporter.testing.Poll;
 import dev.crcexporter.testing.SimulatedAccounts;
 import io.javalin.Javalin;
-import io.javalin.compression.CompressionStrategy;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
@@ -20,6 +21,9 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,12 +69,18 @@ class ScrapeEndpointTest {
     private record Server(Javalin app, ScrapeEndpoint endpoint, PrometheusRegistry registry) {}
 
     private Server server(long crcBudgetBytes, long maxFilteredSeries) {
-        return servers.computeIfAbsent(crcBudgetBytes + "/" + maxFilteredSeries, key -> start(crcBudgetBytes, maxFilteredSeries));
+        return server(ACCOUNTS, crcBudgetBytes, maxFilteredSeries);
     }
 
-    private static Server start(long crcBudgetBytes, long maxFilteredSeries) {
-        CrcMetrics crc = new CrcMetrics(SimulatedAccounts.store(ACCOUNTS, NOW, SHANGHAI), Clock.fixed(NOW, ZoneOffset.UTC),
-                SHANGHAI, BUILD);
+    private Server server(int accounts, long crcBudgetBytes, long maxFilteredSeries) {
+        return servers.computeIfAbsent(accounts + "/" + crcBudgetBytes + "/" + maxFilteredSeries,
+                key -> start(accounts, crcBudgetBytes, maxFilteredSeries));
+    }
+
+    private static Server start(int accounts, long crcBudgetBytes, long maxFilteredSeries) {
+        SnapshotStore store = SimulatedAccounts.store(accounts, NOW, SHANGHAI);
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        CrcMetrics crc = new CrcMetrics(store, clock, SHANGHAI, BUILD);
         PrometheusRegistry jvmRegistry = new PrometheusRegistry();
         JvmMetrics.builder().register(jvmRegistry);
         MetricSnapshots frozen = jvmRegistry.scrape();
@@ -81,12 +91,9 @@ class ScrapeEndpointTest {
         PrometheusProperties properties = PrometheusProperties.get();
         FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, registry), crc, maxFilteredSeries);
         ScrapeEndpoint endpoint = new ScrapeEndpoint(crc, jvm, filtered, properties, crcBudgetBytes);
-        Javalin app = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.http.compressionStrategy = CompressionStrategy.NONE;
-            config.routes.get("/metrics", endpoint::get);
-            config.routes.head("/metrics", endpoint::head);
-        }).start("127.0.0.1", 0);
+        Javalin app = WebServer.create(new ListenAddress("127.0.0.1", 0), WebConfig.NONE, "/metrics", endpoint, store,
+                new LandingPage(BUILD, "/metrics", clock, SHANGHAI));
+        app.start();
         return new Server(app, endpoint, registry);
     }
 
@@ -201,5 +208,42 @@ class ScrapeEndpointTest {
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(new String(refused.body(), StandardCharsets.UTF_8))
                 .contains("up to 7400 series, more than the 1000 a filtered scrape may build", "scrape without name[]");
+    }
+
+    @Test
+    void atMostEightAnswersAreStreamedAtOnceAndAStalledOneGivesItsPlaceBackWhenItsClientGoesAway() throws Exception {
+        Server server = server(1200, 0, 100_000); // nothing kept: every answer (about 8 MB) is streamed
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < ScrapeEndpoint.MAX_STREAMED; i++) {
+                Socket socket = new Socket();
+                socket.setReceiveBufferSize(4096);
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.app().port()), 5000);
+                socket.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                stalled.add(socket); // never read: the answer stops at what the socket buffers hold
+            }
+            HttpResponse<byte[]> ninth = Poll.until(Duration.ofSeconds(20), Duration.ofMillis(50), "a ninth large scrape turned away",
+                    () -> get(server), r -> r.statusCode() == 503, () -> "");
+            assertThat(ninth.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(new String(ninth.body(), StandardCharsets.UTF_8)).contains("8 large scrapes are being sent already");
+
+            stalled.remove(0).close();
+            HttpResponse<byte[]> served = Poll.until(Duration.ofSeconds(20), Duration.ofMillis(50), "a place given back",
+                    () -> get(server), r -> r.statusCode() == 200, () -> "");
+            assertThat(served.body()).hasSizeGreaterThan(5_000_000);
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+
+    private HttpResponse<byte[]> get(Server server) {
+        try {
+            return send(server, "GET", "", null, false);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }
