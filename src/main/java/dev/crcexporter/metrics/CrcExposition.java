@@ -69,8 +69,16 @@ public final class CrcExposition {
     }
 
     public Cursor cursor(CrcMetrics.View view, ExpositionFormatWriter writer, EscapingScheme escaping) {
+        return cursor(view, writer, escaping, () -> {});
+    }
+
+    /**
+     * @param afterEachSlice runs after each slice is rendered: protobuf renders a large family whole before its
+     *                       first byte (to count its length), which takes seconds with thousands of accounts
+     */
+    public Cursor cursor(CrcMetrics.View view, ExpositionFormatWriter writer, EscapingScheme escaping, Runnable afterEachSlice) {
         Format format = Format.of(writer).orElseThrow(() -> new IllegalArgumentException("cannot join " + writer));
-        return new Slices(view.accounts, metrics.families(), writer, format, escaping);
+        return new Slices(view.accounts, metrics.families(), writer, format, escaping, afterEachSlice);
     }
 
     private final class Slices implements Cursor {
@@ -79,6 +87,7 @@ public final class CrcExposition {
         private final ExpositionFormatWriter writer;
         private final Format format;
         private final EscapingScheme escaping;
+        private final Runnable afterEachSlice;
         private final Scratch scratch = new Scratch();
         private int family;
         private int slice;
@@ -89,7 +98,8 @@ public final class CrcExposition {
         private int lastWithData;
 
         Slices(List<AccountView> accounts, List<Family> families, ExpositionFormatWriter writer, Format format,
-                EscapingScheme escaping) {
+                EscapingScheme escaping, Runnable afterEachSlice) {
+            this.afterEachSlice = afterEachSlice;
             this.accounts = accounts;
             this.families = families;
             this.writer = writer;
@@ -174,6 +184,7 @@ public final class CrcExposition {
                     : accounts;
             scratch.reset();
             writer.write(scratch, MetricSnapshots.of(current.build(part)), escaping);
+            afterEachSlice.run();
         }
     }
 

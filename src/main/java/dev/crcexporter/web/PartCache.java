@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One part of a scrape rendered once per source and variant, and kept while that source is current. The source is
@@ -28,7 +28,7 @@ final class PartCache {
     /** What is kept for one source. A future per variant: requests of the same variant wait for the one rendering. */
     private static final class Generation {
         final Object source;
-        final ConcurrentHashMap<Variant, CompletableFuture<Part>> parts = new ConcurrentHashMap<>();
+        final AtomicReferenceArray<CompletableFuture<Part>> parts = new AtomicReferenceArray<>(Variant.COUNT);
         final AtomicLong free;
         final AtomicInteger rendering = new AtomicInteger();
 
@@ -55,12 +55,13 @@ final class PartCache {
     /** The part rendered from {@code source} for {@code variant}, rendering it if needed; null when it does not fit. */
     Part get(Object source, Variant variant, Renderer renderer) throws IOException {
         Generation generation = generationOf(source);
-        CompletableFuture<Part> part = generation.parts.get(variant);
+        int slot = variant.index();
+        CompletableFuture<Part> part = generation.parts.get(slot);
         if (part == null) {
             CompletableFuture<Part> mine = new CompletableFuture<>();
-            part = generation.parts.putIfAbsent(variant, mine);
+            part = generation.parts.compareAndExchange(slot, null, mine);
             if (part == null) {
-                render(generation, variant, mine, renderer);
+                render(generation, slot, mine, renderer);
                 part = mine;
             }
         }
@@ -88,7 +89,7 @@ final class PartCache {
         }
     }
 
-    private void render(Generation generation, Variant variant, CompletableFuture<Part> mine, Renderer renderer)
+    private void render(Generation generation, int slot, CompletableFuture<Part> mine, Renderer renderer)
             throws IOException {
         // Takes all the room left: the part's size is known only once rendered. Another variant rendering at the
         // same moment finds no room and is not kept this time; it is tried again by a later request.
@@ -103,12 +104,12 @@ final class PartCache {
         } catch (Part.TooLarge e) {
             generation.free.addAndGet(room);
             if (contended || room == 0) {
-                generation.parts.remove(variant, mine);
+                generation.parts.compareAndSet(slot, mine, null);
             }
             mine.complete(null);
         } catch (IOException | RuntimeException e) {
             generation.free.addAndGet(room);
-            generation.parts.remove(variant, mine);
+            generation.parts.compareAndSet(slot, mine, null);
             mine.completeExceptionally(e);
             throw e;
         } finally {

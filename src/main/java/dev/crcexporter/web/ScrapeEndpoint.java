@@ -72,8 +72,11 @@ final class ScrapeEndpoint {
         return crcParts.keptBytes();
     }
 
-    /** The answer to a GET ({@code head} false) or HEAD of the telemetry path. */
-    Answer answer(PrometheusHttpRequest request, boolean head) throws IOException {
+    /**
+     * The answer to a GET ({@code head} false) or HEAD of the telemetry path. {@code rendering} runs now and then
+     * while a streamed answer is rendered: the connection is busy on our side, not idle.
+     */
+    Answer answer(PrometheusHttpRequest request, boolean head, Runnable rendering) throws IOException {
         Optional<Variant> negotiated = Variant.of(request, formats, preferUncompressed);
         if (negotiated.isEmpty() || hasHandlerParameters(request)) {
             return filtered.answer(request, head);
@@ -109,7 +112,7 @@ final class ScrapeEndpoint {
         if (!streamed.tryAcquire()) {
             return Answer.busy(MAX_STREAMED + " large scrapes are being sent already");
         }
-        Pieces crcPieces = new Streamed(exposition.cursor(view, variant.writer(), variant.escaping()), variant.gzip());
+        Pieces crcPieces = new Streamed(exposition.cursor(view, variant.writer(), variant.escaping(), rendering), variant.gzip());
         return new Answer(200, headers, -1, Pieces.concat(List.of(crcPieces, jvmPart.pieces())), streamed::release);
     }
 

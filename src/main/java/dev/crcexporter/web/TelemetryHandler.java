@@ -10,6 +10,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.IdleTimeout;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -51,7 +53,7 @@ final class TelemetryHandler extends Handler.Wrapper {
                 || !authorized.test(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
             return super.handle(request, response, callback);
         }
-        Answer answer = scrape.answer(new ScrapeRequest(request), head);
+        Answer answer = scrape.answer(new ScrapeRequest(request), head, () -> notIdle(request));
         response.setStatus(answer.status());
         configuredHeaders.forEach((name, value) -> response.getHeaders().put(name, value));
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
@@ -79,27 +81,52 @@ final class TelemetryHandler extends Handler.Wrapper {
         return true;
     }
 
-    /** Writes one piece, and asks for the next when Jetty has taken it. */
+    /**
+     * Tells Jetty the connection is busy: while a large answer is rendered nothing is written for seconds, and that
+     * is no reason to close it as idle. (TLS wraps the network's end point in another; both count.)
+     */
+    private static void notIdle(Request request) {
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        while (endPoint != null) {
+            if (endPoint instanceof IdleTimeout idle) {
+                idle.notIdle();
+            }
+            endPoint = endPoint instanceof EndPoint.Wrapper wrapper ? wrapper.unwrap() : null;
+        }
+    }
+
+    /**
+     * Writes one piece, and asks for the next when Jetty has taken it. When the length is known, the piece that
+     * completes it goes out as the last: no empty write to end the answer.
+     */
     private static final class PieceWriter extends IteratingCallback {
         private final Answer answer;
         private final Response response;
         private final Callback callback;
-        private boolean last;
+        private long unsent;
+        private boolean ended;
 
         PieceWriter(Answer answer, Response response, Callback callback) {
             this.answer = answer;
             this.response = response;
             this.callback = callback;
+            this.unsent = answer.length();
         }
 
         @Override
         protected Action process() throws Throwable {
-            if (last) {
+            if (ended) {
                 return Action.SUCCEEDED;
             }
             ByteBuffer piece = answer.body().next();
-            last = piece == null;
-            response.write(last, last ? BufferUtil.EMPTY_BUFFER : piece, this);
+            if (piece == null) {
+                ended = true;
+                response.write(true, BufferUtil.EMPTY_BUFFER, this);
+            } else {
+                unsent -= piece.remaining();
+                ended = unsent == 0;
+                response.write(ended, piece, this);
+            }
             return Action.SCHEDULED;
         }
 

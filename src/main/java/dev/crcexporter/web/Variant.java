@@ -15,6 +15,8 @@ import java.util.Optional;
  * only key under which anything rendered is kept.
  */
 record Variant(Format format, ExpositionFormatWriter writer, EscapingScheme escaping, boolean gzip) {
+    /** How many variants there are: {@link #index()} is below. */
+    static final int COUNT = Format.values().length * EscapingScheme.values().length * 2;
 
     /** The variant of a request, or empty when its format is not one that can be joined (OpenMetrics 2, if enabled). */
     static Optional<Variant> of(PrometheusHttpRequest request, ExpositionFormats formats, boolean preferUncompressed) {
@@ -34,6 +36,11 @@ record Variant(Format format, ExpositionFormatWriter writer, EscapingScheme esca
             }
         }
         return false;
+    }
+
+    /** A number of its own for each variant, from 0 to {@link #COUNT} - 1: the slot of its rendered parts. */
+    int index() {
+        return (format.ordinal() * EscapingScheme.values().length + escaping.ordinal()) * 2 + (gzip ? 1 : 0);
     }
 
     String contentType() {

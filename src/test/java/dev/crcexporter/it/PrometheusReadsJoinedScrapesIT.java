@@ -6,13 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.crcexporter.Exporter;
-import dev.crcexporter.config.AccountConfig;
-import dev.crcexporter.config.ExporterConfig;
-import dev.crcexporter.config.RequestMethod;
-import dev.crcexporter.config.RetryConfig;
-import dev.crcexporter.config.Secret;
-import dev.crcexporter.poll.AccountSnapshot;
-import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
@@ -29,11 +22,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -67,18 +58,7 @@ class PrometheusReadsJoinedScrapesIT {
 
     @BeforeAll
     void startExporter() throws Exception {
-        FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi());
-        List<AccountConfig> accounts = new ArrayList<>();
-        for (int i = 0; i < ACCOUNTS; i++) {
-            upstream.account("key-" + i, "secret", List.of(Days.peakingAtTen("2026-11-25", 10 + i % 30),
-                    Days.peakingAtTen("2026-11-26", 12 + i % 25)));
-            accounts.add(new AccountConfig("account-" + i, "key-" + i, new Secret("secret"), OptionalInt.of(40)));
-        }
-        exporter = fixture.start(new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
-                Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                accounts), Clock.fixed(NOW, ZoneOffset.UTC));
-        Poll.until(Duration.ofSeconds(30), "every account polled",
-                () -> exporter.store().all().stream().allMatch(AccountSnapshot::up));
+        exporter = fixture.startWithFullDays(fixture.closeLater(new FakeCrcApi()), ACCOUNTS, Clock.fixed(NOW, ZoneOffset.UTC));
         // A second target that only records what Prometheus asks for.
         acceptRecorder = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         acceptRecorder.createContext("/", exchange -> {

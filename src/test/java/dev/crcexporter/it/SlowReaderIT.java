@@ -3,16 +3,8 @@ package dev.crcexporter.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.Exporter;
-import dev.crcexporter.config.AccountConfig;
-import dev.crcexporter.config.ExporterConfig;
-import dev.crcexporter.config.RequestMethod;
-import dev.crcexporter.config.RetryConfig;
-import dev.crcexporter.config.Secret;
-import dev.crcexporter.poll.AccountSnapshot;
-import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
-import dev.crcexporter.testing.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -24,11 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,19 +47,7 @@ class SlowReaderIT {
 
     @Test
     void pipeliningReadersThatNeverReadDoNotDelayANormalScraper() throws Exception {
-        FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi());
-        List<AccountConfig> accounts = new ArrayList<>();
-        for (int i = 0; i < ACCOUNTS; i++) {
-            upstream.account("key-" + i, "secret", List.of(Days.peakingAtTen("2026-11-25", 10 + i % 30),
-                    Days.peakingAtTen("2026-11-26", 12 + i % 25)));
-            accounts.add(new AccountConfig("account-" + i, "key-" + i, new Secret("secret"), OptionalInt.of(40)));
-        }
-        ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
-                Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                accounts);
-        Exporter exporter = fixture.start(config, Clock.fixed(NOW, ZoneOffset.UTC));
-        Poll.until(Duration.ofSeconds(30), "every account polled",
-                () -> exporter.store().all().stream().allMatch(AccountSnapshot::up));
+        Exporter exporter = fixture.startWithFullDays(fixture.closeLater(new FakeCrcApi()), ACCOUNTS, Clock.fixed(NOW, ZoneOffset.UTC));
         int answerBytes = fixture.metrics(exporter).length();
         assertThat(answerBytes).as("an answer too large for the socket buffers of a few requests").isGreaterThan(300_000);
 

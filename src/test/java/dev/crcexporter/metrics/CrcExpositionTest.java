@@ -94,4 +94,23 @@ class CrcExpositionTest {
         new CrcExposition(metrics, 2).write(metrics.view(), writer, escaping, joined);
         assertThat(joined.toString(StandardCharsets.UTF_8)).isEqualTo(whole.toString(StandardCharsets.UTF_8));
     }
+
+    @org.junit.jupiter.api.Test
+    void everySliceRenderedIsReportedSoThatTheConnectionIsNotTakenForIdle() throws IOException {
+        int accounts = 130;
+        int perSlice = 7;
+        CrcMetrics metrics = new CrcMetrics(accounts(accounts), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD);
+        int slices = (accounts + perSlice - 1) / perSlice;
+        for (ExpositionFormatWriter writer : List.of(PrometheusTextFormatWriter.create(), new PrometheusProtobufWriter())) {
+            int[] reported = new int[1];
+            CrcExposition.Cursor cursor = new CrcExposition(metrics, perSlice)
+                    .cursor(metrics.view(), writer, EscapingScheme.DEFAULT, () -> reported[0]++);
+            while (cursor.writeNext(new ByteArrayOutputStream())) {
+                // protobuf renders each family twice: once to count its length
+            }
+            int perFamily = writer instanceof PrometheusProtobufWriter ? 2 * slices : slices;
+            long expected = metrics.families().stream().mapToLong(f -> f.perAccount() ? perFamily : 1).sum();
+            assertThat(reported[0]).as("%s", writer.getClass().getSimpleName()).isEqualTo(expected);
+        }
+    }
 }

@@ -61,7 +61,8 @@ public final class JarExporter {
         return running;
     }
 
-    private static int portInLog(Path log) {
+    /** The port a started exporter names in its log, or -1 while it has not said. */
+    public static int portInLog(Path log) {
         try {
             Matcher port = PORT.matcher(Files.readString(log));
             return port.find() ? Integer.parseInt(port.group(1)) : -1;
