@@ -72,7 +72,8 @@ public final class CrcMetrics implements MultiCollector {
     static final String UP_HELP = "1 if the last poll of the CRC usage API for this account succeeded, else 0.";
     static final String LAST_SUCCESS_HELP = "Unix time of the last successful poll of the CRC usage API for this account.";
     static final String POLL_DURATION_HELP = "Duration of the last poll of the CRC usage API for this account, retries included.";
-    static final String POLL_ERRORS_HELP = "Failed requests to the CRC usage API (retries included), by reason.";
+    static final String POLL_ERRORS_HELP = "Failed requests to the CRC usage API (retries included), by reason;"
+            + " reason internal counts polls that failed on an error inside crc-exporter (a bug), not the API's fault.";
     static final String BUILD_HELP = "Version of crc-exporter, its git revision and the Java version it runs on.";
 
     private final SnapshotStore store;
