@@ -39,7 +39,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
     /** Exit status for a bad flag or configuration (the subcommands use it too). */
     public static final int EXIT_USAGE = 2;
     /** The environment's form of {@code --shard}; the flag wins when both are given. */
-    static final String SHARD_VARIABLE = "CRC_SHARD";
+    public static final String SHARD_VARIABLE = "CRC_SHARD";
 
     @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
     Path configFile;
