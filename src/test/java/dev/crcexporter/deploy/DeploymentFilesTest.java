@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +47,8 @@ class DeploymentFilesTest {
     private static final Path DEPLOY = Path.of("deploy");
     private static final Path K8S = DEPLOY.resolve("kubernetes/base");
     private static final Path K8S_SHARDED = DEPLOY.resolve("kubernetes/sharded");
+    /** What kubectl kustomize rendered, per folder: once per run (tests that change a node copy it first). */
+    private static final Map<Path, Map<String, JsonNode>> RENDERED = new ConcurrentHashMap<>();
     private static final Path JVM_OPTIONS = DEPLOY.resolve("jvm.options");
     private static final String BUILD_OUTPUT = "target/crc-exporter.jar";
 
@@ -136,12 +139,7 @@ class DeploymentFilesTest {
     void deploymentProbesThePortAndEndpointsOfTheExporterAndRunsLockedDown() {
         JsonNode pod = k8s("deployment.yaml", "Deployment").at("/spec/template/spec");
         JsonNode container = pod.at("/containers/0");
-        assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(defaultPort());
-        assertThat(container.at("/ports/0/name").asText()).isEqualTo("http");
-        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/-/healthy");
-        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/-/ready");
-        assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
-        assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
+        assertServesAndIsProbedOnTheExportersPort(container);
         assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
         assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(65532);
         JsonNode security = container.get("securityContext");
@@ -257,13 +255,7 @@ class DeploymentFilesTest {
         Map<String, JsonNode> objects = kustomize(K8S_SHARDED);
         JsonNode statefulSet = objects.get("StatefulSet");
         JsonNode service = objects.get("Service");
-        JsonNode container = statefulSet.at("/spec/template/spec/containers/0");
-        assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(defaultPort());
-        assertThat(container.at("/ports/0/name").asText()).isEqualTo("http");
-        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/-/healthy");
-        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/-/ready");
-        assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
-        assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
+        assertServesAndIsProbedOnTheExportersPort(statefulSet.at("/spec/template/spec/containers/0"));
 
         assertThat(service.at("/spec/clusterIP").asText()).as("headless").isEqualTo("None");
         assertThat(statefulSet.at("/spec/serviceName").asText()).isEqualTo(service.at("/metadata/name").asText());
@@ -381,11 +373,25 @@ class DeploymentFilesTest {
 
     // --- helpers -----------------------------------------------------------------------------------------
 
+    /** Port "http" is the exporter's default port; liveness and readiness probe their endpoints on it. */
+    private static void assertServesAndIsProbedOnTheExportersPort(JsonNode container) {
+        assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(defaultPort());
+        assertThat(container.at("/ports/0/name").asText()).isEqualTo("http");
+        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/-/healthy");
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/-/ready");
+        assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
+        assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
+    }
+
     /**
      * {@code kubectl kustomize DIR}, one object per kind. kubectl (with its built-in kustomize 5) is part of this
      * project's machine image; the test fails, rather than skips, without it.
      */
     private static Map<String, JsonNode> kustomize(Path dir) {
+        return RENDERED.computeIfAbsent(dir, DeploymentFilesTest::render);
+    }
+
+    private static Map<String, JsonNode> render(Path dir) {
         String output;
         try {
             Process process = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
