@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The shard simulation of bench/README.md ("Shards"): ACCOUNTS accounts over N replicas started with --shard=I/N,
 # against one fake upstream on loopback (bench/ShardUpstream.java, which counts the requests of every account):
-#   bench/shards.sh                               # 10,000 accounts, 10 shards then 12, RUNS=3 (15-20 minutes)
+#   bench/shards.sh                               # 10,000 accounts, 10 shards then 12, RUNS=3 (about 25 minutes)
 #   RUNS=1 ACCOUNTS=600 BEFORE=3 AFTER=4 INTERVAL=60s bench/shards.sh   # a quick look (3 minutes)
 # For each layout (BEFORE shards, then all replicas stopped and AFTER shards started with the new flag) it checks
 # that every account was polled exactly once by exactly one shard (the upstream's counts, and each shard's
@@ -16,13 +16,15 @@ RUNS=${RUNS:-3}
 ACCOUNTS=${ACCOUNTS:-10000}
 BEFORE=${BEFORE:-10}
 AFTER=${AFTER:-12}
-INTERVAL=${INTERVAL:-120s}  # long enough for every replica to be ready before the second poll starts
+INTERVAL=${INTERVAL:-180s}  # longer than the start of every replica (up to ~100s here when other work loads the cores)
 JAR=target/crc-exporter.jar
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 for tool in curl python3; do command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }; done
 interval_s=$(python3 -c "import sys; v=sys.argv[1]; print(int(v[:-1]) * {'s': 1, 'm': 60}[v[-1]])" "$INTERVAL")
 
 work=$(mktemp -d)
+cp "$JAR" "$work/crc-exporter.jar"   # a rebuild of target/ during the run must not touch the running replicas
+JAR="$work/crc-exporter.jar"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
