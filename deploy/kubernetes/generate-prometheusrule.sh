@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generates deploy/kubernetes/prometheusrule.yaml from alerts/crc-exporter.rules.yml, the single source of the
+# Generates deploy/kubernetes/base/prometheusrule.yaml from alerts/crc-exporter.rules.yml, the single source of the
 # recording and alerting rules: the rules file's "groups:" block, copied as text (comments and folded
 # descriptions included) and indented under the PrometheusRule's spec.
 # Run it after every change to the rules file; DeploymentFilesTest fails while the two differ.
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rules=alerts/crc-exporter.rules.yml
-target=deploy/kubernetes/prometheusrule.yaml
+target=deploy/kubernetes/base/prometheusrule.yaml
 
 generate() {
   cat <<'HEADER'

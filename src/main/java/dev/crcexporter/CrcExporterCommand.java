@@ -5,6 +5,7 @@ import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.config.Shard;
 import dev.crcexporter.demo.DemoMode;
 import dev.crcexporter.log.LogSetup;
 import dev.crcexporter.log.LogSetup.LogFormat;
@@ -22,6 +23,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
@@ -42,6 +44,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
     public static final int EXIT_USAGE = 2;
     /** RFC 3986 path characters, without the router's parameter and wildcard markers. */
     private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z0-9/._~!$&'()+,;=:@%-]+");
+    /** The environment's form of {@code --shard}; the flag wins when both are given. */
+    public static final String SHARD_VARIABLE = "CRC_SHARD";
 
     @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
     Path configFile;
@@ -70,6 +74,10 @@ public final class CrcExporterCommand implements Callable<Integer> {
 
     @Option(names = "--demo", description = "Poll a built-in simulated CRC usage API; no credentials needed.")
     boolean demo;
+
+    @Option(names = "--shard", paramLabel = "I/N", description = "Poll and expose only shard I of N of the accounts"
+            + " (I counted from 0, like StatefulSet pod ordinals; stable hash of the account name). Overrides CRC_SHARD.")
+    String shard;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -120,6 +128,12 @@ public final class CrcExporterCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return usageError(err, "--web.listen-address " + e.getMessage());
         }
+        Optional<Shard> servedShard;
+        try {
+            servedShard = servedShard();
+        } catch (ConfigException e) {
+            return usageError(err, e.getMessage());
+        }
         LogSetup.configure(logLevel, logFormat);
         Logger log = LoggerFactory.getLogger(CrcExporterCommand.class);
 
@@ -133,24 +147,27 @@ public final class CrcExporterCommand implements Callable<Integer> {
         }
 
         DemoMode demoMode = demo ? DemoMode.start(clock) : null;
-        ExporterConfig config;
+        ExporterConfig loaded;
         try {
-            config = demoMode != null ? demoMode.config() : loadConfig();
+            loaded = demoMode != null ? demoMode.config() : loadConfig();
         } catch (ConfigException e) {
             return usageError(err, e.getMessage());
         }
-        String accountNames = config.accounts().stream().map(a -> a.name()).collect(Collectors.joining(","));
+        ExporterConfig config = servedShard.map(s -> s.select(loaded)).orElse(loaded);
+        String accountNames = names(config);
         if (configCheck) {
-            spec.commandLine().getOut().println("configuration is valid: " + config.accounts().size()
-                    + " account(s): " + accountNames);
-            spec.commandLine().getOut().flush();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("configuration is valid: " + loaded.accounts().size() + " account(s): " + names(loaded));
+            servedShard.ifPresent(s -> out.println("shard " + s + ": " + config.accounts().size() + " of "
+                    + loaded.accounts().size() + " account(s)" + (accountNames.isEmpty() ? "" : ": " + accountNames)));
+            out.flush();
             if (demoMode != null) demoMode.close();
             return 0;
         }
 
         Exporter exporter;
         try {
-            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock);
+            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock, servedShard);
         } catch (RuntimeException e) {
             err.println("crc-exporter: error: " + startFailure(listenAddress, e));
             err.flush();
@@ -162,12 +179,17 @@ public final class CrcExporterCommand implements Callable<Integer> {
                 .addKeyValue("address", listenAddress + " (port " + exporter.port() + ")")
                 .addKeyValue("metrics_path", telemetryPath)
                 .addKeyValue("accounts", accountNames)
+                .addKeyValue("shard", servedShard.map(Shard::toString).orElse("none"))
                 .addKeyValue("poll_interval", Durations.format(config.pollInterval()))
                 .addKeyValue("timezone", config.timezone())
                 .addKeyValue("tls", webConfig.tls().isPresent())
                 .addKeyValue("basic_auth", !webConfig.basicAuthUsers().isEmpty())
                 .addKeyValue("demo", demo)
                 .log();
+        if (servedShard.isPresent() && config.accounts().isEmpty()) {
+            log.atWarn().setMessage("this shard has no accounts: none of the configured accounts hashes to it")
+                    .addKeyValue("shard", servedShard.get()).addKeyValue("configured_accounts", loaded.accounts().size()).log();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
@@ -177,6 +199,20 @@ public final class CrcExporterCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** {@code --shard}, else {@code CRC_SHARD} (unset or blank: every account). */
+    private Optional<Shard> servedShard() throws ConfigException {
+        if (shard != null) {
+            return Optional.of(Shard.parse(shard, "--shard"));
+        }
+        String fromEnvironment = environment.get(SHARD_VARIABLE);
+        return fromEnvironment == null || fromEnvironment.isBlank() ? Optional.empty()
+                : Optional.of(Shard.parse(fromEnvironment, SHARD_VARIABLE));
+    }
+
+    private static String names(ExporterConfig config) {
+        return config.accounts().stream().map(a -> a.name()).collect(Collectors.joining(","));
     }
 
     private ExporterConfig loadConfig() throws ConfigException {

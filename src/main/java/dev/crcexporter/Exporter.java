@@ -1,9 +1,11 @@
 package dev.crcexporter;
 
 import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.config.Shard;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.metrics.RecentSnapshots;
+import dev.crcexporter.metrics.ShardInfo;
 import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.upstream.CrcUsageClient;
@@ -15,6 +17,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A running exporter: snapshots, poller, metrics and HTTP server wired together. {@code Main} starts
@@ -40,6 +43,15 @@ public final class Exporter implements AutoCloseable {
 
     public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
             Clock clock) {
+        return start(config, listen, webConfig, metricsPath, clock, Optional.empty());
+    }
+
+    /**
+     * With {@code shard}, {@code config} holds that shard's accounts only ({@link Shard#select}); the shard is shown on
+     * the landing page, on {@code /-/ready} when it has no accounts, and as {@code crc_exporter_shard_info}.
+     */
+    public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
+            Clock clock, Optional<Shard> shard) {
         BuildInfo buildInfo = BuildInfo.load();
         SnapshotStore store = new SnapshotStore(config.accounts());
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -47,8 +59,9 @@ public final class Exporter implements AutoCloseable {
         JvmMetrics.builder().register(jvm);
         registry.register(new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime));
         new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
+        shard.ifPresent(s -> new ShardInfo(s).register(registry));
         Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock,
-                config.timezone());
+                config.timezone(), shard);
         web.start();
         CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
         Poller poller = new Poller(config, client, store, clock);

@@ -25,4 +25,9 @@ public record ExporterConfig(
     public ExporterConfig {
         accounts = List.copyOf(accounts);
     }
+
+    /** The same settings for other accounts (a shard's share of them, see {@link Shard#select}). */
+    public ExporterConfig withAccounts(List<AccountConfig> selected) {
+        return new ExporterConfig(apiUrl, method, timezone, pollInterval, timeout, concurrency, retry, selected);
+    }
 }

@@ -59,7 +59,8 @@ public final class Poller implements AutoCloseable {
         this.store = store;
         this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("poll-scheduler"));
-        this.workers = Executors.newFixedThreadPool(Math.min(config.concurrency(), config.accounts().size()),
+        // At least one thread: a shard may have no accounts at all (see Shard).
+        this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(config.concurrency(), config.accounts().size())),
                 daemonThreads("poll-worker"));
     }
 

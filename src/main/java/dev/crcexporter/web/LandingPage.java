@@ -1,5 +1,6 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.config.Shard;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
@@ -80,12 +81,14 @@ final class LandingPage {
     private final String metricsPath;
     private final Clock clock;
     private final ZoneId zone;
+    private final Optional<Shard> shard;
 
-    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone) {
+    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone, Optional<Shard> shard) {
         this.buildInfo = buildInfo;
         this.metricsPath = metricsPath;
         this.clock = clock;
         this.zone = zone;
+        this.shard = shard;
     }
 
     String render(List<AccountSnapshot> accounts) {
@@ -101,7 +104,9 @@ final class LandingPage {
                 .append("<p>Cloud Room Connector (CRC) port usage for Prometheus &middot; version ")
                 .append(Html.escape(buildInfo.version())).append(" (revision ").append(Html.escape(buildInfo.revision()))
                 .append(")</p>\n<nav><a href=\"").append(Html.escape(relative(metricsPath))).append("\">Metrics</a>")
-                .append("<a href=\"-/healthy\">Health</a><a href=\"-/ready\">Readiness</a></nav></header>\n");
+                .append("<a href=\"-/healthy\">Health</a><a href=\"-/ready\">Readiness</a></nav>");
+        shard.ifPresent(s -> shardLine(html, s, accounts.isEmpty()));
+        html.append("</header>\n");
 
         html.append("<p class=\"summary\">").append(accounts.size()).append(accounts.size() == 1 ? " account" : " accounts")
                 .append(": ").append(up).append(" up");
@@ -216,6 +221,17 @@ final class LandingPage {
                     .append("\" text-anchor=\"middle\">no data yet</text>");
         }
         svg.append("</svg>\n");
+    }
+
+    /** Which share of the accounts this replica serves ({@code --shard}); an empty shard says why it shows nothing. */
+    private static void shardLine(StringBuilder html, Shard shard, boolean empty) {
+        html.append("<p class=\"shard\" data-shard=\"").append(shard.index()).append("\" data-shards=\"").append(shard.count())
+                .append("\">shard ").append(shard.index()).append(" of ").append(shard.count())
+                .append(" (counted from 0): the accounts whose name hashes to this shard");
+        if (empty) {
+            html.append(" &middot; <strong>none of the configured accounts hashes to this shard</strong>");
+        }
+        html.append("</p>");
     }
 
     private static void figure(StringBuilder html, String value, String cssClass, String label) {

@@ -1,13 +1,17 @@
 package dev.crcexporter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.crcexporter.CrcExporterCommand;
+import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.config.Shard;
 import dev.crcexporter.web.ListenAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,10 +23,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -39,7 +45,10 @@ import picocli.CommandLine.Option;
 class DeploymentFilesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Path DEPLOY = Path.of("deploy");
-    private static final Path K8S = DEPLOY.resolve("kubernetes");
+    private static final Path K8S = DEPLOY.resolve("kubernetes/base");
+    private static final Path K8S_SHARDED = DEPLOY.resolve("kubernetes/sharded");
+    /** What kubectl kustomize rendered, per folder: once per run (tests that change a node copy it first). */
+    private static final Map<Path, Map<String, JsonNode>> RENDERED = new ConcurrentHashMap<>();
     private static final Path JVM_OPTIONS = DEPLOY.resolve("jvm.options");
     private static final String BUILD_OUTPUT = "target/crc-exporter.jar";
 
@@ -63,7 +72,7 @@ class DeploymentFilesTest {
         JsonNode groups = document(Path.of("alerts/crc-exporter.rules.yml")).get("groups");
         assertThat(rule.get("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
         assertThat(rule.at("/spec/groups"))
-                .as("deploy/kubernetes/prometheusrule.yaml is out of date: run deploy/kubernetes/generate-prometheusrule.sh (--check shows the diff)")
+                .as("deploy/kubernetes/base/prometheusrule.yaml is out of date: run deploy/kubernetes/generate-prometheusrule.sh (--check shows the diff)")
                 .isEqualTo(groups);
     }
 
@@ -130,12 +139,7 @@ class DeploymentFilesTest {
     void deploymentProbesThePortAndEndpointsOfTheExporterAndRunsLockedDown() {
         JsonNode pod = k8s("deployment.yaml", "Deployment").at("/spec/template/spec");
         JsonNode container = pod.at("/containers/0");
-        assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(defaultPort());
-        assertThat(container.at("/ports/0/name").asText()).isEqualTo("http");
-        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/-/healthy");
-        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/-/ready");
-        assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
-        assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
+        assertServesAndIsProbedOnTheExportersPort(container);
         assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
         assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(65532);
         JsonNode security = container.get("securityContext");
@@ -187,6 +191,103 @@ class DeploymentFilesTest {
         String job = jobLabel.isEmpty() ? service.at("/metadata/name").asText() : service.at("/metadata/labels").get(jobLabel).asText();
         assertThat(job).as("job label the alert rules use").isEqualTo("crc-exporter");
         assertThat(service.at("/metadata/name").asText()).isEqualTo("crc-exporter");
+    }
+
+    // --- Kubernetes: the overlays, rendered by kubectl kustomize ------------------------------------------
+
+    @Test
+    void theTopLevelKustomizationRendersTheSingleReplicaBase() {
+        Map<String, JsonNode> objects = kustomize(DEPLOY.resolve("kubernetes"));
+        assertThat(objects.keySet()).containsExactlyInAnyOrder(
+                "Secret", "ConfigMap", "Deployment", "Service", "ServiceMonitor", "PrometheusRule");
+        assertThat(objects.get("Deployment").at("/spec/replicas").asInt()).isEqualTo(1);
+        assertThat(objects.get("Deployment").at("/spec/template"))
+                .isEqualTo(k8s("deployment.yaml", "Deployment").at("/spec/template"));
+    }
+
+    @Test
+    void shardedOverlayRendersAStatefulSetInsteadOfTheDeployment() {
+        Map<String, JsonNode> objects = kustomize(K8S_SHARDED);
+        assertThat(objects.keySet()).containsExactlyInAnyOrder(
+                "Secret", "ConfigMap", "StatefulSet", "Service", "ServiceMonitor", "PrometheusRule", "PodDisruptionBudget");
+        JsonNode statefulSet = objects.get("StatefulSet");
+        assertThat(names(statefulSet.get("spec"))).as("StatefulSet fields only (the Deployment's kind was changed)")
+                .isSubsetOf("replicas", "selector", "template", "serviceName", "podManagementPolicy", "updateStrategy",
+                        "revisionHistoryLimit", "minReadySeconds", "persistentVolumeClaimRetentionPolicy", "ordinals",
+                        "volumeClaimTemplates");
+        assertThat(statefulSet.at("/spec/ordinals").isMissingNode()).as("ordinals start at 0, as shards do").isTrue();
+        assertThat(statefulSet.at("/spec/podManagementPolicy").asText()).isEqualTo("Parallel");
+        // Apart from the shard's environment and the spread over nodes, the pod is the single-replica one.
+        JsonNode pod = statefulSet.at("/spec/template").deepCopy();
+        ((ObjectNode) pod.at("/spec/containers/0")).remove("env");
+        ((ObjectNode) pod.get("spec")).remove("topologySpreadConstraints");
+        assertThat(pod).isEqualTo(k8s("deployment.yaml", "Deployment").at("/spec/template"));
+    }
+
+    @Test
+    void everyPodOfTheStatefulSetGetsItsOwnShardOfReplicasShards() throws Exception {
+        JsonNode statefulSet = kustomize(K8S_SHARDED).get("StatefulSet");
+        int replicas = statefulSet.at("/spec/replicas").asInt();
+        JsonNode container = statefulSet.at("/spec/template/spec/containers/0");
+        assertThat(stream(container.get("args")).map(JsonNode::asText))
+                .as("no --shard flag: it would win over CRC_SHARD").noneMatch(arg -> arg.startsWith("--shard"));
+        Map<String, JsonNode> env = new LinkedHashMap<>();
+        container.get("env").forEach(e -> env.put(e.get("name").asText(), e));
+        assertThat(env.get("SHARD_INDEX").at("/valueFrom/fieldRef/fieldPath").asText())
+                .isEqualTo("metadata.labels['apps.kubernetes.io/pod-index']");
+        assertThat(new ArrayList<>(env.keySet())).as("a variable is expanded only after the ones before it")
+                .containsSubsequence("SHARD_INDEX", CrcExporterCommand.SHARD_VARIABLE);
+        String shard = env.get(CrcExporterCommand.SHARD_VARIABLE).get("value").asText();
+        assertThat(shard).isEqualTo("$(SHARD_INDEX)/" + replicas);
+        // What the kubelet makes of it on pods 0..replicas-1: every shard of N once; one pod more is refused.
+        List<Shard> shards = new ArrayList<>();
+        for (int ordinal = 0; ordinal < replicas; ordinal++) {
+            shards.add(Shard.parse(shard.replace("$(SHARD_INDEX)", Integer.toString(ordinal)), "CRC_SHARD"));
+        }
+        assertThat(shards).extracting(Shard::index).containsExactlyElementsOf(IntStream.range(0, replicas).boxed().toList());
+        assertThat(shards).extracting(Shard::count).containsOnly(replicas);
+        String beyond = shard.replace("$(SHARD_INDEX)", Integer.toString(replicas));
+        assertThatThrownBy(() -> Shard.parse(beyond, "CRC_SHARD")).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void shardedPodsAreProbedAndServedOnTheExportersPort() {
+        Map<String, JsonNode> objects = kustomize(K8S_SHARDED);
+        JsonNode statefulSet = objects.get("StatefulSet");
+        JsonNode service = objects.get("Service");
+        assertServesAndIsProbedOnTheExportersPort(statefulSet.at("/spec/template/spec/containers/0"));
+
+        assertThat(service.at("/spec/clusterIP").asText()).as("headless").isEqualTo("None");
+        assertThat(statefulSet.at("/spec/serviceName").asText()).isEqualTo(service.at("/metadata/name").asText());
+        assertThat(service.at("/spec/selector")).isEqualTo(statefulSet.at("/spec/template/metadata/labels"));
+        assertThat(statefulSet.at("/spec/selector/matchLabels")).isEqualTo(service.at("/spec/selector"));
+        assertThat(service.at("/spec/ports/0/name").asText()).isEqualTo("http");
+        assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
+        assertThat(service.at("/spec/ports/0/port").asInt()).isEqualTo(defaultPort());
+
+        JsonNode budget = objects.get("PodDisruptionBudget");
+        assertThat(budget.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+        assertThat(budget.at("/spec/selector/matchLabels")).isEqualTo(statefulSet.at("/spec/selector/matchLabels"));
+    }
+
+    @Test
+    void shardedServiceMonitorScrapesEveryPodOfTheHeadlessServiceNamedByPod() {
+        Map<String, JsonNode> objects = kustomize(K8S_SHARDED);
+        JsonNode service = objects.get("Service");
+        JsonNode monitor = objects.get("ServiceMonitor");
+        assertThat(monitor.at("/spec/selector/matchLabels").properties()).isNotEmpty().allSatisfy(label ->
+                assertThat(service.at("/metadata/labels").get(label.getKey())).isEqualTo(label.getValue()));
+        assertThat(monitor.at("/spec/endpoints")).hasSize(1);
+        JsonNode endpoint = monitor.at("/spec/endpoints/0");
+        assertThat(endpoint.get("port").asText()).isEqualTo(service.at("/spec/ports/0/name").asText());
+        assertThat(endpoint.get("path").asText()).isEqualTo("/metrics");
+        String jobLabel = monitor.at("/spec/jobLabel").asText();
+        assertThat(service.at("/metadata/labels").get(jobLabel).asText()).as("job label the alert rules use").isEqualTo("crc-exporter");
+        // The instance label is the pod name: CrcExporterDown names crc-exporter-I, the pod of shard I.
+        assertThat(endpoint.get("relabelings")).singleElement().satisfies(relabel -> {
+            assertThat(relabel.get("sourceLabels")).containsExactly(YAML.getNodeFactory().textNode("__meta_kubernetes_pod_name"));
+            assertThat(relabel.get("targetLabel").asText()).isEqualTo("instance");
+        });
     }
 
     // --- systemd -----------------------------------------------------------------------------------------
@@ -271,6 +372,51 @@ class DeploymentFilesTest {
     }
 
     // --- helpers -----------------------------------------------------------------------------------------
+
+    /** Port "http" is the exporter's default port; liveness and readiness probe their endpoints on it. */
+    private static void assertServesAndIsProbedOnTheExportersPort(JsonNode container) {
+        assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(defaultPort());
+        assertThat(container.at("/ports/0/name").asText()).isEqualTo("http");
+        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/-/healthy");
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/-/ready");
+        assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
+        assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
+    }
+
+    /**
+     * {@code kubectl kustomize DIR}, one object per kind. kubectl (with its built-in kustomize 5) is part of this
+     * project's machine image; the test fails, rather than skips, without it.
+     */
+    private static Map<String, JsonNode> kustomize(Path dir) {
+        return RENDERED.computeIfAbsent(dir, DeploymentFilesTest::render);
+    }
+
+    private static Map<String, JsonNode> render(Path dir) {
+        String output;
+        try {
+            Process process = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+            output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("kubectl kustomize " + dir + " did not finish within 60s");
+            }
+            assertThat(process.exitValue()).as("kubectl kustomize %s: %s", dir, output).isZero();
+        } catch (IOException e) {
+            throw new AssertionError("kubectl (1.27 or later, for kustomize 5) is needed on PATH to render " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        Map<String, JsonNode> byKind = new LinkedHashMap<>();
+        try (var values = YAML.readValues(YAML.createParser(output), JsonNode.class)) {
+            for (JsonNode object : values.readAll()) {
+                assertThat(byKind.put(object.get("kind").asText(), object)).as("one %s", object.get("kind").asText()).isNull();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("kubectl kustomize " + dir + " printed no YAML: " + output, e);
+        }
+        return byKind;
+    }
 
     /** The exporter's default {@code --web.listen-address} port, read from the picocli option itself. */
     private static int defaultPort() {
