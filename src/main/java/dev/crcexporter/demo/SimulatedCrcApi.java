@@ -25,8 +25,9 @@ import java.util.Random;
 
 /**
  * A stand-in for the CRC usage API on loopback, for {@code --demo}: POST form or GET query with
- * {@code api_key}, {@code api_secret}, {@code from}, {@code to}; answers the documented JSON, days in
- * shuffled order (the real API's order is not to be trusted either), today only up to the current hour.
+ * {@code api_key}, {@code api_secret}, {@code from}, {@code to}; answers the documented JSON for any past range of
+ * at most a month (so {@code report --demo} has months of history), days in shuffled order (the real API's order is
+ * not to be trusted either), today only up to the current hour.
  */
 public final class SimulatedCrcApi implements AutoCloseable {
     public static final String PATH = "/umeeting/share/crcUsage";
@@ -101,7 +102,7 @@ public final class SimulatedCrcApi implements AutoCloseable {
         ZonedDateTime now = clock.instant().atZone(zone);
         List<DailyUsage> days = new ArrayList<>();
         for (LocalDate date = from; date.isBefore(to) && !date.isAfter(now.toLocalDate()); date = date.plusDays(1)) {
-            days.add(account.day(date, date.equals(now.toLocalDate()) ? now.getHour() : 23));
+            days.add(account.day(date, date.equals(now.toLocalDate()) ? now.getHour() : 23, now.toLocalDate()));
         }
         Collections.shuffle(days, new Random(now.getHour()));
         return ApiAnswers.success(days);

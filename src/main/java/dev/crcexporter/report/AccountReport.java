@@ -42,6 +42,11 @@ public record AccountReport(String account, ZoneId zone, OptionalInt capacity, C
         return atCapacity.map(level -> level.hours() > 0).orElse(false);
     }
 
+    /** Ports as demand: "38", or ">=40" at the capacity, where demand was at least that. */
+    public String demandText(long ports) {
+        return (atCapacity(ports) ? ">=" : "") + ports;
+    }
+
     /** Whether {@code ports} is at the capacity (or above): as demand, only a lower bound. */
     public boolean atCapacity(long ports) {
         return capacity.isPresent() && ports >= capacity.getAsInt();

@@ -34,8 +34,10 @@ public record Observations(List<HourPeak> hours, List<DailyPeak> dailyPeaks, Cov
      * @param hoursExpected selected hours that exist on their dates in the zone
      * @param hoursReported selected hours the API reported
      * @param hoursMissing  expected hours the API did not report (those of missing days included)
+     * @param hoursMissingOnDaysWithData the part of {@code hoursMissing} on dates that have some data
      */
-    public record Coverage(int days, List<LocalDate> missingDays, int hoursExpected, int hoursReported, int hoursMissing) {
+    public record Coverage(int days, List<LocalDate> missingDays, int hoursExpected, int hoursReported, int hoursMissing,
+            int hoursMissingOnDaysWithData) {
         public Coverage {
             missingDays = List.copyOf(missingDays);
         }
@@ -65,6 +67,7 @@ public record Observations(List<HourPeak> hours, List<DailyPeak> dailyPeaks, Cov
         int expected = 0;
         int reported = 0;
         int missing = 0;
+        int missingOnDaysWithData = 0;
         for (LocalDate date = from; !date.isAfter(to); date = date.plusDays(1)) {
             if (!selection.includes(date)) {
                 continue;
@@ -86,6 +89,7 @@ public record Observations(List<HourPeak> hours, List<DailyPeak> dailyPeaks, Cov
                     expected++;
                     if (!seen[h]) {
                         missing++;
+                        missingOnDaysWithData += peak < 0 ? 0 : 1;
                     }
                 }
             }
@@ -94,7 +98,8 @@ public record Observations(List<HourPeak> hours, List<DailyPeak> dailyPeaks, Cov
                 missingDays.add(date);
             }
         }
-        return new Observations(hours, dailyPeaks, new Coverage(selectedDays, missingDays, expected, reported, missing));
+        return new Observations(hours, dailyPeaks, new Coverage(selectedDays, missingDays, expected, reported, missing,
+                missingOnDaysWithData));
     }
 
     /** Whether the wall-clock hour {@code hour}:00 happens on {@code date} in {@code zone} (not in a DST gap). */

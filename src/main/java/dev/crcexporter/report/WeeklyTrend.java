@@ -58,7 +58,18 @@ public record WeeklyTrend(List<WeeklyPeak> weeks, OptionalDouble slope, Optional
         }
     }
 
-    public record Crossing(Reach reach, Optional<LocalDate> week) {}
+    public record Crossing(Reach reach, Optional<LocalDate> week) {
+        /** For people: "already (week of 2026-04-06)", "week of 2026-07-13", "not within a year". */
+        public String text() {
+            return switch (reach) {
+                case ALREADY -> "already (week of " + week.orElseThrow() + ")";
+                case WITHIN_A_YEAR -> "week of " + week.orElseThrow();
+                case NOT_WITHIN_A_YEAR -> "not within a year";
+                case NO_CAPACITY -> "no capacity configured";
+                case TOO_FEW_WEEKS -> "too few complete weeks";
+            };
+        }
+    }
 
     public WeeklyTrend {
         weeks = List.copyOf(weeks);
