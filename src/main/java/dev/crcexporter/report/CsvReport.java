@@ -2,6 +2,7 @@ package dev.crcexporter.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import java.util.stream.Collectors;
  * Unknown values are empty cells; lists of dates are separated by spaces.
  */
 final class CsvReport {
-    private static final CsvMapper CSV = new CsvMapper();
+    /** Quote only where needed (Jackson otherwise quotes every value longer than 24 characters). */
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
     private static final CsvSchema SCHEMA = CsvSchema.builder().addColumns(ReportColumns.NAMES, CsvSchema.ColumnType.STRING)
             .build().withHeader();
 

@@ -54,9 +54,10 @@ final class TextReport {
             }
         }
         if (!notes.isEmpty()) {
-            out.write("\n" + "Notes:" + "\n");
+            out.write("\nNotes:\n");
             for (String note : notes) {
-                out.write("  " + note + "\n");
+                // One line each, and no terminal control characters, whatever an upstream error message holds.
+                out.write("  " + note.replaceAll("\\s+", " ").replaceAll("\\p{Cntrl}", "?") + "\n");
             }
         }
         out.flush();
