@@ -20,7 +20,7 @@ import java.util.OptionalInt;
  */
 public final class DemoMode implements AutoCloseable {
     static final List<DemoAccount> ACCOUNTS = List.of(
-            new DemoAccount("headquarters", 40, 45, 0.3),
+            new DemoAccount("headquarters", 40, 44, 0.5),
             new DemoAccount("shanghai-branch", 24, 19, 0.6),
             new DemoAccount("training-center", 10, 4, 0));
     private static final String DEMO_SECRET = "demo-secret-not-a-real-one";

@@ -9,11 +9,17 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * Fetches the period of each account (one after the other: the API is rate-limited) and computes its figures.
- * Only one account's days are held at a time. An account whose history cannot be fetched is reported and skipped.
+ * Fetches the period of each account and computes its figures. Up to {@code concurrency} accounts (the config key
+ * that bounds upstream requests in flight, as for the daemon's polls) are fetched at once, each account's months
+ * one after the other; only those accounts' days are held at a time. An account whose history cannot be fetched
+ * is reported and skipped. Results keep the order of the accounts.
  */
 public final class CapacityReporter {
     private final ExporterConfig config;
@@ -29,36 +35,51 @@ public final class CapacityReporter {
     }
 
     public CapacityReport run(List<AccountConfig> accounts, ReportOptions options) throws InterruptedException {
-        List<AccountResult> results = new ArrayList<>();
-        int index = 0;
-        for (AccountConfig account : accounts) {
-            index++;
-            String who = account.name() + " (" + index + "/" + accounts.size() + ")";
-            List<DailyUsage> days;
-            try {
-                days = fetcher.fetch(account, who, options.from(), options.to());
-            } catch (UpstreamException e) {
-                String error = e.reason().label() + ": " + e.getMessage();
-                progress.accept("account " + who + " FAILED, skipped: " + error);
-                results.add(new FailedAccount(account.name(), error));
-                continue;
-            } catch (RuntimeException e) {
-                String error = "unexpected " + e.getClass().getSimpleName();
-                progress.accept("account " + who + " FAILED, skipped: " + error);
-                results.add(new FailedAccount(account.name(), error));
-                continue;
+        int threads = Math.max(1, Math.min(config.concurrency(), accounts.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "report-fetch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<AccountResult>> pending = new ArrayList<>();
+            for (int i = 0; i < accounts.size(); i++) {
+                AccountConfig account = accounts.get(i);
+                String who = account.name() + " (" + (i + 1) + "/" + accounts.size() + ")";
+                pending.add(pool.submit(() -> account(account, who, options)));
             }
-            // The API's dates and hours are read in the configured zone, like the daemon's.
-            AccountReport report = AccountStatistics.compute(account.name(), account.capacity(), config.timezone(), days, options);
-            progress.accept(String.format(Locale.ROOT, "account %s: %d of %d days with data", who, report.coverage().daysWithData(),
-                    report.coverage().days()));
-            results.add(report);
+            List<AccountResult> results = new ArrayList<>();
+            for (Future<AccountResult> result : pending) {
+                try {
+                    results.add(result.get());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("report of an account failed", e.getCause()); // account() catches all
+                }
+            }
+            return new CapacityReport(options, clock.instant(), results);
+        } finally {
+            pool.shutdownNow();
         }
-        return new CapacityReport(options, clock.instant(), results);
     }
 
-    /** Requests sent so far, retries included. */
-    public long requests() {
-        return fetcher.requests();
+    private AccountResult account(AccountConfig account, String who, ReportOptions options) throws InterruptedException {
+        List<DailyUsage> days;
+        try {
+            days = fetcher.fetch(account, who, options.from(), options.to());
+        } catch (UpstreamException e) {
+            return failed(account, who, e.reason().label() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            return failed(account, who, "unexpected " + e.getClass().getSimpleName());
+        }
+        // The API's dates and hours are read in the configured zone, like the daemon's.
+        AccountReport report = AccountStatistics.compute(account.name(), account.capacity(), config.timezone(), days, options);
+        progress.accept(String.format(Locale.ROOT, "account %s: %d of %d days with data", who,
+                report.coverage().daysWithData(), report.coverage().days()));
+        return report;
+    }
+
+    private FailedAccount failed(AccountConfig account, String who, String error) {
+        progress.accept("account " + who + " FAILED, skipped: " + error);
+        return new FailedAccount(account.name(), error);
     }
 }
