@@ -22,7 +22,8 @@ final class HtmlReport {
             .muted{color:#57606a}a{color:#0969da}
             table.summary{border-collapse:collapse;margin:1rem 0;font-size:.9rem}
             table.summary th,table.summary td{padding:.25rem .6rem;border-bottom:1px solid #d0d7de;text-align:right}
-            table.summary th:first-child,table.summary td:first-child{text-align:left}
+            table.summary th:first-child,table.summary td:first-child,table.summary td.error{text-align:left}
+            .error{color:#cf222e}
             section.account{border:1px solid #d0d7de;border-radius:8px;padding:1rem;margin:1.2rem 0}
             section.account.failed{border:2px solid #cf222e;background:#fff8f8}
             .recommendation{font-size:1.05rem;margin:.3rem 0}
