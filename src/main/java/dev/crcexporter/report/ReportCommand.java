@@ -187,7 +187,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     /** The period: by default the 90 days up to yesterday, in the configured zone. */
     private ReportOptions options(ExporterConfig config, HourSelection selection) {
-        LocalDate today = LocalDate.now(clock.withZone(config.timezone()));
+        LocalDate today = LocalDate.ofInstant(clock.instant(), config.timezone());
         LocalDate last = to != null ? to : today.minusDays(1);
         LocalDate first = from != null ? from : last.minusDays(ReportOptions.DEFAULT_DAYS - 1);
         if (last.isAfter(today)) {

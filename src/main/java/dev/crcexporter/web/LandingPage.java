@@ -80,15 +80,18 @@ final class LandingPage {
     private final String metricsPath;
     private final Clock clock;
     private final ZoneId zone;
+    private final HistorySection history;
 
-    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone) {
+    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone, HistorySection history) {
         this.buildInfo = buildInfo;
         this.metricsPath = metricsPath;
         this.clock = clock;
         this.zone = zone;
+        this.history = history;
     }
 
     String render(List<AccountSnapshot> accounts) {
+        history.pageViewed();
         Instant now = clock.instant();
         DateWindow window = DateWindow.at(now, zone);
         long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
@@ -96,7 +99,7 @@ final class LandingPage {
         StringBuilder html = new StringBuilder(8192 + 6144 * accounts.size());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>crc-exporter</title><style>").append(STYLE).append("</style></head><body>\n")
+                .append("<title>crc-exporter</title><style>").append(STYLE).append(HistorySection.STYLE).append("</style></head><body>\n")
                 .append("<header><h1>crc-exporter</h1>")
                 .append("<p>Cloud Room Connector (CRC) port usage for Prometheus &middot; version ")
                 .append(Html.escape(buildInfo.version())).append(" (revision ").append(Html.escape(buildInfo.revision()))
@@ -123,7 +126,7 @@ final class LandingPage {
         for (AccountSnapshot account : accounts) {
             card(html, account, window, now);
         }
-        html.append("</main>\n</body></html>\n");
+        html.append("</main>\n").append(HistorySection.docs()).append("</body></html>\n");
         return html.toString();
     }
 
@@ -161,7 +164,7 @@ final class LandingPage {
             html.append("<span class=\"swatch\" style=\"background:#d4a72c\"></span>&ge;&#8239;80&#8239;%")
                     .append("<span class=\"swatch\" style=\"background:#cf222e\"></span>at capacity (dashed line)");
         }
-        html.append("</p>\n<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
+        html.append("</p>\n").append(history.render(account, window)).append("<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
                 .append("<dt>Last error</dt><dd>").append(error(account, now)).append("</dd></dl>\n</section>\n");
     }
 

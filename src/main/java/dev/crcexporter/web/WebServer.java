@@ -1,5 +1,6 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.history.HistoryRefresher;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.SnapshotStore;
@@ -31,9 +32,9 @@ public final class WebServer {
 
     /** A server that listens on {@code listen} (plain HTTP, or TLS per {@code web}) once started. */
     public static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, PrometheusRegistry registry,
-            SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone) {
+            SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone, HistoryRefresher history) {
         ScrapeEndpoint scrape = new ScrapeEndpoint(registry, new PrometheusScrapeHandler(PrometheusProperties.get(), registry));
-        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone);
+        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, new HistorySection(history, zone));
         BasicAuth basicAuth = web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
