@@ -100,6 +100,10 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        if (demo && configFile != null) {
+            return CrcExporterCommand.usageError(err, "--demo reports on its own simulated accounts and cannot be combined"
+                    + " with --config.file");
+        }
         HourSelection selection = HourSelection.ALL;
         try {
             selection = businessHours == null ? selection : HourSelection.withHours(selection, businessHours);

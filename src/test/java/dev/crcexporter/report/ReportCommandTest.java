@@ -85,6 +85,12 @@ class ReportCommandTest {
     }
 
     @Test
+    void demoWithAConfigFile() {
+        assertUsageError("--demo reports on its own simulated accounts and cannot be combined with --config.file", CONFIG,
+                "--demo");
+    }
+
+    @Test
     void badConfig() {
         assertUsageError("accounts[hq].capacity must be > 0 (got -5)",
                 "--config.file=src/test/resources/config/invalid/capacity-negative.yml");
