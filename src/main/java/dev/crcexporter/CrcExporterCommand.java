@@ -16,12 +16,16 @@ import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebConfigException;
 import dev.crcexporter.web.WebConfigLoader;
 import java.io.IOException;
+import io.javalin.util.JavalinBindException;
 import java.io.PrintWriter;
+import java.net.SocketException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,8 @@ import picocli.CommandLine.Spec;
 public final class CrcExporterCommand implements Callable<Integer> {
     /** Exit status for a bad flag or configuration (the subcommands use it too). */
     public static final int EXIT_USAGE = 2;
+    /** RFC 3986 path characters, without the router's parameter and wildcard markers. */
+    private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z0-9/._~!$&'()+,;=:@%-]+");
 
     @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
     Path configFile;
@@ -101,6 +107,15 @@ public final class CrcExporterCommand implements Callable<Integer> {
         if (!telemetryPath.startsWith("/") || telemetryPath.length() < 2 || telemetryPath.startsWith("/-/")) {
             return usageError(err, "--web.telemetry-path must start with / and not be / or under /-/ (got \"" + telemetryPath + "\")");
         }
+        if (!PLAIN_PATH.matcher(telemetryPath).matches()) {
+            // The router reads {name}, <name> and * as parameters and wildcards: "/metrics{" would fail to start,
+            // "/metrics/*" would answer on every path below it.
+            return usageError(err, "--web.telemetry-path may hold only letters, digits, / and -._~!$&'()+,;=:@%"
+                    + " (got \"" + telemetryPath + "\")");
+        }
+        if (demo && configFile != null) {
+            return usageError(err, "--demo polls its own simulated accounts and cannot be combined with --config.file");
+        }
         ListenAddress listen;
         try {
             listen = ListenAddress.parse(listenAddress);
@@ -139,7 +154,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
         try {
             exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock);
         } catch (RuntimeException e) {
-            err.println("crc-exporter: error: cannot listen on " + listenAddress + ": " + rootMessage(e));
+            err.println("crc-exporter: error: " + startFailure(listenAddress, e));
             err.flush();
             if (demoMode != null) demoMode.close();
             return 1;
@@ -177,12 +192,20 @@ public final class CrcExporterCommand implements Callable<Integer> {
         return EXIT_USAGE;
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    /**
+     * What failed at start-up, in one line: the listen address when the socket could not be opened (address in
+     * use, not local, not resolvable), otherwise whatever else failed, by its own name.
+     */
+    static String startFailure(String listenAddress, Throwable failure) {
+        boolean listening = false;
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            listening |= t instanceof JavalinBindException || t instanceof SocketException
+                    || t instanceof UnresolvedAddressException;
+            root = t;
         }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
+        String what = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
+        return (listening ? "cannot listen on " + listenAddress : "cannot start") + ": " + what;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

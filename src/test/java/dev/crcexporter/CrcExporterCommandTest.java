@@ -1,12 +1,17 @@
 package dev.crcexporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -96,5 +101,51 @@ class CrcExporterCommandTest {
     void versionPrintsVersionAndJava() {
         assertThat(run("--version")).isZero();
         assertThat(out.toString()).startsWith("crc-exporter, version ").contains("java " + System.getProperty("java.version"));
+    }
+
+    @Test
+    void demoWithAConfigFileExitsTwoInsteadOfIgnoringTheFile() {
+        int status = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run("--demo",
+                "--config.file=src/test/resources/config/valid-minimal.yml", "--web.listen-address=127.0.0.1:0"));
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo(
+                "crc-exporter: error: --demo polls its own simulated accounts and cannot be combined with --config.file\n");
+    }
+
+    @Test
+    void configCheckOfDemoWithAConfigFileFailsToo() {
+        assertThat(run("--config.check", "--demo", "--config.file=src/test/resources/config/valid-minimal.yml")).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void telemetryPathWithRouterMarkersIsABadFlagNotAListenFailure() {
+        for (String path : new String[] {"/metrics{", "/metrics/*", "/a/<b>", "/metrics?x", "/with space"}) {
+            err.getBuffer().setLength(0);
+            assertThat(run("--web.telemetry-path=" + path, "--demo", "--web.listen-address=127.0.0.1:0")).as(path).isEqualTo(2);
+            assertThat(err.toString()).as(path).isEqualTo("crc-exporter: error: --web.telemetry-path may hold only letters,"
+                    + " digits, / and -._~!$&'()+,;=:@% (got \"" + path + "\")\n");
+        }
+    }
+
+    @Test
+    void anAddressInUseSaysItCannotListen() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+
+            assertThat(run("--demo", "--web.listen-address=" + address)).isEqualTo(1);
+            assertThat(err.toString()).isEqualTo("crc-exporter: error: cannot listen on " + address
+                    + ": BindException Address already in use\n");
+        }
+    }
+
+    @Test
+    void aStartFailureOtherThanListeningIsReportedAsWhatItIs() {
+        assertThat(CrcExporterCommand.startFailure(":9877", new IllegalStateException("route table full")))
+                .isEqualTo("cannot start: IllegalStateException route table full");
+        assertThat(CrcExporterCommand.startFailure(":9877",
+                new RuntimeException("wrapper", new BindException("Address already in use"))))
+                .isEqualTo("cannot listen on :9877: BindException Address already in use");
     }
 }

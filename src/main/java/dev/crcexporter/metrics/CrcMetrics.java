@@ -31,6 +31,7 @@ import java.util.OptionalLong;
  * crc_ports_max_usage{account="hq",date="2026-11-26",hour="09"} 31.0
  * crc_ports_total_usage{account="hq",date="2026-11-26",hour="09"} 58.0
  * crc_ports_current_max_usage{account="hq"} 31.0
+ * crc_ports_recent_max_usage{account="hq"} 35.0
  * crc_ports_daily_max_usage{account="hq",date="2026-11-26"} 35.0
  * crc_ports_capacity{account="hq"} 40.0
  * crc_up{account="hq"} 1
@@ -44,6 +45,7 @@ public final class CrcMetrics implements MultiCollector {
     public static final String MAX_USAGE = "crc_ports_max_usage";
     public static final String TOTAL_USAGE = "crc_ports_total_usage";
     public static final String CURRENT_MAX_USAGE = "crc_ports_current_max_usage";
+    public static final String RECENT_MAX_USAGE = "crc_ports_recent_max_usage";
     public static final String DAILY_MAX_USAGE = "crc_ports_daily_max_usage";
     public static final String CAPACITY = "crc_ports_capacity";
     public static final String UP = "crc_up";
@@ -61,12 +63,17 @@ public final class CrcMetrics implements MultiCollector {
             + " a volume, not a concurrency." + CACHED;
     public static final String CURRENT_MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the current hour"
             + " (API max_usage of the current hour in the configured zone); absent until the API reports that hour." + CACHED;
+    static final String RECENT_MAX_USAGE_HELP = "The higher of the peak numbers of concurrent CRC ports in use during the"
+            + " current and the previous hour (API max_usage, configured zone), among the hours the API has reported: present"
+            + " as soon as either is, so a peak late in an hour stays visible after the hour boundary. The series saturation"
+            + " alerts use." + CACHED;
     static final String DAILY_MAX_USAGE_HELP = "Highest hourly peak of concurrent CRC ports of the day so far." + CACHED;
     public static final String CAPACITY_HELP = "Purchased CRC ports of the account, as configured.";
     static final String UP_HELP = "1 if the last poll of the CRC usage API for this account succeeded, else 0.";
     static final String LAST_SUCCESS_HELP = "Unix time of the last successful poll of the CRC usage API for this account.";
     static final String POLL_DURATION_HELP = "Duration of the last poll of the CRC usage API for this account, retries included.";
-    static final String POLL_ERRORS_HELP = "Failed requests to the CRC usage API (retries included), by reason.";
+    static final String POLL_ERRORS_HELP = "Failed requests to the CRC usage API (retries included), by reason;"
+            + " reason internal counts polls that failed on an error inside crc-exporter (a bug), not the API's fault.";
     static final String BUILD_HELP = "Version of crc-exporter, its git revision and the Java version it runs on.";
 
     private final SnapshotStore store;
@@ -125,6 +132,7 @@ public final class CrcMetrics implements MultiCollector {
         GaugeSnapshot.Builder maxUsage = GaugeSnapshot.builder().name(MAX_USAGE).help(MAX_USAGE_HELP);
         GaugeSnapshot.Builder totalUsage = GaugeSnapshot.builder().name(TOTAL_USAGE).help(TOTAL_USAGE_HELP);
         GaugeSnapshot.Builder currentMax = GaugeSnapshot.builder().name(CURRENT_MAX_USAGE).help(CURRENT_MAX_USAGE_HELP);
+        GaugeSnapshot.Builder recentMax = GaugeSnapshot.builder().name(RECENT_MAX_USAGE).help(RECENT_MAX_USAGE_HELP);
         GaugeSnapshot.Builder dailyMax = GaugeSnapshot.builder().name(DAILY_MAX_USAGE).help(DAILY_MAX_USAGE_HELP);
         GaugeSnapshot.Builder capacity = GaugeSnapshot.builder().name(CAPACITY).help(CAPACITY_HELP);
         GaugeSnapshot.Builder up = GaugeSnapshot.builder().name(UP).help(UP_HELP);
@@ -149,6 +157,7 @@ public final class CrcMetrics implements MultiCollector {
                 }
             }
             window.currentMaxUsage(days).ifPresent(ports -> currentMax.dataPoint(gauge(accountLabel, ports)));
+            window.recentMaxUsage(days).ifPresent(ports -> recentMax.dataPoint(gauge(accountLabel, ports)));
             snapshot.account().capacity().ifPresent(ports -> capacity.dataPoint(gauge(accountLabel, ports)));
             up.dataPoint(gauge(accountLabel, snapshot.up() ? 1 : 0));
             snapshot.lastSuccess().ifPresent(at -> lastSuccess.dataPoint(gauge(accountLabel, at.toEpochMilli() / 1000.0)));
@@ -163,7 +172,7 @@ public final class CrcMetrics implements MultiCollector {
                         "java_version", buildInfo.javaVersion())).build())
                 .build();
         List<MetricSnapshot> families = new ArrayList<>(List.of(maxUsage.build(), totalUsage.build(), currentMax.build(),
-                dailyMax.build(), capacity.build(), up.build(), lastSuccess.build(), pollDuration.build(),
+                recentMax.build(), dailyMax.build(), capacity.build(), up.build(), lastSuccess.build(), pollDuration.build(),
                 pollErrors.build(), build));
         return new MetricSnapshots(families);
     }
@@ -174,6 +183,7 @@ public final class CrcMetrics implements MultiCollector {
                 MetricFamilyDescriptor.gauge(MAX_USAGE).help(MAX_USAGE_HELP).labelNames("account", "date", "hour").build(),
                 MetricFamilyDescriptor.gauge(TOTAL_USAGE).help(TOTAL_USAGE_HELP).labelNames("account", "date", "hour").build(),
                 MetricFamilyDescriptor.gauge(CURRENT_MAX_USAGE).help(CURRENT_MAX_USAGE_HELP).labelNames("account").build(),
+                MetricFamilyDescriptor.gauge(RECENT_MAX_USAGE).help(RECENT_MAX_USAGE_HELP).labelNames("account").build(),
                 MetricFamilyDescriptor.gauge(DAILY_MAX_USAGE).help(DAILY_MAX_USAGE_HELP).labelNames("account", "date").build(),
                 MetricFamilyDescriptor.gauge(CAPACITY).help(CAPACITY_HELP).labelNames("account").build(),
                 MetricFamilyDescriptor.gauge(UP).help(UP_HELP).labelNames("account").build(),

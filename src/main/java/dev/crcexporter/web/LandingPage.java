@@ -246,10 +246,11 @@ final class LandingPage {
             return "<span class=\"muted\">none</span>";
         }
         PollError e = error.get();
-        boolean current = account.polled() && !account.up();
+        // Not up: failing, or the first poll is still retrying; only a success after the error is a recovery.
+        boolean current = !account.up();
+        String since = current ? (account.polled() ? "" : ", first poll still retrying") : ", since recovered";
         return "<span class=\"" + (current ? "error" : "muted") + "\">" + Html.escape(e.reason().label() + ": " + e.message())
-                + "</span> <span class=\"muted\">(" + Html.escape(age(e.at(), now)) + " ago" + (current ? "" : ", since recovered")
-                + ")</span>";
+                + "</span> <span class=\"muted\">(" + Html.escape(age(e.at(), now)) + " ago" + since + ")</span>";
     }
 
     private static String age(Instant then, Instant now) {

@@ -134,7 +134,12 @@ class SoakIT {
             assertThat(threadsEnd).as("live threads").isLessThanOrEqualTo(threadsWarm + 10);
             assertThat(heapEnd).as("used heap after GC").isLessThanOrEqualTo(heapWarm + 64L * 1024 * 1024);
             for (FailureReason reason : FailureReason.values()) {
-                assertThat(errors.get(reason.label())).as("errors of reason %s seen", reason.label()).isPositive();
+                if (reason == FailureReason.INTERNAL) {
+                    // every fault of the upstream is the upstream's: none may look like a bug of the exporter
+                    assertThat(errors.getOrDefault(reason.label(), 0L)).as("internal errors").isZero();
+                } else {
+                    assertThat(errors.get(reason.label())).as("errors of reason %s seen", reason.label()).isPositive();
+                }
             }
             assertThat(answers.get(Mode.SUCCESS).get()).isPositive();
             for (String account : ACCOUNTS) {

@@ -99,6 +99,20 @@ class CrcMetricsTest {
     }
 
     @Test
+    void aPeakLateInTheHourStaysInTheRecentSeriesAfterMidnight() throws IOException {
+        // 40 of 40 ports at 23:56 on the 26th; at 00:01 on the 27th the API has not reported hour 00 yet.
+        SnapshotStore store = new SnapshotStore(List.of(HQ));
+        store.update("hq", s -> s.withSuccess(List.of(new DailyUsage(LocalDate.of(2026, 11, 26),
+                List.of(new HourUsage(22, 12, 30), new HourUsage(23, 40, 75)))), Instant.parse("2026-11-26T16:01:00Z"),
+                Duration.ofMillis(100)));
+
+        String text = prometheusText(registry(store, Instant.parse("2026-11-26T16:01:30Z")));
+
+        assertThat(text).doesNotContain("crc_ports_current_max_usage{")
+                .contains("crc_ports_recent_max_usage{account=\"hq\"} 40.0");
+    }
+
+    @Test
     void beforeTheFirstPollOnlyHealthAndCountersAreExposed() throws IOException {
         String text = prometheusText(registry(new SnapshotStore(List.of(HQ)), NOW));
 
