@@ -145,8 +145,8 @@ public final class DailyPeakChart {
         return "<text x=\"" + fmt(x) + "\" y=\"" + fmt(y) + "\" text-anchor=\"" + anchor + "\">" + Html.escape(text) + "</text>";
     }
 
-    /** 1, 2, 5 times a power of ten: a round top for the scale. */
-    static long niceCeiling(long value) {
+    /** 1, 2, 5 times a power of ten: a round top for a chart's scale. */
+    public static long niceCeiling(long value) {
         long power = 1;
         while (true) {
             for (long step : new long[] {1, 2, 5}) {

@@ -4,6 +4,7 @@ import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.poll.PollError;
+import dev.crcexporter.report.DailyPeakChart;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.time.Clock;
@@ -80,9 +81,14 @@ final class LandingPage {
     private final String metricsPath;
     private final Clock clock;
     private final ZoneId zone;
-    private final HistorySection history;
+    private final Optional<HistorySection> history;
 
-    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone, HistorySection history) {
+    /** A page without the 30 days of history (for tests of the rest of the card). */
+    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone) {
+        this(buildInfo, metricsPath, clock, zone, Optional.empty());
+    }
+
+    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone, Optional<HistorySection> history) {
         this.buildInfo = buildInfo;
         this.metricsPath = metricsPath;
         this.clock = clock;
@@ -91,7 +97,7 @@ final class LandingPage {
     }
 
     String render(List<AccountSnapshot> accounts) {
-        history.pageViewed();
+        history.ifPresent(HistorySection::pageViewed);
         Instant now = clock.instant();
         DateWindow window = DateWindow.at(now, zone);
         long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
@@ -99,7 +105,8 @@ final class LandingPage {
         StringBuilder html = new StringBuilder(8192 + 6144 * accounts.size());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>crc-exporter</title><style>").append(STYLE).append(HistorySection.STYLE).append("</style></head><body>\n")
+                .append("<title>crc-exporter</title><style>").append(STYLE)
+                .append(history.isPresent() ? HistorySection.STYLE : "").append("</style></head><body>\n")
                 .append("<header><h1>crc-exporter</h1>")
                 .append("<p>Cloud Room Connector (CRC) port usage for Prometheus &middot; version ")
                 .append(Html.escape(buildInfo.version())).append(" (revision ").append(Html.escape(buildInfo.revision()))
@@ -126,7 +133,7 @@ final class LandingPage {
         for (AccountSnapshot account : accounts) {
             card(html, account, window, now);
         }
-        html.append("</main>\n").append(HistorySection.docs()).append("</body></html>\n");
+        html.append("</main>\n").append(history.isPresent() ? HistorySection.docs() : "").append("</body></html>\n");
         return html.toString();
     }
 
@@ -164,14 +171,15 @@ final class LandingPage {
             html.append("<span class=\"swatch\" style=\"background:#d4a72c\"></span>&ge;&#8239;80&#8239;%")
                     .append("<span class=\"swatch\" style=\"background:#cf222e\"></span>at capacity (dashed line)");
         }
-        html.append("</p>\n").append(history.render(account, window)).append("<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
+        html.append("</p>\n").append(history.map(h -> h.render(account, window)).orElse(""))
+                .append("<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
                 .append("<dt>Last error</dt><dd>").append(error(account, now)).append("</dd></dl>\n</section>\n");
     }
 
     private void chart(StringBuilder svg, String name, List<DailyUsage> days, DateWindow window, OptionalInt capacity) {
         long highest = days.stream().map(DailyUsage::peak).filter(OptionalLong::isPresent)
                 .mapToLong(OptionalLong::getAsLong).max().orElse(0);
-        long top = niceCeiling(Math.max(1, Math.max(highest, capacity.orElse(0))));
+        long top = DailyPeakChart.niceCeiling(Math.max(1, Math.max(highest, capacity.orElse(0))));
         svg.append("<svg class=\"usage-chart\" data-account=\"").append(name).append("\" viewBox=\"0 0 ")
                 .append(WIDTH).append(' ').append(HEIGHT).append("\" role=\"img\" aria-label=\"Hourly peak CRC ports of ")
                 .append(name).append(", yesterday and today\" xmlns=\"http://www.w3.org/2000/svg\">");
@@ -258,19 +266,6 @@ final class LandingPage {
         if (seconds < 120) return seconds + "s";
         if (seconds < 7200) return seconds / 60 + "m";
         return seconds / 3600 + "h";
-    }
-
-    /** 1, 2, 5 times a power of ten: a round top for the chart's scale. */
-    static long niceCeiling(long value) {
-        long power = 1;
-        while (true) {
-            for (long step : new long[] {1, 2, 5}) {
-                if (step * power >= value) {
-                    return step * power;
-                }
-            }
-            power *= 10;
-        }
     }
 
     private static String fmt(double value) {

@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.time.ZoneId;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -34,7 +35,8 @@ public final class WebServer {
     public static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, PrometheusRegistry registry,
             SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone, HistoryRefresher history) {
         ScrapeEndpoint scrape = new ScrapeEndpoint(registry, new PrometheusScrapeHandler(PrometheusProperties.get(), registry));
-        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, new HistorySection(history, zone));
+        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone,
+                Optional.of(new HistorySection(history, zone)));
         BasicAuth basicAuth = web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
