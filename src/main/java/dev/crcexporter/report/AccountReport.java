@@ -15,8 +15,8 @@ import java.util.OptionalLong;
  *
  * @param peak          the highest hourly peak, at its first occurrence
  * @param hoursAtPeak   how many hours reached that peak
- * @param nearCapacity  hours at 80 % of capacity or more; empty without a capacity
- * @param atCapacity    hours at capacity (or above); empty without a capacity
+ * @param nearCapacity  hours at 80 % of capacity or more; empty without a capacity or without any reported hour
+ * @param atCapacity    hours at capacity (or above); empty without a capacity or without any reported hour
  */
 public record AccountReport(String account, ZoneId zone, OptionalInt capacity, Coverage coverage,
         List<DailyPeak> dailyPeaks, Optional<HourPeak> peak, int hoursAtPeak, OptionalLong dailyPeakP95,

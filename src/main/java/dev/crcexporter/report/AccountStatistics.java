@@ -38,7 +38,7 @@ public final class AccountStatistics {
         long[] dailyPeaks = observed.reportedDailyPeaks();
         Optional<HoursAtLevel> near = Optional.empty();
         Optional<HoursAtLevel> full = Optional.empty();
-        if (capacity.isPresent()) {
+        if (capacity.isPresent() && !hours.isEmpty()) { // without a single reported hour, "0 hours at capacity" would be a guess
             long c = capacity.getAsInt();
             // 80 % without floating point: ports / c >= 4/5
             near = Optional.of(level(hours, ports -> ports * 5 >= c * 4));

@@ -50,7 +50,7 @@ public final class ReportColumns {
             figure("hours_at_capacity", r -> r.atCapacity().map(HoursAtLevel::hours).orElse(null)),
             figure("days_at_capacity", r -> r.atCapacity().map(l -> l.dates().size()).orElse(null)),
             figure("dates_at_capacity", r -> r.atCapacity().map(HoursAtLevel::dates).orElse(null)),
-            figure("censored", r -> r.capacity().isPresent() ? r.censored() : null),
+            figure("censored", r -> r.atCapacity().isPresent() ? r.censored() : null),
             figure("weeks_in_trend", r -> r.trend().weeksFitted()),
             figure("trend_ports_per_week", r -> r.trend().slope().isPresent()
                     ? BigDecimal.valueOf(r.trend().slope().getAsDouble()).setScale(3, RoundingMode.HALF_UP) : null),

@@ -59,4 +59,23 @@ class HtmlReportTest {
         assertThat(html).doesNotContain("url(").doesNotContain("@import");
         assertThat(page.selectFirst("meta[http-equiv=Content-Security-Policy]").attr("content")).startsWith("default-src 'none'");
     }
+
+    @Test
+    void anAccountWithoutAnyDataIsShownAsMissingInEveryFormat() throws Exception {
+        ReportOptions options = SmallReports.options(HourSelection.ALL);
+        CapacityReport report = new CapacityReport(options, SmallReports.MADE, java.util.List.of(AccountStatistics.compute("quiet",
+                java.util.OptionalInt.of(8), SmallDataSet.ZONE, java.util.List.of(), options)));
+        StringWriter html = new StringWriter();
+        ReportFormat.HTML.write(report, html);
+        Element chart = Jsoup.parse(html.toString()).selectFirst("svg.capacity-chart[data-account=quiet]");
+        assertThat(chart.select("rect.bar")).isEmpty();
+        assertThat(chart.select("rect.missing")).hasSize(24);
+        assertThat(chart.select("line.recommendation, line.trend")).isEmpty();
+        assertThat(Jsoup.parse(html.toString()).select("table.heat-grid td.missing")).hasSize(7 * 24);
+
+        StringWriter text = new StringWriter();
+        ReportFormat.TEXT.write(report, text);
+        assertThat(text.toString()).contains("quiet: none: no hour was reported")
+                .contains("Missing data: 24 days without any data").doesNotContain(" 0 ");
+    }
 }
