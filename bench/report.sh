@@ -2,6 +2,7 @@
 # The capacity report against the simulated API (bench/FakeUpstream.java, answering instantly):
 #   bench/report.sh                       # 100 accounts, the default 90 days up to yesterday, RUNS=3
 #   ACCOUNTS=1000 RUNS=5 bench/report.sh
+#   CONCURRENCY=1 bench/report.sh         # accounts one after the other (the config's default is 8)
 # Prints, per run, the wall time of `java -jar target/crc-exporter.jar report ...` (JVM start included) and the
 # requests the upstream answered, then the median (min-max). Everything listens on 127.0.0.1.
 set -euo pipefail
@@ -26,6 +27,7 @@ java -cp "$JAR" bench/FakeUpstream.java "$ACCOUNTS" "$work/config.yml" "$work/co
 upstream_pid=$!
 for _ in $(seq 1 300); do [ -s "$work/config.yml" ] && [ -s "$work/count" ] && break; sleep 0.05; done
 [ -s "$work/config.yml" ] || { echo "bench: fake upstream did not start" >&2; cat "$work/upstream.log" >&2; exit 1; }
+[ -n "${CONCURRENCY:-}" ] && sed -i "s/^concurrency: .*/concurrency: $CONCURRENCY/" "$work/config.yml"
 
 seconds=()
 requests=()
