@@ -4,6 +4,7 @@ import dev.crcexporter.upstream.HourUsage;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,11 +15,9 @@ import java.util.Optional;
  */
 final class TextReport {
     private static final String[] HEADINGS = {"account", "capacity", "peak", "peak at", "daily p95", "daily p99",
-            "hours>=80%", "on days", "hours@100%", "on days", "days with data", "trend/week", "trend reaches capacity",
-            "recommended"};
+            "h>=80% (days)", "h@100% (days)", "data days", "trend/week", "reaches capacity", "recommended"};
     /** Columns aligned left (text); the others are numbers, aligned right. */
-    private static final boolean[] LEFT = {true, false, false, true, false, false, false, false, false, false, false,
-            false, true, false};
+    private static final boolean[] LEFT = {true, false, false, true, false, false, false, false, false, false, true, false};
     private static final String MISSING = "-";
 
     private TextReport() {}
@@ -34,6 +33,9 @@ final class TextReport {
         }
         table(rows, out);
 
+        out.write("\nh>=80% (days), h@100% (days): hours at 80 % and at 100 % of capacity, and on how many days."
+                + " >=N: at capacity, demand was at least N.\ndata days: days with data of the days in the period."
+                + " reaches capacity: the week the least-squares line of weekly peaks reaches the capacity.\n");
         out.write(String.format(Locale.ROOT, "\nRecommended ports: %s.\n", options.rule()));
         for (AccountResult result : report.accounts()) {
             if (result instanceof AccountReport figures) {
@@ -72,20 +74,29 @@ final class TextReport {
                     ? " (" + r.hoursAtPeak() + " hours)" : "")).orElse(MISSING),
             r.dailyPeakP95().isPresent() ? r.demandText(r.dailyPeakP95().getAsLong()) : MISSING,
             r.dailyPeakP99().isPresent() ? r.demandText(r.dailyPeakP99().getAsLong()) : MISSING,
-            r.nearCapacity().map(l -> Integer.toString(l.hours())).orElse(MISSING),
-            r.nearCapacity().map(l -> Integer.toString(l.dates().size())).orElse(MISSING),
-            r.atCapacity().map(l -> Integer.toString(l.hours())).orElse(MISSING),
-            r.atCapacity().map(l -> Integer.toString(l.dates().size())).orElse(MISSING),
+            r.nearCapacity().map(l -> l.hours() + " (" + l.dates().size() + ")").orElse(MISSING),
+            r.atCapacity().map(l -> l.hours() + " (" + l.dates().size() + ")").orElse(MISSING),
             r.coverage().daysWithData() + "/" + r.coverage().days(),
             r.trend().slope().isPresent() ? String.format(Locale.ROOT, "%+.2f", r.trend().slope().getAsDouble()) : MISSING,
-            r.trend().crossing().text(),
+            reaches(r.trend().crossing()),
             r.recommendation().map(rec -> (rec.lowerBound() ? ">=" : "") + rec.ports()).orElse(MISSING)
+        };
+    }
+
+    /** The crossing, short enough for a table: "already, 2026-11-23", "2027-05-03", "not within a year". */
+    private static String reaches(WeeklyTrend.Crossing crossing) {
+        return switch (crossing.reach()) {
+            case ALREADY -> "already, " + crossing.week().orElseThrow();
+            case WITHIN_A_YEAR -> "week of " + crossing.week().orElseThrow();
+            case NOT_WITHIN_A_YEAR -> "not within a year";
+            case NO_CAPACITY -> "no capacity";
+            case TOO_FEW_WEEKS -> "too few weeks";
         };
     }
 
     private static String[] failedRow(AccountResult result) {
         String[] row = new String[HEADINGS.length];
-        java.util.Arrays.fill(row, "");
+        Arrays.fill(row, "");
         row[0] = result.account();
         row[1] = "FAILED (see notes)";
         return row;
