@@ -4,6 +4,7 @@ import dev.crcexporter.upstream.HourUsage;
 import dev.crcexporter.web.Html;
 import java.io.IOException;
 import java.io.Writer;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -50,7 +51,8 @@ final class HtmlReport {
                 .append("<title>").append(Html.escape(title)).append("</title><style>").append(STYLE).append("</style></head><body>\n")
                 .append("<h1>").append(Html.escape(title)).append("</h1>\n<p class=\"muted\">")
                 .append(options.days()).append(" days, ").append(Html.escape(options.selection().describe()))
-                .append(", dates and hours in each account's time zone; made ").append(Html.escape(report.generatedAt().toString()))
+                .append(", dates and hours in each account's time zone; made ")
+                .append(Html.escape(report.generatedAt().truncatedTo(ChronoUnit.SECONDS).toString()))
                 .append(". Recommended ports: ").append(Html.escape(options.rule())).append(".</p>\n");
         summary(html, report);
         for (AccountResult result : report.accounts()) {
