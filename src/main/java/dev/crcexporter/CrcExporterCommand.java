@@ -11,6 +11,7 @@ import dev.crcexporter.log.LogSetup;
 import dev.crcexporter.log.LogSetup.LogFormat;
 import dev.crcexporter.log.LogSetup.LogLevel;
 import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.report.ReportCommand;
 import dev.crcexporter.web.ListenAddress;
 import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebConfigException;
@@ -99,6 +100,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
     public static CommandLine commandLine(Map<String, String> environment, Clock clock) {
         CommandLine cli = new CommandLine(new CrcExporterCommand(environment, clock));
         cli.addSubcommand("backfill", new BackfillCommand(environment, clock));
+        cli.addSubcommand("report", new ReportCommand(environment, clock));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {
             e.getCommandLine().getErr().println("crc-exporter: error: " + e.getMessage() + " (see --help)");

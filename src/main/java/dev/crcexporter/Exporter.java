@@ -2,11 +2,14 @@ package dev.crcexporter;
 
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.Shard;
+import dev.crcexporter.history.HistoryFetcher;
+import dev.crcexporter.history.HistoryRefresher;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.metrics.RecentSnapshots;
 import dev.crcexporter.metrics.ShardInfo;
 import dev.crcexporter.poll.Poller;
+import dev.crcexporter.poll.RetryPolicy;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.web.ListenAddress;
@@ -30,11 +33,13 @@ public final class Exporter implements AutoCloseable {
     private final Poller poller;
     private final Javalin web;
     private final SnapshotStore store;
+    private final HistoryRefresher history;
 
-    private Exporter(Poller poller, Javalin web, SnapshotStore store) {
+    private Exporter(Poller poller, Javalin web, SnapshotStore store, HistoryRefresher history) {
         this.poller = poller;
         this.web = web;
         this.store = store;
+        this.history = history;
     }
 
     public static Exporter start(ExporterConfig config, ListenAddress listen, String metricsPath, Clock clock) {
@@ -60,13 +65,17 @@ public final class Exporter implements AutoCloseable {
         registry.register(new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime));
         new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
         shard.ifPresent(s -> new ShardInfo(s).register(registry));
-        Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock,
-                config.timezone(), shard);
-        web.start();
         CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
+        // The landing page's last month: its own requests, one account at a time, never retried within a refresh.
+        HistoryRefresher history = new HistoryRefresher(config.accounts(), config.timezone(),
+                new HistoryFetcher(client, new RetryPolicy(config.retry()), duration -> {}, line -> {}), clock,
+                HistoryRefresher.DEFAULT_RETRY_INTERVAL);
+        Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock,
+                config.timezone(), shard, history);
+        web.start();
         Poller poller = new Poller(config, client, store, clock);
         poller.start();
-        return new Exporter(poller, web, store);
+        return new Exporter(poller, web, store, history);
     }
 
     /** The port the HTTP server listens on (useful after starting on port 0). */
@@ -82,6 +91,7 @@ public final class Exporter implements AutoCloseable {
     @Override
     public void close() {
         poller.close();
+        history.close();
         web.stop();
     }
 }

@@ -243,7 +243,7 @@ public final class BackfillCommand implements Callable<Integer> {
     }
 
     /** YYYY-MM-DD, with a message that says so. */
-    static final class DateConverter implements CommandLine.ITypeConverter<LocalDate> {
+    public static final class DateConverter implements CommandLine.ITypeConverter<LocalDate> {
         @Override
         public LocalDate convert(String value) {
             try {

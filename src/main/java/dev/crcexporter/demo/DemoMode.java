@@ -20,9 +20,9 @@ import java.util.OptionalInt;
  */
 public final class DemoMode implements AutoCloseable {
     static final List<DemoAccount> ACCOUNTS = List.of(
-            new DemoAccount("headquarters", 40, 39),
-            new DemoAccount("shanghai-branch", 24, 14),
-            new DemoAccount("training-center", 10, 4));
+            new DemoAccount("headquarters", 40, 44, 0.5),
+            new DemoAccount("shanghai-branch", 24, 19, 0.6),
+            new DemoAccount("training-center", 10, 4, 0));
     private static final String DEMO_SECRET = "demo-secret-not-a-real-one";
     /** Short, so the demo shows changes soon; a real deployment keeps the 5m default. */
     static final Duration POLL_INTERVAL = Duration.ofSeconds(30);

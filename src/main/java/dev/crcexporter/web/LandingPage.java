@@ -5,6 +5,7 @@ import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.poll.PollError;
+import dev.crcexporter.report.DailyPeakChart;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.time.Clock;
@@ -82,16 +83,25 @@ final class LandingPage {
     private final Clock clock;
     private final ZoneId zone;
     private final Optional<Shard> shard;
+    private final Optional<HistorySection> history;
 
-    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone, Optional<Shard> shard) {
+    /** A page of an unsharded exporter without the 30 days of history (for tests of the rest of the card). */
+    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone) {
+        this(buildInfo, metricsPath, clock, zone, Optional.empty(), Optional.empty());
+    }
+
+    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone, Optional<Shard> shard,
+            Optional<HistorySection> history) {
         this.buildInfo = buildInfo;
         this.metricsPath = metricsPath;
         this.clock = clock;
         this.zone = zone;
         this.shard = shard;
+        this.history = history;
     }
 
     String render(List<AccountSnapshot> accounts) {
+        history.ifPresent(HistorySection::pageViewed);
         Instant now = clock.instant();
         DateWindow window = DateWindow.at(now, zone);
         long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
@@ -99,7 +109,8 @@ final class LandingPage {
         StringBuilder html = new StringBuilder(8192 + 6144 * accounts.size());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>crc-exporter</title><style>").append(STYLE).append("</style></head><body>\n")
+                .append("<title>crc-exporter</title><style>").append(STYLE)
+                .append(history.isPresent() ? HistorySection.STYLE : "").append("</style></head><body>\n")
                 .append("<header><h1>crc-exporter</h1>")
                 .append("<p>Cloud Room Connector (CRC) port usage for Prometheus &middot; version ")
                 .append(Html.escape(buildInfo.version())).append(" (revision ").append(Html.escape(buildInfo.revision()))
@@ -128,7 +139,7 @@ final class LandingPage {
         for (AccountSnapshot account : accounts) {
             card(html, account, window, now);
         }
-        html.append("</main>\n</body></html>\n");
+        html.append("</main>\n").append(history.isPresent() ? HistorySection.docs() : "").append("</body></html>\n");
         return html.toString();
     }
 
@@ -166,14 +177,15 @@ final class LandingPage {
             html.append("<span class=\"swatch\" style=\"background:#d4a72c\"></span>&ge;&#8239;80&#8239;%")
                     .append("<span class=\"swatch\" style=\"background:#cf222e\"></span>at capacity (dashed line)");
         }
-        html.append("</p>\n<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
+        html.append("</p>\n").append(history.map(h -> h.render(account, window)).orElse(""))
+                .append("<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
                 .append("<dt>Last error</dt><dd>").append(error(account, now)).append("</dd></dl>\n</section>\n");
     }
 
     private void chart(StringBuilder svg, String name, List<DailyUsage> days, DateWindow window, OptionalInt capacity) {
         long highest = days.stream().map(DailyUsage::peak).filter(OptionalLong::isPresent)
                 .mapToLong(OptionalLong::getAsLong).max().orElse(0);
-        long top = niceCeiling(Math.max(1, Math.max(highest, capacity.orElse(0))));
+        long top = DailyPeakChart.niceCeiling(Math.max(1, Math.max(highest, capacity.orElse(0))));
         svg.append("<svg class=\"usage-chart\" data-account=\"").append(name).append("\" viewBox=\"0 0 ")
                 .append(WIDTH).append(' ').append(HEIGHT).append("\" role=\"img\" aria-label=\"Hourly peak CRC ports of ")
                 .append(name).append(", yesterday and today\" xmlns=\"http://www.w3.org/2000/svg\">");
@@ -271,19 +283,6 @@ final class LandingPage {
         if (seconds < 120) return seconds + "s";
         if (seconds < 7200) return seconds / 60 + "m";
         return seconds / 3600 + "h";
-    }
-
-    /** 1, 2, 5 times a power of ten: a round top for the chart's scale. */
-    static long niceCeiling(long value) {
-        long power = 1;
-        while (true) {
-            for (long step : new long[] {1, 2, 5}) {
-                if (step * power >= value) {
-                    return step * power;
-                }
-            }
-            power *= 10;
-        }
     }
 
     private static String fmt(double value) {

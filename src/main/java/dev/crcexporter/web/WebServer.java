@@ -1,6 +1,7 @@
 package dev.crcexporter.web;
 
 import dev.crcexporter.config.Shard;
+import dev.crcexporter.history.HistoryRefresher;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.SnapshotStore;
@@ -33,9 +34,11 @@ public final class WebServer {
 
     /** A server that listens on {@code listen} (plain HTTP, or TLS per {@code web}) once started. */
     public static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, PrometheusRegistry registry,
-            SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone, Optional<Shard> shard) {
+            SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone, Optional<Shard> shard,
+            HistoryRefresher history) {
         ScrapeEndpoint scrape = new ScrapeEndpoint(registry, new PrometheusScrapeHandler(PrometheusProperties.get(), registry));
-        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard);
+        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard,
+                Optional.of(new HistorySection(history, zone)));
         BasicAuth basicAuth = web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -9,6 +9,7 @@ import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.testing.Chromium;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
@@ -51,7 +52,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LandingPageBrowserIT {
     /** 10:30 in Shanghai on 2026-11-26: today's hours 00..10 have begun. */
     private static final Instant NOW = Instant.parse("2026-11-26T02:30:00Z");
-    private static final String CHROMIUM = "/usr/bin/chromium";
     /** Kept in target/ (not in git) so that a human can look at it after the build. */
     private static final Path SCREENSHOT = Path.of("target", "landing-page.png");
 
@@ -104,15 +104,7 @@ class LandingPageBrowserIT {
 
     /** Runs headless Chromium with its own profile in the temp dir; returns its standard output. */
     private String chromium(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + tmp.resolve("chromium-profile")));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("HOME", tmp.toString());
-        ExternalProcesses.Result result = processes.run(Duration.ofSeconds(90), builder);
-        assertThat(result.exitCode()).as("chromium exit status; stderr:%n%s", result.errors()).isZero();
-        return result.output();
+        return new Chromium(processes, tmp).run(args);
     }
 
     private String url() {

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalInt;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
@@ -28,7 +27,7 @@ class LandingPageTest {
 
     private static Element lastError(AccountSnapshot account) {
         String html = new LandingPage(new BuildInfo("1.2.3", "abc", "17"), "/metrics", Clock.fixed(NOW, ZoneOffset.UTC),
-                ZoneId.of("Asia/Shanghai"), Optional.empty()).render(List.of(account));
+                ZoneId.of("Asia/Shanghai")).render(List.of(account));
         return Jsoup.parse(html).selectFirst("section[data-account=hq] dt:contains(Last error) + dd");
     }
 

@@ -1,9 +1,9 @@
-package dev.crcexporter.backfill;
+package dev.crcexporter.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.crcexporter.backfill.DateChunks.Chunk;
+import dev.crcexporter.history.DateChunks.Chunk;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.crcexporter.backfill;
+package dev.crcexporter.history;
 
 import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;
