@@ -423,7 +423,6 @@ class EndToEndIT {
             checked.add(query);
         }
 
-        long now = System.currentTimeMillis() / 1000;
         List<Query> compared = new ArrayList<>();
         for (Query query : dashboardQueries(dashboard)) {
             if (query.expr().isBlank()) {
@@ -444,8 +443,10 @@ class EndToEndIT {
                 problems.add(e.getMessage());
             }
             if (query.range()) {
+                // Up to a second after the instant query above, so a series that has just appeared (a firing alert) is in range.
+                long end = System.currentTimeMillis() / 1000 + 1;
                 HttpResponse<String> response = Http.getOrNull(prom + "/api/v1/query_range?query=" + encode(expr) + "&start="
-                        + (now - 30) + "&end=" + now + "&step=1");
+                        + (end - 30) + "&end=" + end + "&step=1");
                 JsonNode body = response == null ? null : JSON.readTree(response.body());
                 if (body == null || !"success".equals(body.path("status").asText())) {
                     problems.add(where + ": " + (response == null ? "unreachable" : response.body()));
