@@ -1,20 +1,17 @@
 package dev.crcexporter.deploy;
 
+import static dev.crcexporter.deploy.DeployFiles.DEPLOY;
+import static dev.crcexporter.deploy.DeployFiles.defaultPort;
+import static dev.crcexporter.deploy.DeployFiles.document;
+import static dev.crcexporter.deploy.DeployFiles.documents;
+import static dev.crcexporter.deploy.DeployFiles.names;
+import static dev.crcexporter.deploy.DeployFiles.stream;
+import static dev.crcexporter.deploy.DeployFiles.validConfig;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.crcexporter.CrcExporterCommand;
-import dev.crcexporter.config.ConfigException;
-import dev.crcexporter.config.ConfigLoader;
-import dev.crcexporter.config.ExporterConfig;
-import dev.crcexporter.config.Shard;
 import dev.crcexporter.web.ListenAddress;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,32 +20,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine.Option;
 
 /**
  * The files people deploy with (deploy/, Dockerfile) agree with each other and with the exporter: paths that
- * one file names exist in another, ports and endpoints are the exporter's, the PrometheusRule is the rules file.
- * Nothing here needs Docker, Kubernetes or systemd; the README lists the deployment steps that only they can check.
+ * one file names exist in another, ports and endpoints are the exporter's. Nothing here needs Docker or systemd;
+ * the README lists the deployment steps that only they can check. deploy/kubernetes: {@link KubernetesFilesTest}.
  */
 class DeploymentFilesTest {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Path DEPLOY = Path.of("deploy");
-    private static final Path K8S = DEPLOY.resolve("kubernetes/base");
-    private static final Path K8S_SHARDED = DEPLOY.resolve("kubernetes/sharded");
-    /** What kubectl kustomize rendered, per folder: once per run (tests that change a node copy it first). */
-    private static final Map<Path, Map<String, JsonNode>> RENDERED = new ConcurrentHashMap<>();
     private static final Path JVM_OPTIONS = DEPLOY.resolve("jvm.options");
     private static final String BUILD_OUTPUT = "target/crc-exporter.jar";
 
@@ -60,20 +47,10 @@ class DeploymentFilesTest {
         try (Stream<Path> walk = Files.walk(DEPLOY)) {
             files = walk.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
         }
-        assertThat(files).contains(K8S.resolve("deployment.yaml"), DEPLOY.resolve("docker-compose.yml"));
+        assertThat(files).contains(DEPLOY.resolve("kubernetes/base/deployment.yaml"), DEPLOY.resolve("docker-compose.yml"));
         for (Path file : files) {
             assertThat(documents(file)).as(file.toString()).isNotEmpty().allSatisfy(doc -> assertThat(doc.isObject()).isTrue());
         }
-    }
-
-    @Test
-    void prometheusRuleGroupsAreExactlyTheRulesFileGroups() {
-        JsonNode rule = k8s("prometheusrule.yaml", "PrometheusRule");
-        JsonNode groups = document(Path.of("alerts/crc-exporter.rules.yml")).get("groups");
-        assertThat(rule.get("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
-        assertThat(rule.at("/spec/groups"))
-                .as("deploy/kubernetes/base/prometheusrule.yaml is out of date: run deploy/kubernetes/generate-prometheusrule.sh (--check shows the diff)")
-                .isEqualTo(groups);
     }
 
     // --- Dockerfile and jvm.options ----------------------------------------------------------------------
@@ -131,163 +108,6 @@ class DeploymentFilesTest {
         assertThat(exited).as("java @deploy/jvm.options -version finishes").isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).doesNotContain("Unrecognized", "Error", "warning");
-    }
-
-    // --- Kubernetes --------------------------------------------------------------------------------------
-
-    @Test
-    void deploymentProbesThePortAndEndpointsOfTheExporterAndRunsLockedDown() {
-        JsonNode pod = k8s("deployment.yaml", "Deployment").at("/spec/template/spec");
-        JsonNode container = pod.at("/containers/0");
-        assertServesAndIsProbedOnTheExportersPort(container);
-        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
-        assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(65532);
-        JsonNode security = container.get("securityContext");
-        assertThat(security.get("readOnlyRootFilesystem").asBoolean()).isTrue();
-        assertThat(security.get("allowPrivilegeEscalation").asBoolean()).isFalse();
-        assertThat(security.at("/capabilities/drop")).containsExactly(YAML.getNodeFactory().textNode("ALL"));
-        assertThat(mountPath(container, "tmp")).isEqualTo("/tmp");
-        assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
-    }
-
-    @Test
-    void deploymentMountsTheConfigMapConfigWhereItsArgumentPointsAndTheSecretWhereTheConfigPoints(@TempDir Path tmp)
-            throws Exception {
-        JsonNode pod = k8s("deployment.yaml", "Deployment").at("/spec/template/spec");
-        JsonNode container = pod.at("/containers/0");
-        assertThat(container.get("args")).hasSize(1);
-        String configFile = container.at("/args/0").asText().replaceFirst("^--config\\.file=", "");
-        JsonNode configMount = mount(container, "config");
-        assertThat(configMount.get("mountPath").asText()).isEqualTo(configFile);
-        String configKey = configMount.get("subPath").asText();
-        assertThat(volume(pod, "config").at("/configMap/name").asText()).isEqualTo("crc-exporter");
-
-        String config = k8s("configmap.yaml", "ConfigMap").at("/data/" + configKey).asText();
-        String secretFile = document(config).at("/accounts/0/api_secret_file").asText();
-        String secretDir = mountPath(container, "secret");
-        assertThat(secretFile).startsWith(secretDir + "/");
-        String secretKey = secretFile.substring(secretDir.length() + 1);
-        assertThat(volume(pod, "secret").at("/secret/secretName").asText()).isEqualTo("crc-exporter");
-        assertThat(k8s("secret.yaml", "Secret").at("/stringData").has(secretKey)).as("secret key " + secretKey).isTrue();
-
-        assertThat(validConfig(config, secretFile, tmp).accounts()).hasSize(1);
-    }
-
-    @Test
-    void serviceMonitorScrapesTheServiceAsJobCrcExporter() {
-        JsonNode service = k8s("service.yaml", "Service");
-        JsonNode monitor = k8s("servicemonitor.yaml", "ServiceMonitor");
-        assertThat(service.at("/spec/type").asText()).isEqualTo("ClusterIP");
-        assertThat(service.at("/spec/ports/0/port").asInt()).isEqualTo(defaultPort());
-        assertThat(service.at("/spec/ports/0/name").asText()).isEqualTo("http");
-        assertThat(service.at("/spec/selector")).isEqualTo(k8s("deployment.yaml", "Deployment").at("/spec/template/metadata/labels"));
-        monitor.at("/spec/selector/matchLabels").properties()
-                .forEach(label -> assertThat(service.at("/metadata/labels").get(label.getKey())).isEqualTo(label.getValue()));
-        assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
-        assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
-        assertThat(monitor.at("/spec/endpoints/0/interval").asText()).isEqualTo("1m");
-        // prometheus-operator: job = value of the Service label named by jobLabel, else the Service name.
-        String jobLabel = monitor.at("/spec/jobLabel").asText();
-        String job = jobLabel.isEmpty() ? service.at("/metadata/name").asText() : service.at("/metadata/labels").get(jobLabel).asText();
-        assertThat(job).as("job label the alert rules use").isEqualTo("crc-exporter");
-        assertThat(service.at("/metadata/name").asText()).isEqualTo("crc-exporter");
-    }
-
-    // --- Kubernetes: the overlays, rendered by kubectl kustomize ------------------------------------------
-
-    @Test
-    void theTopLevelKustomizationRendersTheSingleReplicaBase() {
-        Map<String, JsonNode> objects = kustomize(DEPLOY.resolve("kubernetes"));
-        assertThat(objects.keySet()).containsExactlyInAnyOrder(
-                "Secret", "ConfigMap", "Deployment", "Service", "ServiceMonitor", "PrometheusRule");
-        assertThat(objects.get("Deployment").at("/spec/replicas").asInt()).isEqualTo(1);
-        assertThat(objects.get("Deployment").at("/spec/template"))
-                .isEqualTo(k8s("deployment.yaml", "Deployment").at("/spec/template"));
-    }
-
-    @Test
-    void shardedOverlayRendersAStatefulSetInsteadOfTheDeployment() {
-        Map<String, JsonNode> objects = kustomize(K8S_SHARDED);
-        assertThat(objects.keySet()).containsExactlyInAnyOrder(
-                "Secret", "ConfigMap", "StatefulSet", "Service", "ServiceMonitor", "PrometheusRule", "PodDisruptionBudget");
-        JsonNode statefulSet = objects.get("StatefulSet");
-        assertThat(names(statefulSet.get("spec"))).as("StatefulSet fields only (the Deployment's kind was changed)")
-                .isSubsetOf("replicas", "selector", "template", "serviceName", "podManagementPolicy", "updateStrategy",
-                        "revisionHistoryLimit", "minReadySeconds", "persistentVolumeClaimRetentionPolicy", "ordinals",
-                        "volumeClaimTemplates");
-        assertThat(statefulSet.at("/spec/ordinals").isMissingNode()).as("ordinals start at 0, as shards do").isTrue();
-        assertThat(statefulSet.at("/spec/podManagementPolicy").asText()).isEqualTo("Parallel");
-        // Apart from the shard's environment and the spread over nodes, the pod is the single-replica one.
-        JsonNode pod = statefulSet.at("/spec/template").deepCopy();
-        ((ObjectNode) pod.at("/spec/containers/0")).remove("env");
-        ((ObjectNode) pod.get("spec")).remove("topologySpreadConstraints");
-        assertThat(pod).isEqualTo(k8s("deployment.yaml", "Deployment").at("/spec/template"));
-    }
-
-    @Test
-    void everyPodOfTheStatefulSetGetsItsOwnShardOfReplicasShards() throws Exception {
-        JsonNode statefulSet = kustomize(K8S_SHARDED).get("StatefulSet");
-        int replicas = statefulSet.at("/spec/replicas").asInt();
-        JsonNode container = statefulSet.at("/spec/template/spec/containers/0");
-        assertThat(stream(container.get("args")).map(JsonNode::asText))
-                .as("no --shard flag: it would win over CRC_SHARD").noneMatch(arg -> arg.startsWith("--shard"));
-        Map<String, JsonNode> env = new LinkedHashMap<>();
-        container.get("env").forEach(e -> env.put(e.get("name").asText(), e));
-        assertThat(env.get("SHARD_INDEX").at("/valueFrom/fieldRef/fieldPath").asText())
-                .isEqualTo("metadata.labels['apps.kubernetes.io/pod-index']");
-        assertThat(new ArrayList<>(env.keySet())).as("a variable is expanded only after the ones before it")
-                .containsSubsequence("SHARD_INDEX", CrcExporterCommand.SHARD_VARIABLE);
-        String shard = env.get(CrcExporterCommand.SHARD_VARIABLE).get("value").asText();
-        assertThat(shard).isEqualTo("$(SHARD_INDEX)/" + replicas);
-        // What the kubelet makes of it on pods 0..replicas-1: every shard of N once; one pod more is refused.
-        List<Shard> shards = new ArrayList<>();
-        for (int ordinal = 0; ordinal < replicas; ordinal++) {
-            shards.add(Shard.parse(shard.replace("$(SHARD_INDEX)", Integer.toString(ordinal)), "CRC_SHARD"));
-        }
-        assertThat(shards).extracting(Shard::index).containsExactlyElementsOf(IntStream.range(0, replicas).boxed().toList());
-        assertThat(shards).extracting(Shard::count).containsOnly(replicas);
-        String beyond = shard.replace("$(SHARD_INDEX)", Integer.toString(replicas));
-        assertThatThrownBy(() -> Shard.parse(beyond, "CRC_SHARD")).isInstanceOf(ConfigException.class);
-    }
-
-    @Test
-    void shardedPodsAreProbedAndServedOnTheExportersPort() {
-        Map<String, JsonNode> objects = kustomize(K8S_SHARDED);
-        JsonNode statefulSet = objects.get("StatefulSet");
-        JsonNode service = objects.get("Service");
-        assertServesAndIsProbedOnTheExportersPort(statefulSet.at("/spec/template/spec/containers/0"));
-
-        assertThat(service.at("/spec/clusterIP").asText()).as("headless").isEqualTo("None");
-        assertThat(statefulSet.at("/spec/serviceName").asText()).isEqualTo(service.at("/metadata/name").asText());
-        assertThat(service.at("/spec/selector")).isEqualTo(statefulSet.at("/spec/template/metadata/labels"));
-        assertThat(statefulSet.at("/spec/selector/matchLabels")).isEqualTo(service.at("/spec/selector"));
-        assertThat(service.at("/spec/ports/0/name").asText()).isEqualTo("http");
-        assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
-        assertThat(service.at("/spec/ports/0/port").asInt()).isEqualTo(defaultPort());
-
-        JsonNode budget = objects.get("PodDisruptionBudget");
-        assertThat(budget.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
-        assertThat(budget.at("/spec/selector/matchLabels")).isEqualTo(statefulSet.at("/spec/selector/matchLabels"));
-    }
-
-    @Test
-    void shardedServiceMonitorScrapesEveryPodOfTheHeadlessServiceNamedByPod() {
-        Map<String, JsonNode> objects = kustomize(K8S_SHARDED);
-        JsonNode service = objects.get("Service");
-        JsonNode monitor = objects.get("ServiceMonitor");
-        assertThat(monitor.at("/spec/selector/matchLabels").properties()).isNotEmpty().allSatisfy(label ->
-                assertThat(service.at("/metadata/labels").get(label.getKey())).isEqualTo(label.getValue()));
-        assertThat(monitor.at("/spec/endpoints")).hasSize(1);
-        JsonNode endpoint = monitor.at("/spec/endpoints/0");
-        assertThat(endpoint.get("port").asText()).isEqualTo(service.at("/spec/ports/0/name").asText());
-        assertThat(endpoint.get("path").asText()).isEqualTo("/metrics");
-        String jobLabel = monitor.at("/spec/jobLabel").asText();
-        assertThat(service.at("/metadata/labels").get(jobLabel).asText()).as("job label the alert rules use").isEqualTo("crc-exporter");
-        // The instance label is the pod name: CrcExporterDown names crc-exporter-I, the pod of shard I.
-        assertThat(endpoint.get("relabelings")).singleElement().satisfies(relabel -> {
-            assertThat(relabel.get("sourceLabels")).containsExactly(YAML.getNodeFactory().textNode("__meta_kubernetes_pod_name"));
-            assertThat(relabel.get("targetLabel").asText()).isEqualTo("instance");
-        });
     }
 
     // --- systemd -----------------------------------------------------------------------------------------
@@ -373,112 +193,9 @@ class DeploymentFilesTest {
 
     // --- helpers -----------------------------------------------------------------------------------------
 
-    /** Port "http" is the exporter's default port; liveness and readiness probe their endpoints on it. */
-    private static void assertServesAndIsProbedOnTheExportersPort(JsonNode container) {
-        assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(defaultPort());
-        assertThat(container.at("/ports/0/name").asText()).isEqualTo("http");
-        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/-/healthy");
-        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/-/ready");
-        assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
-        assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
-    }
-
-    /**
-     * {@code kubectl kustomize DIR}, one object per kind. kubectl (with its built-in kustomize 5) is part of this
-     * project's machine image; the test fails, rather than skips, without it.
-     */
-    private static Map<String, JsonNode> kustomize(Path dir) {
-        return RENDERED.computeIfAbsent(dir, DeploymentFilesTest::render);
-    }
-
-    private static Map<String, JsonNode> render(Path dir) {
-        String output;
-        try {
-            Process process = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
-            output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("kubectl kustomize " + dir + " did not finish within 60s");
-            }
-            assertThat(process.exitValue()).as("kubectl kustomize %s: %s", dir, output).isZero();
-        } catch (IOException e) {
-            throw new AssertionError("kubectl (1.27 or later, for kustomize 5) is needed on PATH to render " + dir, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-        Map<String, JsonNode> byKind = new LinkedHashMap<>();
-        try (var values = YAML.readValues(YAML.createParser(output), JsonNode.class)) {
-            for (JsonNode object : values.readAll()) {
-                assertThat(byKind.put(object.get("kind").asText(), object)).as("one %s", object.get("kind").asText()).isNull();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("kubectl kustomize " + dir + " printed no YAML: " + output, e);
-        }
-        return byKind;
-    }
-
-    /** The exporter's default {@code --web.listen-address} port, read from the picocli option itself. */
-    private static int defaultPort() {
-        try {
-            Option option = CrcExporterCommand.class.getDeclaredField("listenAddress").getAnnotation(Option.class);
-            return ListenAddress.parse(option.defaultValue()).port();
-        } catch (NoSuchFieldException e) {
-            throw new AssertionError("CrcExporterCommand has no listenAddress option", e);
-        }
-    }
-
     private static String pomText(String xpath) throws Exception {
         var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
         return XPathFactory.newInstance().newXPath().evaluate(xpath, pom).trim();
-    }
-
-    private static ExporterConfig validConfig(String config, String secretFile, Path tmp) throws Exception {
-        Path secret = Files.writeString(tmp.resolve("api-secret"), "placeholder\n");
-        return ConfigLoader.parse(config.replace(secretFile, secret.toString()), "config");
-    }
-
-    private static List<JsonNode> documents(Path file) {
-        try (var values = YAML.readValues(YAML.createParser(file.toFile()), JsonNode.class)) {
-            return values.readAll();
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + " is not valid YAML", e);
-        }
-    }
-
-    private static JsonNode document(Path file) {
-        List<JsonNode> docs = documents(file);
-        assertThat(docs).as(file.toString()).hasSize(1);
-        return docs.get(0);
-    }
-
-    private static JsonNode document(String yaml) {
-        try {
-            return YAML.readTree(yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static JsonNode k8s(String file, String kind) {
-        JsonNode doc = document(K8S.resolve(file));
-        assertThat(doc.get("kind").asText()).as(file).isEqualTo(kind);
-        assertThat(doc.at("/metadata/name").asText()).as(file).isEqualTo("crc-exporter");
-        return doc;
-    }
-
-    private static JsonNode mount(JsonNode container, String volume) {
-        return stream(container.get("volumeMounts")).filter(m -> m.get("name").asText().equals(volume)).findFirst()
-                .orElseThrow(() -> new AssertionError("no volumeMount " + volume));
-    }
-
-    private static String mountPath(JsonNode container, String volume) {
-        return mount(container, volume).get("mountPath").asText();
-    }
-
-    private static JsonNode volume(JsonNode pod, String name) {
-        return stream(pod.get("volumes")).filter(v -> v.get("name").asText().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 
     /** Short-syntax bind mounts of a compose service: container path to host path (relative to deploy/). */
@@ -520,16 +237,6 @@ class DeploymentFilesTest {
     private static String single(Map<String, List<String>> unit, String key) {
         assertThat(unit.get(key)).as(key).hasSize(1);
         return unit.get(key).get(0);
-    }
-
-    private static List<String> names(JsonNode object) {
-        List<String> names = new ArrayList<>();
-        object.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    private static Stream<JsonNode> stream(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false);
     }
 
     /** Just enough of a Dockerfile: instructions with continuations joined, and its COPY lines per stage. */

@@ -91,6 +91,7 @@ class MonitoringAssetsIT {
         String[][] cases = {
                 {"crc-pager", "service=crc", "severity=critical", "alertname=CrcPortsSaturated", "account=hq"},
                 {"crc-pager", "service=crc", "severity=critical", "alertname=CrcExporterAbsent"},
+                {"crc-pager", "service=crc", "severity=critical", "alertname=CrcExporterShardMissing", "job=crc-exporter", "shards=10"},
                 {"crc-team", "service=crc", "severity=warning", "alertname=CrcExporterDown", "instance=a:9877"},
                 {"crc-team", "service=crc", "severity=warning", "alertname=CrcPortsNearlySaturated", "account=hq"},
                 {"crc-low-priority", "service=crc", "severity=info", "alertname=CrcPortsSaturationForecast", "account=hq"},
