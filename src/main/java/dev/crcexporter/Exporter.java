@@ -25,11 +25,13 @@ public final class Exporter implements AutoCloseable {
     static final Duration JVM_METRICS_MAX_AGE = Duration.ofSeconds(1);
 
     private final Poller poller;
+    private final CrcUsageClient client;
     private final Javalin web;
     private final SnapshotStore store;
 
-    private Exporter(Poller poller, Javalin web, SnapshotStore store) {
+    private Exporter(Poller poller, CrcUsageClient client, Javalin web, SnapshotStore store) {
         this.poller = poller;
+        this.client = client;
         this.web = web;
         this.store = store;
     }
@@ -53,7 +55,7 @@ public final class Exporter implements AutoCloseable {
         CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
         Poller poller = new Poller(config, client, store, clock);
         poller.start();
-        return new Exporter(poller, web, store);
+        return new Exporter(poller, client, web, store);
     }
 
     /** The port the HTTP server listens on (useful after starting on port 0). */
@@ -65,10 +67,11 @@ public final class Exporter implements AutoCloseable {
         return store;
     }
 
-    /** Stops polling, then the server, letting in-flight scrapes finish. */
+    /** Stops polling and closes the upstream connections, then the server, letting in-flight scrapes finish. */
     @Override
     public void close() {
         poller.close();
+        client.close();
         web.stop();
     }
 }
