@@ -7,7 +7,8 @@ import java.util.Arrays;
  * Finds a value in text however the value was encoded on its way there, character by character: raw,
  * percent-encoded (either hex case, {@code +} or {@code %20} for a space, even percent-encoded twice),
  * JSON-escaped ({@code \"}, {@code \/}, Unicode escapes in either hex case) or as an HTML character reference
- * ({@code &lt;}, {@code &#233;}, {@code &#xE9;}). Each character may take any of these forms, so mixtures
+ * ({@code &lt;}, {@code &#233;}, {@code &#xE9;}), or as UTF-8 bytes misread as ISO-8859-1 (HTTP headers
+ * echoed back). Each character may take any of these forms, so mixtures
  * (a JSON string quoting a form body) are found too. No regular expression: a pattern with one group per
  * character of a long token would recurse deeper than a small thread stack allows.
  */
@@ -56,6 +57,7 @@ final class EncodedForms {
     private static int[] formEnds(String text, int at, int codePoint) {
         return new int[] {
                 raw(text, at, codePoint),
+                utf8ReadAsLatin1(text, at, codePoint),
                 codePoint == ' ' && at < text.length() && text.charAt(at) == '+' ? at + 1 : 0,
                 percent(text, at, codePoint, false),
                 percent(text, at, codePoint, true),
@@ -67,6 +69,21 @@ final class EncodedForms {
     private static int raw(String text, int at, int codePoint) {
         String chars = Character.toString(codePoint);
         return text.startsWith(chars, at) ? at + chars.length() : 0;
+    }
+
+    /** {@code Ã©} for {@code é}: UTF-8 bytes read one char each, as the JDK reads HTTP status lines and headers. */
+    private static int utf8ReadAsLatin1(String text, int at, int codePoint) {
+        if (codePoint < 0x80) {
+            return 0; // the raw form
+        }
+        int position = at;
+        for (byte b : Character.toString(codePoint).getBytes(StandardCharsets.UTF_8)) {
+            if (position >= text.length() || text.charAt(position) != (b & 0xFF)) {
+                return 0;
+            }
+            position++;
+        }
+        return position;
     }
 
     /** {@code %C3%A9} (or {@code %25C3%25A9} when {@code twice}), hex digits in either case. */

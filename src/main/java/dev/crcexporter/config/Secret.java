@@ -28,7 +28,8 @@ public final class Secret {
      * Masks every occurrence of this secret in {@code text}, in any of the forms an upstream may echo it:
      * raw; form- or percent-encoded ({@code +} or {@code %20} for a space, hex digits in either case, even
      * encoded twice, as a GET request's query string quoted in a redirect); JSON-escaped ({@code \"},
-     * {@code \/}, Unicode escapes); as HTML character references; and any mixture of them.
+     * {@code \/}, Unicode escapes); as HTML character references; as UTF-8 misread as ISO-8859-1 (a header or
+     * status line echoed back); and any mixture of them.
      */
     public String redact(String text) {
         if (text == null || value.isEmpty()) {
@@ -53,7 +54,7 @@ public final class Secret {
 
     /** Every form of the first character starts with it, or with one of the encodings' lead characters. */
     private boolean mayStartAForm(char c) {
-        return c == value.charAt(0) || c == '%' || c == '+' || c == '\\' || c == '&';
+        return c == value.charAt(0) || c >= 0x80 || c == '%' || c == '+' || c == '\\' || c == '&';
     }
 
     /** One function that masks all of {@code secrets}, for messages built from a request that carries several. */

@@ -2,14 +2,8 @@ package dev.crcexporter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.crcexporter.testing.SecretForms;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,25 +20,8 @@ class SecretTest {
         assertThat(new Secret("hunter2").toString()).isEqualTo("<secret>");
     }
 
-    static Stream<Arguments> forms() throws Exception {
-        String form = URLEncoder.encode(VALUE, StandardCharsets.UTF_8); // + for the space, upper-case hex
-        String json = JsonMapper.builder().build().writeValueAsString(VALUE);
-        String jsonAscii = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build().writeValueAsString(VALUE);
-        return Stream.of(
-                Arguments.of("raw", VALUE),
-                Arguments.of("form-encoded, + for the space", form),
-                Arguments.of("percent-encoded, %20 for the space", form.replace("+", "%20")),
-                Arguments.of("percent-encoding in lower case", lowerCaseHex(form)),
-                Arguments.of("percent-encoding in lower case, %20", lowerCaseHex(form.replace("+", "%20"))),
-                Arguments.of("every character percent-encoded", everyBytePercentEncoded(VALUE)),
-                Arguments.of("percent-encoded twice", form.replace("%", "%25")),
-                Arguments.of("JSON-escaped (Jackson)", json.substring(1, json.length() - 1)),
-                Arguments.of("JSON-escaped, non-ASCII as \\u", jsonAscii.substring(1, jsonAscii.length() - 1)),
-                Arguments.of("JSON-escaped, upper-case \\u and HTML-safe (Gson)", htmlSafeJson(VALUE)),
-                Arguments.of("JSON-escaped with \\/ (PHP)", json.substring(1, json.length() - 1).replace("/", "\\/")),
-                Arguments.of("HTML-escaped", VALUE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                        .replace("\"", "&quot;").replace("'", "&#39;").replace("é", "&#xE9;")),
-                Arguments.of("a form body quoted in JSON", "api_secret=" + form.replace("/", "\\/")));
+    static Stream<Arguments> forms() {
+        return SecretForms.all().entrySet().stream().map(f -> Arguments.of(f.getKey(), f.getValue().apply(VALUE)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,7 +38,7 @@ class SecretTest {
 
     @Test
     void redactMasksEveryOccurrenceAndKeepsTheRest() {
-        String form = URLEncoder.encode(VALUE, StandardCharsets.UTF_8);
+        String form = SecretForms.all().get("form-encoded, + for the space").apply(VALUE);
         String text = "x=" + form + "&y=" + VALUE + "&z=%41b3 and 100% sure +1";
 
         assertThat(SECRET.redact(text)).isEqualTo("x=<secret>&y=<secret>&z=%41b3 and 100% sure +1");
@@ -92,32 +69,5 @@ class SecretTest {
         var redact = Secret.redactor(List.of(new Secret("client-s3cret"), new Secret("token/123")));
 
         assertThat(redact.apply("id:client-s3cret token%2F123")).isEqualTo("id:<secret> <secret>");
-    }
-
-    private static String lowerCaseHex(String percentEncoded) {
-        Matcher escape = Pattern.compile("%[0-9A-F]{2}").matcher(percentEncoded);
-        return escape.replaceAll(m -> m.group().toLowerCase(Locale.ROOT));
-    }
-
-    private static String everyBytePercentEncoded(String value) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            out.append(String.format("%%%02x", b & 0xFF));
-        }
-        return out.toString();
-    }
-
-    /** What Gson writes by default: < > & ' = as upper-case Unicode escapes. */
-    private static String htmlSafeJson(String value) {
-        StringBuilder out = new StringBuilder();
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '<', '>', '&', '\'', '=' -> out.append(String.format("\\u%04X", (int) c));
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
