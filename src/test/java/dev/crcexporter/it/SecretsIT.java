@@ -152,8 +152,8 @@ class SecretsIT {
     }
 
     /**
-     * Three accounts whose failures quote what the upstream sent, each with the secret echoed in one form
-     * where the message is cut: an HTTP 500 body, an API status message, a malformed value.
+     * Accounts whose failures quote what the upstream sent, the secret echoed in one form: where the message is cut
+     * (an HTTP 500 body, an API status message, a malformed value), and whole at the start of an API status message.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("echoedForms")
@@ -165,13 +165,14 @@ class SecretsIT {
             return switch (r.apiKey()) {
                 case "key-http" -> new Response(500, Map.of(), "x".repeat(110) + echoed + " " + echoed, Duration.ZERO);
                 case "key-api" -> Response.json(ApiAnswers.error(401, "y".repeat(190) + echoed + " is wrong"));
+                case "key-whole" -> Response.json(ApiAnswers.error(401, echoed + " is wrong"));
                 default -> Response.json("{\"status\":200,\"data\":[{\"date_time\":" + TextNode.valueOf("z".repeat(150) + echoed)
                         + ",\"crc_ports_hour_usage\":[]}]}");
             };
         });
         List<String> everything = new ArrayList<>();
         try (LogCapture logs = new LogCapture()) {
-            List<AccountConfig> accounts = Stream.of("http", "api", "malformed")
+            List<AccountConfig> accounts = Stream.of("http", "api", "whole", "malformed")
                     .map(name -> new AccountConfig(name, "key-" + name, new Secret(SECRET), OptionalInt.empty())).toList();
             ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                     Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
@@ -180,8 +181,9 @@ class SecretsIT {
             Poll.until(Duration.ofSeconds(20), "every account polled", () -> exporter.store().allPolled());
             assertThat(exporter.store().get("http").errorCounts().get(FailureReason.HTTP_STATUS)).isPositive();
             assertThat(exporter.store().get("api").errorCounts().get(FailureReason.API_STATUS)).isPositive();
+            assertThat(exporter.store().get("whole").errorCounts().get(FailureReason.API_STATUS)).isPositive();
             assertThat(exporter.store().get("malformed").errorCounts().get(FailureReason.MALFORMED)).isPositive();
-            Poll.until(Duration.ofSeconds(10), "three warnings", () -> logs.lines().stream().filter(l -> l.contains("poll failed")).count() >= 3);
+            Poll.until(Duration.ofSeconds(10), "four warnings", () -> logs.logfmtLines().stream().filter(l -> l.contains("poll failed")).count() >= 4);
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
@@ -209,7 +211,7 @@ class SecretsIT {
                     List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.empty())));
             Exporter exporter = fixture.start(config, CLOCK);
             Poll.until(Duration.ofSeconds(20), "the poll failed", () -> exporter.store().allPolled());
-            assertThat(exporter.store().get("hq").errorCounts().get(FailureReason.MALFORMED)).isPositive();
+            assertThat(exporter.store().get("hq").up()).isFalse();
             Poll.until(Duration.ofSeconds(10), "a warning", () -> logs.lines().stream().anyMatch(l -> l.contains("Invalid status line")));
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());

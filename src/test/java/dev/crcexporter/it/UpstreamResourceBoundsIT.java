@@ -36,13 +36,14 @@ class UpstreamResourceBoundsIT {
     private static final Path JAR = Path.of("target/crc-exporter.jar");
     private static final int BROKEN_POLLS = 60;
     /**
-     * Heap after GC may differ by this much: a run's noise (log buffers, JIT-compiled code's data, Jetty's
-     * buffer pool) is a few hundred KB; what the JDK kept per broken answer was 50 KB to 2 MB, 3 to 120 MB in all.
+     * Heap after GC may differ by this much: a run's noise is at most a few hundred KB. Before issue 15 the JDK's client
+     * kept one socket and 24 KB (invalid status line, 1xx flood) to 410 KB (oversized header block) per broken answer:
+     * 60 sockets and 1.4 to 25 MB after 60 of them.
      */
-    private static final long HEAP_MARGIN_BYTES = 2L * 1024 * 1024;
-    /** The scrapes of this test are the only other clients: their connections to the exporter may linger. */
+    private static final long HEAP_MARGIN_BYTES = 1024L * 1024;
+    /** A good poll under way, and a connection of this test's scrapes that lingers. */
     private static final int SOCKET_MARGIN = 2;
-    private static final Pattern HEAP_USED = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     @TempDir
     Path tmp;
@@ -65,7 +66,8 @@ class UpstreamResourceBoundsIT {
         }
     }
 
-    record Outcome(Mode mode, Footprint before, Footprint after, int brokenAnswers) {}
+    /** One mode's run: footprints, broken answers served, and the errors the exporter counted (all reasons, the expected one). */
+    record Outcome(Mode mode, Footprint before, Footprint after, int brokenAnswers, long errors, long expectedReasonErrors) {}
 
     @Test
     void sixtyBrokenAnswersOfEachKindLeaveHeapAndSocketsWhereTheyWere() throws Exception {
@@ -94,10 +96,15 @@ class UpstreamResourceBoundsIT {
 
         for (Outcome outcome : outcomes.values()) {
             assertThat(outcome.brokenAnswers()).as("%s: broken answers", outcome.mode()).isGreaterThanOrEqualTo(BROKEN_POLLS);
+            // Each broken answer is a failed poll; on a loaded machine some may time out before the JDK gives up on them.
+            assertThat(outcome.errors()).as("%s: failed polls", outcome.mode()).isGreaterThanOrEqualTo(BROKEN_POLLS);
+            assertThat(outcome.expectedReasonErrors()).as("%s: polls counted as %s", outcome.mode(), reason(outcome.mode()))
+                    .isPositive();
             assertThat(outcome.after().heapBytes()).as("%s: heap after GC\n%s", outcome.mode(), report)
                     .isLessThanOrEqualTo(outcome.before().heapBytes() + HEAP_MARGIN_BYTES);
+            // The exporter keeps polling (every 200 ms): one good poll may be under way as the sockets are counted.
             assertThat(outcome.after().upstreamSockets()).as("%s: sockets to the upstream\n%s", outcome.mode(), report)
-                    .isZero();
+                    .isLessThanOrEqualTo(1);
             assertThat(outcome.after().sockets()).as("%s: sockets\n%s", outcome.mode(), report)
                     .isLessThanOrEqualTo(outcome.before().sockets() + SOCKET_MARGIN);
         }
@@ -141,12 +148,14 @@ class UpstreamResourceBoundsIT {
         awaitAnswers(upstream, Mode.GOOD, goodSoFar + 3, exporter, log);
         Poll.until(Duration.ofSeconds(10), mode + ": crc_up back to 1", () -> metrics(metricsUrl).contains("crc_up{account=\"hq\"} 1.0"));
         String metrics = metrics(metricsUrl);
-        String reason = mode == Mode.ENDLESS_HEADERS ? "timeout" : "malformed";
-        assertThat(errors(metrics, reason)).as("%s: polls counted as %s", mode, reason).isGreaterThanOrEqualTo(BROKEN_POLLS);
 
         Footprint after = footprint(exporter, upstream);
         ExternalProcesses.assertAlive(exporter);
-        return new Outcome(mode, before, after, upstream.answered(mode));
+        return new Outcome(mode, before, after, upstream.answered(mode), errors(metrics, null), errors(metrics, reason(mode)));
+    }
+
+    private static String reason(Mode mode) {
+        return mode == Mode.ENDLESS_HEADERS ? "timeout" : "malformed";
     }
 
     private static void awaitAnswers(BrokenHttpUpstream upstream, Mode mode, int count, Process exporter, Path log) {
@@ -156,19 +165,30 @@ class UpstreamResourceBoundsIT {
         }, n -> n >= count, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 20));
     }
 
+    /**
+     * Heap after GC, once it has settled: the least heap used after each of four full collections, run by one jcmd
+     * (a JVM start of its own each time would cost a second). What only a cleaner or an exiting thread still held (a
+     * closed client's selector, say) is gone by the later ones.
+     */
     private Footprint footprint(Process exporter, BrokenHttpUpstream upstream) throws IOException, InterruptedException {
         long pid = exporter.pid();
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        ExternalProcesses.Result gc = processes.run(Duration.ofSeconds(30), jcmd, Long.toString(pid), "GC.run");
-        assertThat(gc.exitCode()).as("jcmd GC.run: %s", gc.output()).isZero();
-        ExternalProcesses.Result heap = processes.run(Duration.ofSeconds(30), jcmd, Long.toString(pid), "GC.heap_info");
-        long usedKb = 0;
-        Matcher used = HEAP_USED.matcher(heap.output());
-        while (used.find()) {
-            usedKb += Long.parseLong(used.group(1));
+        Path commands = Files.writeString(tmp.resolve("gc-" + pid + ".jcmd"), "GC.run\nGC.heap_info\n".repeat(4));
+        ExternalProcesses.Result gc = processes.run(Duration.ofSeconds(60), jcmd, Long.toString(pid), "-f", commands.toString());
+        assertThat(gc.exitCode()).as("jcmd: %s", gc.output()).isZero();
+        long leastKb = Long.MAX_VALUE;
+        for (String report : gc.output().split("(?m)^(?=.*(?:def new generation|DefNew))")) {
+            long usedKb = 0;
+            Matcher used = HEAP_USED.matcher(report);
+            while (used.find()) {
+                usedKb += Long.parseLong(used.group(1));
+            }
+            if (usedKb > 0) {
+                leastKb = Math.min(leastKb, usedKb);
+            }
         }
-        assertThat(usedKb).as("heap used in: %s", heap.output()).isPositive();
-        return new Footprint(usedKb * 1024, TcpSockets.socketDescriptors(pid),
+        assertThat(leastKb).as("heap used in: %s", gc.output()).isLessThan(Long.MAX_VALUE);
+        return new Footprint(leastKb * 1024, TcpSockets.socketDescriptors(pid),
                 TcpSockets.connectedTo(pid, upstream.port()).size());
     }
 
@@ -177,9 +197,10 @@ class UpstreamResourceBoundsIT {
         return response == null ? "" : response.body();
     }
 
+    /** Failed requests of hq counted with {@code reason}, or with any reason when null. */
     private static long errors(String metrics, String reason) {
-        String series = "crc_exporter_poll_errors_total{account=\"hq\",reason=\"" + reason + "\"} ";
+        String series = "crc_exporter_poll_errors_total{account=\"hq\",reason=\"" + (reason == null ? "" : reason + "\"} ");
         return metrics.lines().filter(l -> l.startsWith(series))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(series.length()))).findFirst().orElse(0);
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }

@@ -37,7 +37,6 @@ public final class SecretForms {
         forms.put("HTML-escaped, non-ASCII as hex references", v -> html(v).replace("é", "&#xE9;"));
         forms.put("UTF-8 read as ISO-8859-1, as HTTP headers are",
                 v -> new String(v.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
-        forms.put("a form body quoted in JSON", v -> "api_secret=" + form(v).replace("/", "\\/"));
         return forms;
     }
 
