@@ -31,12 +31,14 @@ public final class Exporter implements AutoCloseable {
     static final Duration JVM_METRICS_MAX_AGE = Duration.ofSeconds(1);
 
     private final Poller poller;
+    private final CrcUsageClient client;
     private final Javalin web;
     private final SnapshotStore store;
     private final HistoryRefresher history;
 
-    private Exporter(Poller poller, Javalin web, SnapshotStore store, HistoryRefresher history) {
+    private Exporter(Poller poller, CrcUsageClient client, Javalin web, SnapshotStore store, HistoryRefresher history) {
         this.poller = poller;
+        this.client = client;
         this.web = web;
         this.store = store;
         this.history = history;
@@ -75,7 +77,7 @@ public final class Exporter implements AutoCloseable {
         web.start();
         Poller poller = new Poller(config, client, store, clock);
         poller.start();
-        return new Exporter(poller, web, store, history);
+        return new Exporter(poller, client, web, store, history);
     }
 
     /** The port the HTTP server listens on (useful after starting on port 0). */
@@ -87,11 +89,12 @@ public final class Exporter implements AutoCloseable {
         return store;
     }
 
-    /** Stops polling, then the server, letting in-flight scrapes finish. */
+    /** Stops polling and closes the upstream connections, then the server, letting in-flight scrapes finish. */
     @Override
     public void close() {
         poller.close();
         history.close();
+        client.close();
         web.stop();
     }
 }

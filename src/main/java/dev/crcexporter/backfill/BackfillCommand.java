@@ -121,6 +121,8 @@ public final class BackfillCommand implements Callable<Integer> {
         } catch (InterruptedException | RuntimeException e) {
             output.abandon();
             throw e;
+        } finally {
+            client.close();
         }
         err.printf("backfill: wrote %d samples of %d of %d accounts (%s..%s, step %s, %d requests) to %s in %.1fs%s%n",
                 result.samples(), result.accounts().size(), config.accounts().size(), from, to, Durations.format(stepDuration),

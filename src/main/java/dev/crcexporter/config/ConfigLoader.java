@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -27,6 +26,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
+    private static final Pattern USER_INFO = Pattern.compile("(?<=//)[^/?#]*@");
     private static final int MAX_CONCURRENCY = 256;
     private static final int MAX_ATTEMPTS = 10;
 
@@ -72,9 +72,9 @@ public final class ConfigLoader {
     public static ExporterConfig load(Path file) throws ConfigException {
         String text;
         try {
-            text = Files.readString(file);
+            text = BoundedFiles.readUtf8(file, BoundedFiles.MAX_CONFIG_BYTES);
         } catch (IOException e) {
-            throw new ConfigException("config file " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException("config file " + file + " " + BoundedFiles.reason(e));
         }
         return parse(text, file.toString());
     }
@@ -205,10 +205,10 @@ public final class ConfigLoader {
             throw new ConfigException((inline ? "set only one of " : "set ") + field.apply("api_secret")
                     + (inline ? " and " : " or ") + field.apply("api_secret_file"));
         }
-        Secret secret = inline ? new Secret(raw.apiSecret()) : readSecretFile(raw.apiSecretFile(), field.apply("api_secret_file"));
-        if (secret.reveal().isEmpty()) {
-            throw new ConfigException((inline ? field.apply("api_secret") : field.apply("api_secret_file")) + " is empty");
+        if (inline && raw.apiSecret().isBlank()) {
+            throw new ConfigException(field.apply("api_secret") + " is empty or only white space");
         }
+        Secret secret = inline ? new Secret(raw.apiSecret()) : SecretFile.read(raw.apiSecretFile(), field.apply("api_secret_file"));
         OptionalInt capacity = OptionalInt.empty();
         if (raw.capacity() != null) {
             if (raw.capacity() <= 0) {
@@ -217,16 +217,6 @@ public final class ConfigLoader {
             capacity = OptionalInt.of(raw.capacity());
         }
         return new AccountConfig(raw.name(), raw.apiKey(), secret, capacity);
-    }
-
-    private static Secret readSecretFile(String path, String fieldName) throws ConfigException {
-        try {
-            String content = Files.readString(Path.of(path));
-            // Files written by `echo` or editors end with a newline that is not part of the secret.
-            return new Secret(content.replaceAll("[\\r\\n]+$", ""));
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException(fieldName + " cannot be read: " + path + " (" + e.getClass().getSimpleName() + ")");
-        }
     }
 
     private static RetryConfig retry(RawRetry raw) throws ConfigException {
@@ -251,17 +241,28 @@ public final class ConfigLoader {
         if (text == null) {
             return ExporterConfig.DEFAULT_API_URL;
         }
+        URI uri = null;
         try {
-            URI uri = new URI(text.trim());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null
-                    && uri.getRawFragment() == null) {
-                return uri;
-            }
+            uri = new URI(text.trim());
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new ConfigException(fieldName + " must be an absolute http or https URL without a query or fragment (got \"" + text + "\")");
+        if (uri != null && uri.getRawUserInfo() != null) {
+            // The API authenticates with api_key and api_secret; credentials here would silently not be used.
+            throw new ConfigException(fieldName + " must not hold user:password@ (got \"" + withoutUserInfo(text) + "\")");
+        }
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null
+                && uri.getRawFragment() == null) {
+            return uri;
+        }
+        throw new ConfigException(fieldName + " must be an absolute http or https URL without a query or fragment (got \""
+                + withoutUserInfo(text) + "\")");
+    }
+
+    /** The URL as messages quote it: a password in it is not repeated. */
+    private static String withoutUserInfo(String url) {
+        return USER_INFO.matcher(url).replaceFirst("***@");
     }
 
     private static RequestMethod method(String text, String fieldName) throws ConfigException {

@@ -140,10 +140,13 @@ public final class ReportCommand implements Callable<Integer> {
             return CrcExporterCommand.usageError(err, "--output cannot be written: " + output + " (" + e.getClass().getSimpleName() + ")");
         }
         long started = System.nanoTime();
-        CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
-        HistoryFetcher fetcher = new HistoryFetcher(client, new RetryPolicy(config.retry()), d -> Thread.sleep(d.toMillis()),
-                line -> progress(err, line));
-        CapacityReport report = new CapacityReporter(config, fetcher, clock, line -> progress(err, line)).run(chosen, options);
+        HistoryFetcher fetcher;
+        CapacityReport report;
+        try (CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock)) {
+            fetcher = new HistoryFetcher(client, new RetryPolicy(config.retry()), d -> Thread.sleep(d.toMillis()),
+                    line -> progress(err, line));
+            report = new CapacityReporter(config, fetcher, clock, line -> progress(err, line)).run(chosen, options);
+        }
         try {
             format.write(report, out);
             if (output != null) {

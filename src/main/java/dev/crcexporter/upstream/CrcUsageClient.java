@@ -2,14 +2,9 @@ package dev.crcexporter.upstream;
 
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.RequestMethod;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,38 +15,26 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 
 /**
- * Calls the CRC usage API: the one place that builds the request, sends it and hands the body to
- * {@link UsageParser}. Every failure comes back as an {@link UpstreamException} with a reason and a
- * message from which the secret has been removed.
+ * Calls the CRC usage API: the one place that builds the request; it goes out through a
+ * {@link BoundedExchange} and the body goes to {@link UsageParser}. Every failure comes back as an
+ * {@link UpstreamException} with a reason and a message from which the secret has been removed.
  */
-public final class CrcUsageClient {
-    /** A month of 24 hours is about 70 KB; anything past this cap is not an answer of this API. */
-    public static final int MAX_BODY_BYTES = 1 << 20;
+public final class CrcUsageClient implements AutoCloseable {
     private static final int MAX_ERROR_BODY_CHARS = 120;
 
-    private final HttpClient http;
+    private final BoundedExchange exchange;
     private final URI apiUrl;
     private final RequestMethod method;
-    private final Duration timeout;
     private final Clock clock;
 
     public CrcUsageClient(URI apiUrl, RequestMethod method, Duration timeout, Clock clock) {
         this.apiUrl = apiUrl;
         this.method = method;
-        this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.exchange = new BoundedExchange(timeout);
     }
 
     /**
@@ -60,23 +43,7 @@ public final class CrcUsageClient {
      * so callers filter by date.
      */
     public List<DailyUsage> fetch(AccountConfig account, LocalDate from, LocalDate to) throws UpstreamException {
-        HttpRequest request = request(account, from, to);
-        CompletableFuture<HttpResponse<byte[]>> pending =
-                http.sendAsync(request, info -> new CappedBodySubscriber(MAX_BODY_BYTES));
-        HttpResponse<byte[]> response;
-        try {
-            // The request timeout covers only the wait for headers; this bounds the whole exchange.
-            response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw new UpstreamException(FailureReason.TIMEOUT, "no complete answer within " + timeout.toMillis() + "ms");
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(FailureReason.TIMEOUT, "interrupted while waiting for the answer");
-        } catch (ExecutionException e) {
-            throw transportFailure(e.getCause(), account);
-        }
+        HttpResponse<byte[]> response = exchange.send(request(account, from, to), account.apiSecret()::redact);
         return answer(response, account);
     }
 
@@ -87,7 +54,7 @@ public final class CrcUsageClient {
         parameters.put("from", from.toString());
         parameters.put("to", to.toString());
         String form = FormData.encode(parameters);
-        HttpRequest.Builder builder = HttpRequest.newBuilder().timeout(timeout).header("Accept", "application/json");
+        HttpRequest.Builder builder = HttpRequest.newBuilder().header("Accept", "application/json");
         if (method == RequestMethod.GET) {
             return builder.uri(URI.create(apiUrl + "?" + form)).GET().build();
         }
@@ -132,35 +99,6 @@ public final class CrcUsageClient {
         }
     }
 
-    private static UpstreamException transportFailure(Throwable cause, AccountConfig account) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof CappedBodySubscriber.BodyTooLargeException) {
-                return new UpstreamException(FailureReason.MALFORMED, t.getMessage());
-            }
-        }
-        String detail = account.apiSecret().redact(describe(cause));
-        if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
-            return new UpstreamException(FailureReason.CONNECT, "cannot connect: " + detail);
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return new UpstreamException(FailureReason.TIMEOUT, "timed out: " + detail);
-        }
-        if (cause instanceof IOException) {
-            return new UpstreamException(FailureReason.CONNECT, "connection failed: " + detail);
-        }
-        return new UpstreamException(FailureReason.CONNECT, "request failed: " + detail);
-    }
-
-    private static String describe(Throwable t) {
-        if (t == null) {
-            return "unknown error";
-        }
-        String message = t.getMessage();
-        String own = t.getClass().getSimpleName() + (message == null ? "" : " " + message);
-        Throwable root = t.getCause();
-        return root == null || root == t ? own : own + " (" + describe(root) + ")";
-    }
-
     /** The start of an error body, one line; redacted before it is cut, so no part of a secret survives the cut. */
     private static String bodyExcerpt(byte[] body, UnaryOperator<String> redact) {
         if (body == null || body.length == 0) {
@@ -171,5 +109,11 @@ public final class CrcUsageClient {
             text = text.substring(0, MAX_ERROR_BODY_CHARS) + "...";
         }
         return text.isEmpty() ? "" : ": " + text;
+    }
+
+    /** Closes the HTTP client; a request still running finishes first. */
+    @Override
+    public void close() {
+        exchange.close();
     }
 }

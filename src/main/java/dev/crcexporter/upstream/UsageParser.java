@@ -3,7 +3,10 @@ package dev.crcexporter.upstream;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -28,7 +31,11 @@ public final class UsageParser {
     private static final Pattern QUOTED_BODY_TEXT = Pattern.compile("'(?!(?:null|true|false)')[^']{2,}'");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Strict: a repeated key or anything after the JSON value (but white space) makes the answer malformed. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     /** Applied to every piece of answer text a message quotes, before it is shortened. */
     private final UnaryOperator<String> redact;
@@ -68,7 +75,8 @@ public final class UsageParser {
         }
         if (status.asLong() != 200) {
             JsonNode message = root.get("message");
-            String text = message == null || message.isNull() ? "(no message)" : printable(message.asText(message.toString()));
+            String text = message == null || message.isNull() ? "(no message)"
+                    : message.isTextual() ? printable(message.asText()) : shown(message);
             throw new UpstreamException(FailureReason.API_STATUS, "API status " + status.asLong() + ": " + text);
         }
         JsonNode data = root.get("data");
@@ -146,8 +154,18 @@ public final class UsageParser {
         return QUOTED_BODY_TEXT.matcher(firstLine).replaceAll("'...'");
     }
 
+    /**
+     * A value of the answer as a message shows it: text is redacted before it is quoted (so that a secret the
+     * upstream wrote JSON-escaped is still found), and objects and lists are only named, never quoted.
+     */
     private String shown(JsonNode node) {
-        return node == null ? "nothing" : printable(node.toString());
+        if (node == null) {
+            return "nothing";
+        }
+        if (node.isContainerNode()) {
+            return node.isArray() ? "a list" : "an object";
+        }
+        return printable(node.isTextual() ? TextNode.valueOf(redact.apply(node.asText())).toString() : node.toString());
     }
 
     /** Keeps API-provided text to one short printable line, fit for a log. */

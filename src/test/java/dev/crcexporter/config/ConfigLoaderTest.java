@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,6 +98,46 @@ class ConfigLoaderTest {
     void missingFileIsNamed() {
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("/nonexistent/crc.yml")))
                 .hasMessage("config file /nonexistent/crc.yml cannot be read (NoSuchFileException)");
+    }
+
+    @Test
+    void configFileOverTheLimitIsRejectedNamingIt(@TempDir Path dir) throws Exception {
+        // One long value, as the YAML parser would take quadratic time over (8 MB: 27 s).
+        Path file = Files.writeString(dir.resolve("huge.yml"), "accounts:\n  - name: hq\n    api_key: \""
+                + "k".repeat(BoundedFiles.MAX_CONFIG_BYTES) + "\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage("config file " + file + " is larger than 1 MiB");
+    }
+
+    @Test
+    void endlessDeviceAsConfigIsRejectedWithoutReadingItAll() {
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("/dev/zero")))
+                .hasMessage("config file /dev/zero is larger than 1 MiB");
+    }
+
+    @Test
+    void configThatIsNotUtf8IsRejectedNamingIt(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("latin1.yml"), "accounts: [{name: caf\u00e9}]\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage("config file " + file + " is not UTF-8 text");
+    }
+
+    @Test
+    void secretFileIsReadWithoutByteOrderMarkAndWhiteSpace(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("s"), "\uFEFF  file-secret \r\n");
+        ExporterConfig config = ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET_FILE", secret.toString()));
+
+        assertThat(config.accounts().get(0).apiSecret().reveal()).isEqualTo("file-secret");
+    }
+
+    @Test
+    void environmentRejectsBlankSecretsAndUserInfoInTheUrl(@TempDir Path dir) throws Exception {
+        Path blank = Files.writeString(dir.resolve("blank"), " \n");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET_FILE", blank.toString())))
+                .hasMessageStartingWith("CRC_API_SECRET_FILE " + blank + " is empty");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET", "  ")))
+                .hasMessage("CRC_API_SECRET is empty or only white space");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET", "s",
+                "CRC_API_URL", "https://me:hunter2@crc.example.com/crc")))
+                .hasMessage("CRC_API_URL must not hold user:password@ (got \"https://***@crc.example.com/crc\")");
     }
 
     @Test
