@@ -11,7 +11,7 @@ import dev.crcexporter.metrics.ShardInfo;
 import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.RetryPolicy;
 import dev.crcexporter.poll.SnapshotStore;
-import dev.crcexporter.upstream.CrcUsageClient;
+import dev.crcexporter.upstream.UsageSources;
 import dev.crcexporter.web.ListenAddress;
 import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebServer;
@@ -31,14 +31,14 @@ public final class Exporter implements AutoCloseable {
     static final Duration JVM_METRICS_MAX_AGE = Duration.ofSeconds(1);
 
     private final Poller poller;
-    private final CrcUsageClient client;
+    private final UsageSources sources;
     private final Javalin web;
     private final SnapshotStore store;
     private final HistoryRefresher history;
 
-    private Exporter(Poller poller, CrcUsageClient client, Javalin web, SnapshotStore store, HistoryRefresher history) {
+    private Exporter(Poller poller, UsageSources sources, Javalin web, SnapshotStore store, HistoryRefresher history) {
         this.poller = poller;
-        this.client = client;
+        this.sources = sources;
         this.web = web;
         this.store = store;
         this.history = history;
@@ -67,17 +67,18 @@ public final class Exporter implements AutoCloseable {
         registry.register(new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime));
         new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
         shard.ifPresent(s -> new ShardInfo(s).register(registry));
-        CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
+        // Each account's source (the seed API or Zoom), chosen in one place; polls and history share them.
+        UsageSources sources = new UsageSources(config, clock);
         // The landing page's last month: its own requests, one account at a time, never retried within a refresh.
         HistoryRefresher history = new HistoryRefresher(config.accounts(), config.timezone(),
-                new HistoryFetcher(client, new RetryPolicy(config.retry()), duration -> {}, line -> {}), clock,
+                new HistoryFetcher(sources, new RetryPolicy(config.retry()), duration -> {}, line -> {}), clock,
                 HistoryRefresher.DEFAULT_RETRY_INTERVAL);
         Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock,
                 config.timezone(), shard, history);
         web.start();
-        Poller poller = new Poller(config, client, store, clock);
+        Poller poller = new Poller(config, sources, store, clock);
         poller.start();
-        return new Exporter(poller, client, web, store, history);
+        return new Exporter(poller, sources, web, store, history);
     }
 
     /** The port the HTTP server listens on (useful after starting on port 0). */
@@ -94,7 +95,7 @@ public final class Exporter implements AutoCloseable {
     public void close() {
         poller.close();
         history.close();
-        client.close();
+        sources.close();
         web.stop();
     }
 }

@@ -18,9 +18,12 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -55,6 +58,8 @@ public final class CrcMetrics implements MultiCollector {
     public static final String POLL_ERRORS = "crc_exporter_poll_errors";
     /** Exposed as {@code crc_exporter_build_info}: client_java adds the info suffix. */
     public static final String BUILD = "crc_exporter_build";
+    /** Exposed as {@code crc_account_info}: client_java adds the info suffix. */
+    public static final String ACCOUNT = "crc_account";
 
     private static final String CACHED = " Cached: refreshed from the CRC usage API once per poll interval.";
     static final String MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the hour (API max_usage)."
@@ -74,19 +79,22 @@ public final class CrcMetrics implements MultiCollector {
     static final String POLL_DURATION_HELP = "Duration of the last poll of the CRC usage API for this account, retries included.";
     static final String POLL_ERRORS_HELP = "Failed requests to the CRC usage API (retries included), by reason;"
             + " reason internal counts polls that failed on an error inside crc-exporter (a bug), not the API's fault.";
+    static final String ACCOUNT_HELP = "Constant 1 per account; source tells which API its usage comes from: systec"
+            + " (the reseller's CRC usage API) or zoom (Zoom's own Dashboard API).";
     static final String BUILD_HELP = "Version of crc-exporter, its git revision and the Java version it runs on.";
 
     private final SnapshotStore store;
     private final Clock clock;
+    /** The zone of accounts that do not set their own. */
     private final ZoneId zone;
     private final BuildInfo buildInfo;
     /** The families built for the last set of snapshots and window; reused while neither changes. */
     private volatile Built last;
 
-    private record Built(List<AccountSnapshot> snapshots, DateWindow window, MetricSnapshots families) {
-        /** Same window, and the very same snapshot objects (a poll always swaps in a new one). */
-        boolean isFor(List<AccountSnapshot> current, DateWindow currentWindow) {
-            if (!window.equals(currentWindow) || snapshots.size() != current.size()) {
+    private record Built(List<AccountSnapshot> snapshots, Map<ZoneId, DateWindow> windows, MetricSnapshots families) {
+        /** Same windows, and the very same snapshot objects (a poll always swaps in a new one). */
+        boolean isFor(List<AccountSnapshot> current, Map<ZoneId, DateWindow> currentWindows) {
+            if (!windows.equals(currentWindows) || snapshots.size() != current.size()) {
                 return false;
             }
             for (int i = 0; i < current.size(); i++) {
@@ -118,17 +126,23 @@ public final class CrcMetrics implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<AccountSnapshot> snapshots = store.all();
-        DateWindow window = DateWindow.at(clock.instant(), zone);
+        // Yesterday, today and the hour in every zone the accounts use: one clock reading for all of them.
+        Instant now = clock.instant();
+        Map<ZoneId, DateWindow> windows = new HashMap<>();
+        windows.put(zone, DateWindow.at(now, zone));
+        for (AccountSnapshot snapshot : snapshots) {
+            windows.computeIfAbsent(snapshot.account().zone(zone), accountZone -> DateWindow.at(now, accountZone));
+        }
         Built cached = last;
-        if (cached != null && cached.isFor(snapshots, window)) {
+        if (cached != null && cached.isFor(snapshots, windows)) {
             return cached.families();
         }
-        MetricSnapshots families = build(snapshots, window);
-        last = new Built(snapshots, window, families);
+        MetricSnapshots families = build(snapshots, windows);
+        last = new Built(snapshots, windows, families);
         return families;
     }
 
-    private MetricSnapshots build(List<AccountSnapshot> snapshots, DateWindow window) {
+    private MetricSnapshots build(List<AccountSnapshot> snapshots, Map<ZoneId, DateWindow> windows) {
         GaugeSnapshot.Builder maxUsage = GaugeSnapshot.builder().name(MAX_USAGE).help(MAX_USAGE_HELP);
         GaugeSnapshot.Builder totalUsage = GaugeSnapshot.builder().name(TOTAL_USAGE).help(TOTAL_USAGE_HELP);
         GaugeSnapshot.Builder currentMax = GaugeSnapshot.builder().name(CURRENT_MAX_USAGE).help(CURRENT_MAX_USAGE_HELP);
@@ -139,10 +153,12 @@ public final class CrcMetrics implements MultiCollector {
         GaugeSnapshot.Builder lastSuccess = GaugeSnapshot.builder().name(LAST_SUCCESS).help(LAST_SUCCESS_HELP).unit(Unit.SECONDS);
         GaugeSnapshot.Builder pollDuration = GaugeSnapshot.builder().name(POLL_DURATION).help(POLL_DURATION_HELP).unit(Unit.SECONDS);
         CounterSnapshot.Builder pollErrors = CounterSnapshot.builder().name(POLL_ERRORS).help(POLL_ERRORS_HELP);
+        InfoSnapshot.Builder accountInfo = InfoSnapshot.builder().name(ACCOUNT).help(ACCOUNT_HELP);
 
         for (AccountSnapshot snapshot : snapshots) {
             String account = snapshot.name();
             Labels accountLabel = Labels.of("account", account);
+            DateWindow window = windows.get(snapshot.account().zone(zone));
             List<DailyUsage> days = window.select(snapshot.usage());
             for (DailyUsage day : days) {
                 String date = day.date().toString();
@@ -164,6 +180,8 @@ public final class CrcMetrics implements MultiCollector {
             snapshot.lastDuration().ifPresent(took -> pollDuration.dataPoint(gauge(accountLabel, took.toNanos() / 1e9)));
             snapshot.errorCounts().forEach((reason, count) -> pollErrors.dataPoint(CounterDataPointSnapshot.builder()
                     .labels(Labels.of("account", account, "reason", reason.label())).value(count).build()));
+            accountInfo.dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
+                    .labels(Labels.of("account", account, "source", snapshot.account().source().label())).build());
         }
         InfoSnapshot build = InfoSnapshot.builder().name(BUILD).help(BUILD_HELP)
                 .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of(
@@ -173,7 +191,7 @@ public final class CrcMetrics implements MultiCollector {
                 .build();
         List<MetricSnapshot> families = new ArrayList<>(List.of(maxUsage.build(), totalUsage.build(), currentMax.build(),
                 recentMax.build(), dailyMax.build(), capacity.build(), up.build(), lastSuccess.build(), pollDuration.build(),
-                pollErrors.build(), build));
+                pollErrors.build(), accountInfo.build(), build));
         return new MetricSnapshots(families);
     }
 
@@ -190,6 +208,7 @@ public final class CrcMetrics implements MultiCollector {
                 MetricFamilyDescriptor.gauge(LAST_SUCCESS).help(LAST_SUCCESS_HELP).unit(Unit.SECONDS).labelNames("account").build(),
                 MetricFamilyDescriptor.gauge(POLL_DURATION).help(POLL_DURATION_HELP).unit(Unit.SECONDS).labelNames("account").build(),
                 MetricFamilyDescriptor.counter(POLL_ERRORS).help(POLL_ERRORS_HELP).labelNames("account", "reason").build(),
+                MetricFamilyDescriptor.info(ACCOUNT).help(ACCOUNT_HELP).labelNames("account", "source").build(),
                 MetricFamilyDescriptor.info(BUILD).help(BUILD_HELP).labelNames("version", "revision", "java_version").build());
     }
 
