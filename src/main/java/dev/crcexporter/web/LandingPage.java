@@ -1,6 +1,8 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Shard;
+import dev.crcexporter.config.Source;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
@@ -74,6 +76,7 @@ final class LandingPage {
             dl{display:grid;grid-template-columns:auto 1fr;gap:.15rem .8rem;margin:.4rem 0 0;font-size:.85rem}
             dt{color:#57606a}dd{margin:0;overflow-wrap:anywhere}
             .error{color:#cf222e}.muted{color:#6e7781}
+            .source{font-size:.75rem;color:#57606a;margin:.1rem 0 0}
             .legend{font-size:.75rem;color:#57606a;margin:.1rem 0 0}
             .swatch{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;vertical-align:-1px;margin:0 .2rem 0 .6rem}
             """;
@@ -103,7 +106,6 @@ final class LandingPage {
     String render(List<AccountSnapshot> accounts) {
         history.ifPresent(HistorySection::pageViewed);
         Instant now = clock.instant();
-        DateWindow window = DateWindow.at(now, zone);
         long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
         long up = accounts.stream().filter(AccountSnapshot::up).count();
         StringBuilder html = new StringBuilder(8192 + 6144 * accounts.size());
@@ -137,7 +139,8 @@ final class LandingPage {
                 .append(Html.escape(zone.getId())).append(" (now ")
                 .append(Html.escape(LOCAL_TIME.format(now.atZone(zone)))).append(")</p>\n<main class=\"grid\">\n");
         for (AccountSnapshot account : accounts) {
-            card(html, account, window, now);
+            // Each account in its own zone (the page's zone unless it sets one).
+            card(html, account, DateWindow.at(now, account.account().zone(zone)), now);
         }
         html.append("</main>\n").append(history.isPresent() ? HistorySection.docs() : "").append("</body></html>\n");
         return html.toString();
@@ -154,7 +157,8 @@ final class LandingPage {
 
         html.append("<section class=\"card").append(failing ? " failing" : "").append("\" id=\"account-").append(name)
                 .append("\" data-account=\"").append(name).append("\">\n<div class=\"head\"><h2>").append(name)
-                .append("</h2>").append(badge(account)).append("</div>\n<div class=\"figures\">");
+                .append("</h2>").append(badge(account)).append("</div>\n").append(sourceLine(account.account()))
+                .append("<div class=\"figures\">");
         figure(html, current.isPresent() ? Long.toString(current.getAsLong()) : "&ndash;", "", "ports in use now ("
                 + HourUsage.label(window.currentHour()) + ":00 h)");
         if (capacity.isPresent()) {
@@ -244,6 +248,14 @@ final class LandingPage {
             html.append(" &middot; <strong>none of the configured accounts hashes to this shard</strong>");
         }
         html.append("</p>");
+    }
+
+    /** Which API the account's numbers come from, and its zone when it is not the page's. */
+    private String sourceLine(AccountConfig account) {
+        ZoneId accountZone = account.zone(zone);
+        return "<p class=\"source\" data-source=\"" + account.source().label() + "\">source: "
+                + (account.source() == Source.ZOOM ? "Zoom API" : "systec CRC usage API")
+                + (accountZone.equals(zone) ? "" : " &middot; hours in " + Html.escape(accountZone.getId())) + "</p>\n";
     }
 
     private static void figure(StringBuilder html, String value, String cssClass, String label) {
