@@ -28,7 +28,7 @@ class DemoJarIT {
     private static final List<String> CONTRACT = List.of(
             "crc_ports_max_usage{", "crc_ports_total_usage{", "crc_ports_current_max_usage{", "crc_ports_daily_max_usage{",
             "crc_ports_capacity{", "crc_up{", "crc_exporter_last_success_timestamp_seconds{",
-            "crc_exporter_poll_duration_seconds{", "crc_exporter_poll_errors_total{", "crc_exporter_build_info{",
+            "crc_exporter_poll_duration_seconds{", "crc_exporter_poll_errors_total{", "crc_account_info{", "crc_exporter_build_info{",
             "jvm_memory_used_bytes{", "process_resident_memory_bytes ");
     /** The start line names the port the system chose for port 0. */
     private static final Pattern PORT = Pattern.compile("address=\"127\\.0\\.0\\.1:0 \\(port (\\d+)\\)\"");
@@ -74,7 +74,10 @@ class DemoJarIT {
         for (String series : CONTRACT) {
             assertThat(metrics).as("a sample of %s", series).contains("\n" + series);
         }
-        assertThat(metrics).contains("crc_up{account=\"headquarters\"} 1.0");
+        assertThat(metrics).contains("crc_up{account=\"headquarters\"} 1.0",
+                // one account through the simulated Zoom: token endpoint and metrics endpoint
+                "crc_up{account=\"emea-office\"} 1.0", "crc_account_info{account=\"emea-office\",source=\"zoom\"} 1",
+                "crc_account_info{account=\"headquarters\",source=\"systec\"} 1");
 
         ExternalProcesses.Result lint = processes.runWithInput(Duration.ofSeconds(30), metrics, "promtool", "check", "metrics");
         assertThat(lint.output()).isEmpty();
