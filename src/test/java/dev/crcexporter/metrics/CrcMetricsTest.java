@@ -3,6 +3,7 @@ package dev.crcexporter.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.Credentials;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.poll.PollError;
 import dev.crcexporter.poll.SnapshotStore;
@@ -26,6 +27,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -144,6 +146,29 @@ class CrcMetricsTest {
 
         store.update("lab", s -> s.withFailure(Duration.ofSeconds(3)));
         assertThat(metrics.collect()).as("a poll swapped a snapshot").isNotSameAs(nextHour);
+    }
+
+    @Test
+    void aZoomAccountInItsOwnZoneHasItsOwnWindowAndItsSource() throws IOException {
+        // 02:30 UTC: 10:30 on the 26th in Shanghai (the configured zone), 21:30 on the 25th in New York.
+        AccountConfig ny = new AccountConfig("ny", new Credentials.Zoom("acct-ny", "client-ny", new Secret("s-ny")),
+                OptionalInt.of(20), Optional.of(ZoneId.of("America/New_York")));
+        SnapshotStore store = new SnapshotStore(List.of(HQ, ny));
+        store.update("ny", s -> s.withSuccess(List.of(
+                new DailyUsage(LocalDate.of(2026, 11, 23), List.of(new HourUsage(9, 99, 99))),
+                new DailyUsage(LocalDate.of(2026, 11, 24), List.of(new HourUsage(9, 5, 6))),
+                new DailyUsage(LocalDate.of(2026, 11, 25), List.of(new HourUsage(20, 11, 12), new HourUsage(21, 14, 15),
+                        new HourUsage(22, 0, 0)))), NOW, Duration.ofMillis(300)));
+
+        String text = prometheusText(registry(store, NOW));
+
+        assertThat(text).contains("crc_account_info{account=\"ny\",source=\"zoom\"} 1",
+                        "crc_account_info{account=\"hq\",source=\"systec\"} 1",
+                        "crc_ports_max_usage{account=\"ny\",date=\"2026-11-24\",hour=\"09\"} 5.0",
+                        "crc_ports_current_max_usage{account=\"ny\"} 14.0",
+                        "crc_ports_recent_max_usage{account=\"ny\"} 14.0",
+                        "crc_ports_daily_max_usage{account=\"ny\",date=\"2026-11-25\"} 14.0")
+                .doesNotContain("date=\"2026-11-23\"", "hour=\"22\"");
     }
 
     @Test
