@@ -12,6 +12,7 @@ import dev.crcexporter.config.Secret;
 import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
+import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.testing.FakeZoomApi;
 import dev.crcexporter.testing.LogCapture;
 import dev.crcexporter.testing.MutableClock;
@@ -211,6 +212,23 @@ class ZoomSourceIT {
         assertThat(zoom.maxConcurrentTokenRequests()).isEqualTo(1);
         assertThat(zoom.requests()).filteredOn(r -> !r.isToken()).extracting(r -> r.query().get("from") + ".." + r.query().get("to"))
                 .containsExactlyInAnyOrder("2026-11-25..2026-11-26", "2026-10-28..2026-11-25");
+    }
+
+    @Test
+    void aTokenWithoutTheCrcScopeIsWarnedAboutOnce() {
+        zoom.behaveToken(request -> {
+            Response issued = zoom.documentedToken(request);
+            return FakeZoomApi.json(issued.status(), issued.body().replace("dashboard_crc:read:admin", "meeting:read:admin user:read:admin"));
+        });
+        zoom.tokenLifetime(Duration.ofMinutes(2)); // renewed every minute: several tokens, one warning
+        Exporter exporter = startEmea(Duration.ofMillis(150));
+        Poll.until(Duration.ofSeconds(10), "first poll", () -> exporter.store().get("emea").up());
+        clock.advance(Duration.ofMinutes(1));
+        Poll.until(Duration.ofSeconds(10), "a second token", () -> zoom.tokenRequests("acct-emea") == 2);
+
+        assertThat(logs.logfmtLines()).filteredOn(l -> l.contains("none of the scopes that Get CRC port usage needs"))
+                .singleElement().satisfies(l -> assertThat(l).contains("account=\"emea\"", "scope=\"meeting:read:admin user:read:admin\"",
+                        "dashboard:read:crc_port_usage:admin"));
     }
 
     private static void await(CountDownLatch latch) {
