@@ -90,4 +90,20 @@ class DemoJarIT {
         assertThat(output).contains("msg=\"crc-exporter started\"").contains("msg=\"shutting down\"")
                 .doesNotContain("Exception", "demo-secret");
     }
+
+    /** The jar's report writes only the report on standard output: log lines (a Zoom token's, say) go to stderr. */
+    @Test
+    void reportOfTheDemoWritesOnlyCsvOnStandardOutputWithBothSources() throws Exception {
+        assertThat(JAR).as("run `mvn package` first").exists();
+        ExternalProcesses.Result report = processes.run(Duration.ofSeconds(60), new ProcessBuilder("java", "-jar",
+                JAR.toString(), "report", "--demo", "--format=csv"));
+
+        assertThat(report.exitCode()).as(report.errors()).isZero();
+        List<String> lines = report.output().lines().toList();
+        assertThat(lines.get(0)).startsWith("account,status,");
+        assertThat(lines).hasSize(5).allMatch(l -> !l.contains("DEBUG") && !l.contains("level="));
+        assertThat(lines.stream().map(l -> l.substring(0, l.indexOf(',')))).containsExactly("account", "headquarters",
+                "shanghai-branch", "training-center", "emea-office");
+        assertThat(report.errors()).contains("report: account emea-office (4/4) chunk 1/4").doesNotContain("demo-secret");
+    }
 }
