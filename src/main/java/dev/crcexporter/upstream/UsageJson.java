@@ -13,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -196,6 +197,23 @@ final class UsageJson {
     String printable(String text) {
         String clean = redact.apply(text).replaceAll("\\p{Cntrl}", " ");
         return clean.length() <= MAX_MESSAGE_CHARS ? clean : clean.substring(0, MAX_MESSAGE_CHARS) + "...";
+    }
+
+    /**
+     * The text fields {@code names} of an error answer, each printable or empty when absent; empty when the body is not
+     * a JSON object (the caller then shows the body's start).
+     */
+    Optional<List<String>> errorFields(byte[] body, String... names) {
+        try {
+            JsonNode root = object(body);
+            List<String> values = new ArrayList<>(names.length);
+            for (String name : names) {
+                values.add(text(root, name));
+            }
+            return Optional.of(values);
+        } catch (UpstreamException notJson) {
+            return Optional.empty();
+        }
     }
 
     /** A text field of an error answer, printable, or empty when absent or not text. */

@@ -62,18 +62,10 @@ final class ZoomTokenParser {
 
     /** A refusal as a message ends: {@code ": invalid_client: Invalid client_id or client_secret"}, or the body's start. */
     static String errorText(byte[] body, UnaryOperator<String> redact) {
-        UsageJson json = new UsageJson(redact);
-        try {
-            JsonNode root = json.object(body);
-            String error = json.text(root, "error");
-            String reason = json.text(root, "reason");
-            if (!error.isEmpty() || !reason.isEmpty()) {
-                return ": " + error + (error.isEmpty() || reason.isEmpty() ? "" : ": ") + reason;
-            }
-        } catch (UpstreamException notJson) {
-            // shown as it came, below
-        }
-        return HttpAnswers.bodyExcerpt(body, redact);
+        return new UsageJson(redact).errorFields(body, "error", "reason")
+                .filter(f -> !f.get(0).isEmpty() || !f.get(1).isEmpty())
+                .map(f -> ": " + f.get(0) + (f.get(0).isEmpty() || f.get(1).isEmpty() ? "" : ": ") + f.get(1))
+                .orElseGet(() -> HttpAnswers.bodyExcerpt(body, redact));
     }
 
     private static UpstreamException auth(String message) {

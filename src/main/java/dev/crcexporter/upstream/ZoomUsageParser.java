@@ -1,6 +1,5 @@
 package dev.crcexporter.upstream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -25,17 +24,8 @@ public final class ZoomUsageParser {
 
     /** An error answer as a message ends: {@code ": code 124: Invalid access token."}, or the body's start. */
     static String errorText(byte[] body, UnaryOperator<String> redact) {
-        UsageJson json = new UsageJson(redact);
-        try {
-            JsonNode root = json.object(body);
-            String code = json.text(root, "code");
-            String message = json.text(root, "message");
-            if (!message.isEmpty()) {
-                return ": " + (code.isEmpty() ? "" : "code " + code + ": ") + message;
-            }
-        } catch (UpstreamException notJson) {
-            // shown as it came, below
-        }
-        return HttpAnswers.bodyExcerpt(body, redact);
+        return new UsageJson(redact).errorFields(body, "code", "message").filter(f -> !f.get(1).isEmpty())
+                .map(f -> ": " + (f.get(0).isEmpty() ? "" : "code " + f.get(0) + ": ") + f.get(1))
+                .orElseGet(() -> HttpAnswers.bodyExcerpt(body, redact));
     }
 }
