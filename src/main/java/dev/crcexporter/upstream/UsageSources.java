@@ -43,23 +43,35 @@ public final class UsageSources implements AutoCloseable {
     private final ExporterConfig config;
     private final Clock clock;
     private final BoundedExchange exchange;
-    private final CrcUsageClient systec;
-    private final ZoomClient zoom;
     private final Map<Identity, UsageSource> sources = new ConcurrentHashMap<>();
 
+    /** Sources for the accounts of {@code config}; one HTTP exchange with {@code config}'s timeout for all of them. */
     public UsageSources(ExporterConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.exchange = new BoundedExchange(config.timeout());
-        this.systec = new CrcUsageClient(exchange, config.apiUrl(), config.method(), clock);
-        this.zoom = new ZoomClient(exchange, config.zoom(), clock);
     }
 
-    /** The source of {@code account}: the same object for every call with an equal identity. */
+    /** The source of {@code account} of this object's configuration. */
     public UsageSource of(AccountConfig account) {
-        return sources.computeIfAbsent(Identity.of(config, account), identity -> identity.credentials()
-                instanceof Credentials.Zoom credentials ? zoom.source(account.name(), credentials)
-                : systec.source((Credentials.Systec) identity.credentials()));
+        return of(config, account);
+    }
+
+    /**
+     * The source of {@code account} of {@code configuration}: the same object for every call with an equal identity (a
+     * reload's unchanged account keeps its token); a new one, built from the identity alone, for a changed one.
+     */
+    public UsageSource of(ExporterConfig configuration, AccountConfig account) {
+        return sources.computeIfAbsent(Identity.of(configuration, account), this::build);
+    }
+
+    private UsageSource build(Identity identity) {
+        if (identity.credentials() instanceof Credentials.Zoom credentials) {
+            return new ZoomClient(exchange, (ZoomConfig) identity.endpoint(), clock).source(identity.account(), credentials);
+        }
+        SystecEndpoint endpoint = (SystecEndpoint) identity.endpoint();
+        return new CrcUsageClient(exchange, endpoint.apiUrl(), endpoint.method(), clock)
+                .source((Credentials.Systec) identity.credentials());
     }
 
     /** Closes the HTTP clients; an exchange still running finishes first. */
