@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Generates deploy/kubernetes/prometheusrule.yaml from alerts/crc-exporter.rules.yml, the single source of the
+# Generates deploy/kubernetes/base/prometheusrule.yaml from alerts/crc-exporter.rules.yml, the single source of the
 # recording and alerting rules: the rules file's "groups:" block, copied as text (comments and folded
 # descriptions included) and indented under the PrometheusRule's spec.
-# Run it after every change to the rules file; DeploymentFilesTest fails while the two differ.
+# Run it after every change to the rules file; KubernetesFilesTest fails while the two differ.
 #   deploy/kubernetes/generate-prometheusrule.sh           rewrite prometheusrule.yaml
 #   deploy/kubernetes/generate-prometheusrule.sh --check   exit 1 and show the diff if it is out of date
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rules=alerts/crc-exporter.rules.yml
-target=deploy/kubernetes/prometheusrule.yaml
+target=deploy/kubernetes/base/prometheusrule.yaml
 
 generate() {
   cat <<'HEADER'

@@ -5,22 +5,29 @@ import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.config.Shard;
 import dev.crcexporter.demo.DemoMode;
 import dev.crcexporter.log.LogSetup;
 import dev.crcexporter.log.LogSetup.LogFormat;
 import dev.crcexporter.log.LogSetup.LogLevel;
 import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.report.ReportCommand;
 import dev.crcexporter.web.ListenAddress;
 import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebConfigException;
 import dev.crcexporter.web.WebConfigLoader;
 import java.io.IOException;
+import io.javalin.util.JavalinBindException;
 import java.io.PrintWriter;
+import java.net.SocketException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +43,10 @@ import picocli.CommandLine.Spec;
 public final class CrcExporterCommand implements Callable<Integer> {
     /** Exit status for a bad flag or configuration (the subcommands use it too). */
     public static final int EXIT_USAGE = 2;
+    /** RFC 3986 path characters, without the router's parameter and wildcard markers. */
+    private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z0-9/._~!$&'()+,;=:@%-]+");
+    /** The environment's form of {@code --shard}; the flag wins when both are given. */
+    public static final String SHARD_VARIABLE = "CRC_SHARD";
 
     @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
     Path configFile;
@@ -65,6 +76,10 @@ public final class CrcExporterCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "Poll a built-in simulated CRC usage API; no credentials needed.")
     boolean demo;
 
+    @Option(names = "--shard", paramLabel = "I/N", description = "Poll and expose only shard I of N of the accounts"
+            + " (I counted from 0, like StatefulSet pod ordinals; stable hash of the account name). Overrides CRC_SHARD.")
+    String shard;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -85,6 +100,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
     public static CommandLine commandLine(Map<String, String> environment, Clock clock) {
         CommandLine cli = new CommandLine(new CrcExporterCommand(environment, clock));
         cli.addSubcommand("backfill", new BackfillCommand(environment, clock));
+        cli.addSubcommand("report", new ReportCommand(environment, clock));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {
             e.getCommandLine().getErr().println("crc-exporter: error: " + e.getMessage() + " (see --help)");
@@ -99,11 +115,26 @@ public final class CrcExporterCommand implements Callable<Integer> {
         if (!telemetryPath.startsWith("/") || telemetryPath.length() < 2 || telemetryPath.startsWith("/-/")) {
             return usageError(err, "--web.telemetry-path must start with / and not be / or under /-/ (got \"" + telemetryPath + "\")");
         }
+        if (!PLAIN_PATH.matcher(telemetryPath).matches()) {
+            // The router reads {name}, <name> and * as parameters and wildcards: "/metrics{" would fail to start,
+            // "/metrics/*" would answer on every path below it.
+            return usageError(err, "--web.telemetry-path may hold only letters, digits, / and -._~!$&'()+,;=:@%"
+                    + " (got \"" + telemetryPath + "\")");
+        }
+        if (demo && configFile != null) {
+            return usageError(err, "--demo polls its own simulated accounts and cannot be combined with --config.file");
+        }
         ListenAddress listen;
         try {
             listen = ListenAddress.parse(listenAddress);
         } catch (IllegalArgumentException e) {
             return usageError(err, "--web.listen-address " + e.getMessage());
+        }
+        Optional<Shard> servedShard;
+        try {
+            servedShard = servedShard();
+        } catch (ConfigException e) {
+            return usageError(err, e.getMessage());
         }
         LogSetup.configure(logLevel, logFormat);
         Logger log = LoggerFactory.getLogger(CrcExporterCommand.class);
@@ -118,26 +149,29 @@ public final class CrcExporterCommand implements Callable<Integer> {
         }
 
         DemoMode demoMode = demo ? DemoMode.start(clock) : null;
-        ExporterConfig config;
+        ExporterConfig loaded;
         try {
-            config = demoMode != null ? demoMode.config() : loadConfig();
+            loaded = demoMode != null ? demoMode.config() : loadConfig();
         } catch (ConfigException e) {
             return usageError(err, e.getMessage());
         }
-        String accountNames = config.accounts().stream().map(a -> a.name()).collect(Collectors.joining(","));
+        ExporterConfig config = servedShard.map(s -> s.select(loaded)).orElse(loaded);
+        String accountNames = names(config);
         if (configCheck) {
-            spec.commandLine().getOut().println("configuration is valid: " + config.accounts().size()
-                    + " account(s): " + accountNames);
-            spec.commandLine().getOut().flush();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("configuration is valid: " + loaded.accounts().size() + " account(s): " + names(loaded));
+            servedShard.ifPresent(s -> out.println("shard " + s + ": " + config.accounts().size() + " of "
+                    + loaded.accounts().size() + " account(s)" + (accountNames.isEmpty() ? "" : ": " + accountNames)));
+            out.flush();
             if (demoMode != null) demoMode.close();
             return 0;
         }
 
         Exporter exporter;
         try {
-            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock);
+            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock, servedShard);
         } catch (RuntimeException e) {
-            err.println("crc-exporter: error: cannot listen on " + listenAddress + ": " + rootMessage(e));
+            err.println("crc-exporter: error: " + startFailure(listenAddress, e));
             err.flush();
             if (demoMode != null) demoMode.close();
             return 1;
@@ -147,12 +181,17 @@ public final class CrcExporterCommand implements Callable<Integer> {
                 .addKeyValue("address", listenAddress + " (port " + exporter.port() + ")")
                 .addKeyValue("metrics_path", telemetryPath)
                 .addKeyValue("accounts", accountNames)
+                .addKeyValue("shard", servedShard.map(Shard::toString).orElse("none"))
                 .addKeyValue("poll_interval", Durations.format(config.pollInterval()))
                 .addKeyValue("timezone", config.timezone())
                 .addKeyValue("tls", webConfig.tls().isPresent())
                 .addKeyValue("basic_auth", !webConfig.basicAuthUsers().isEmpty())
                 .addKeyValue("demo", demo)
                 .log();
+        if (servedShard.isPresent() && config.accounts().isEmpty()) {
+            log.atWarn().setMessage("this shard has no accounts: none of the configured accounts hashes to it")
+                    .addKeyValue("shard", servedShard.get()).addKeyValue("configured_accounts", loaded.accounts().size()).log();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
@@ -162,6 +201,20 @@ public final class CrcExporterCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** {@code --shard}, else {@code CRC_SHARD} (unset or blank: every account). */
+    private Optional<Shard> servedShard() throws ConfigException {
+        if (shard != null) {
+            return Optional.of(Shard.parse(shard, "--shard"));
+        }
+        String fromEnvironment = environment.get(SHARD_VARIABLE);
+        return fromEnvironment == null || fromEnvironment.isBlank() ? Optional.empty()
+                : Optional.of(Shard.parse(fromEnvironment, SHARD_VARIABLE));
+    }
+
+    private static String names(ExporterConfig config) {
+        return config.accounts().stream().map(a -> a.name()).collect(Collectors.joining(","));
     }
 
     private ExporterConfig loadConfig() throws ConfigException {
@@ -175,12 +228,20 @@ public final class CrcExporterCommand implements Callable<Integer> {
         return EXIT_USAGE;
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    /**
+     * What failed at start-up, in one line: the listen address when the socket could not be opened (address in
+     * use, not local, not resolvable), otherwise whatever else failed, by its own name.
+     */
+    static String startFailure(String listenAddress, Throwable failure) {
+        boolean listening = false;
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            listening |= t instanceof JavalinBindException || t instanceof SocketException
+                    || t instanceof UnresolvedAddressException;
+            root = t;
         }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
+        String what = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
+        return (listening ? "cannot listen on " + listenAddress : "cannot start") + ": " + what;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,12 +1,16 @@
 package dev.crcexporter;
 
 import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.config.Shard;
+import dev.crcexporter.history.HistoryFetcher;
+import dev.crcexporter.history.HistoryRefresher;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.metrics.RecentSnapshots;
 import dev.crcexporter.poll.Poller;
+import dev.crcexporter.poll.RetryPolicy;
 import dev.crcexporter.poll.SnapshotStore;
-import dev.crcexporter.upstream.CrcUsageClient;
+import dev.crcexporter.upstream.UsageSources;
 import dev.crcexporter.web.ListenAddress;
 import dev.crcexporter.web.Telemetry;
 import dev.crcexporter.web.WebConfig;
@@ -16,6 +20,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A running exporter: snapshots, poller, metrics and HTTP server wired together. {@code Main} starts
@@ -26,13 +31,17 @@ public final class Exporter implements AutoCloseable {
     static final Duration JVM_METRICS_MAX_AGE = Duration.ofSeconds(1);
 
     private final Poller poller;
+    private final UsageSources sources;
     private final Javalin web;
     private final SnapshotStore store;
+    private final HistoryRefresher history;
 
-    private Exporter(Poller poller, Javalin web, SnapshotStore store) {
+    private Exporter(Poller poller, UsageSources sources, Javalin web, SnapshotStore store, HistoryRefresher history) {
         this.poller = poller;
+        this.sources = sources;
         this.web = web;
         this.store = store;
+        this.history = history;
     }
 
     public static Exporter start(ExporterConfig config, ListenAddress listen, String metricsPath, Clock clock) {
@@ -41,6 +50,15 @@ public final class Exporter implements AutoCloseable {
 
     public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
             Clock clock) {
+        return start(config, listen, webConfig, metricsPath, clock, Optional.empty());
+    }
+
+    /**
+     * With {@code shard}, {@code config} holds that shard's accounts only ({@link Shard#select}); the shard is shown on
+     * the landing page, on {@code /-/ready} when it has no accounts, and as {@code crc_exporter_shard_info}.
+     */
+    public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
+            Clock clock, Optional<Shard> shard) {
         BuildInfo buildInfo = BuildInfo.load();
         SnapshotStore store = new SnapshotStore(config.accounts());
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -48,14 +66,19 @@ public final class Exporter implements AutoCloseable {
         JvmMetrics.builder().register(jvm);
         RecentSnapshots recentJvm = new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime);
         registry.register(recentJvm);
-        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
+        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo, shard).register(registry);
+        // Each account's source (the seed API or Zoom), chosen in one place; polls and history share them.
+        UsageSources sources = new UsageSources(config, clock);
+        // The landing page's last month: its own requests, one account at a time, never retried within a refresh.
+        HistoryRefresher history = new HistoryRefresher(config.accounts(), config.timezone(),
+                new HistoryFetcher(sources, new RetryPolicy(config.retry()), duration -> {}, line -> {}), clock,
+                HistoryRefresher.DEFAULT_RETRY_INTERVAL);
         Javalin web = WebServer.create(listen, webConfig, metricsPath, new Telemetry(registry, crc, recentJvm), store,
-                buildInfo, clock, config.timezone());
+                buildInfo, clock, config.timezone(), shard, history);
         web.start();
-        CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
-        Poller poller = new Poller(config, client, store, clock);
+        Poller poller = new Poller(config, sources, store, clock);
         poller.start();
-        return new Exporter(poller, web, store);
+        return new Exporter(poller, sources, web, store, history);
     }
 
     /** The port the HTTP server listens on (useful after starting on port 0). */
@@ -67,10 +90,12 @@ public final class Exporter implements AutoCloseable {
         return store;
     }
 
-    /** Stops polling, then the server, letting in-flight scrapes finish. */
+    /** Stops polling and closes the upstream connections, then the server, letting in-flight scrapes finish. */
     @Override
     public void close() {
         poller.close();
+        history.close();
+        sources.close();
         web.stop();
     }
 }

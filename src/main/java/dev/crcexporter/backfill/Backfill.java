@@ -1,15 +1,15 @@
 package dev.crcexporter.backfill;
 
-import dev.crcexporter.backfill.DateChunks.Chunk;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.history.HistoryFetcher;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.poll.RetryPolicy;
-import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import dev.crcexporter.upstream.UpstreamException;
+import dev.crcexporter.upstream.UsageSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -27,7 +28,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Fetches a range of days for every account and writes it as OpenMetrics for
@@ -42,11 +42,6 @@ import java.util.TreeMap;
  * time does not exist (DST gap) and instants after now are not written.
  */
 public final class Backfill {
-    /** Waits between attempts; tests may pass a recording one. */
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
     /**
      * What happened.
      *
@@ -58,30 +53,24 @@ public final class Backfill {
     public record Result(List<String> accounts, Map<String, String> failed, long samples, long requests) {}
 
     private final ExporterConfig config;
-    private final CrcUsageClient client;
-    private final RetryPolicy retryPolicy;
+    private final HistoryFetcher fetcher;
     private final Clock clock;
     private final Duration step;
     private final PrintWriter progress;
-    private final Sleeper sleeper;
-    private long requests;
 
-    public Backfill(ExporterConfig config, CrcUsageClient client, Clock clock, Duration step, PrintWriter progress,
-            Sleeper sleeper) {
+    public Backfill(ExporterConfig config, UsageSources sources, Clock clock, Duration step, PrintWriter progress,
+            HistoryFetcher.Sleeper sleeper) {
         if (step.isNegative() || step.isZero() || step.toMillis() % 1000 != 0 || step.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("step must be whole seconds between 1s and 1h (got " + Durations.format(step) + ")");
         }
         this.config = config;
-        this.client = client;
-        this.retryPolicy = new RetryPolicy(config.retry());
+        this.fetcher = new HistoryFetcher(sources, new RetryPolicy(config.retry()), sleeper, line -> report("%s", line));
         this.clock = clock;
         this.step = step;
         this.progress = progress;
-        this.sleeper = sleeper;
     }
 
     public Result run(LocalDate from, LocalDate to, BackfillOutput output) throws IOException, InterruptedException {
-        List<Chunk> chunks = DateChunks.of(from, to);
         Instant now = clock.instant();
         Streams streams = new Streams(output);
         List<String> written = new ArrayList<>();
@@ -94,9 +83,9 @@ public final class Backfill {
         for (AccountConfig account : config.accounts()) {
             index++;
             String who = account.name() + " (" + index + "/" + config.accounts().size() + ")";
-            TreeMap<LocalDate, DailyUsage> days;
+            List<DailyUsage> days;
             try {
-                days = fetchAll(account, who, chunks);
+                days = fetcher.fetch(account, who, from, to);
             } catch (UpstreamException e) {
                 report("account %s FAILED, skipped: %s: %s", who, e.reason().label(), e.getMessage());
                 failed.put(account.name(), e.reason().label() + ": " + e.getMessage());
@@ -108,9 +97,9 @@ public final class Backfill {
             }
             BitSet hours = new BitSet();
             long accountSamples = 0;
-            for (DailyUsage day : days.values()) {
+            for (DailyUsage day : days) {
                 for (HourUsage hour : day.hours()) {
-                    int count = writeHour(streams, account.name(), day.date(), hour.hour(), hour.maxUsage(), now);
+                    int count = writeHour(streams, account.name(), config.zoneOf(account), day.date(), hour.hour(), hour.maxUsage(), now);
                     if (count > 0) {
                         hours.set(hourIndex(from, day.date(), hour.hour()));
                         accountSamples += count;
@@ -131,12 +120,12 @@ public final class Backfill {
                 long capacity = entry.getKey().capacity().getAsInt();
                 BitSet hours = entry.getValue();
                 for (int i = hours.nextSetBit(0); i >= 0; i = hours.nextSetBit(i + 1)) {
-                    samples += writeHour(streams, entry.getKey().name(), from.plusDays(i / 24), i % 24, capacity, now);
+                    samples += writeHour(streams, entry.getKey().name(), config.zoneOf(entry.getKey()), from.plusDays(i / 24), i % 24, capacity, now);
                 }
             }
         }
         streams.finish();
-        return new Result(written, failed, samples, requests);
+        return new Result(written, failed, samples, fetcher.requests());
     }
 
     /**
@@ -185,56 +174,18 @@ public final class Backfill {
         }
     }
 
-    /** The account's days of the whole range, each request's answer cut to the days it asked for. */
-    private TreeMap<LocalDate, DailyUsage> fetchAll(AccountConfig account, String who, List<Chunk> chunks)
-            throws UpstreamException, InterruptedException {
-        TreeMap<LocalDate, DailyUsage> days = new TreeMap<>();
-        int index = 0;
-        for (Chunk chunk : chunks) {
-            index++;
-            List<DailyUsage> answer = fetch(account, who, chunk);
-            int kept = 0;
-            for (DailyUsage day : answer) {
-                if (chunk.contains(day.date()) && days.putIfAbsent(day.date(), day) == null) {
-                    kept++;
-                }
-            }
-            report("account %s chunk %d/%d %s: %d of %d days asked for, %d days in the answer", who, index,
-                    chunks.size(), chunk, kept, chunk.days(), answer.size());
-        }
-        return days;
-    }
-
-    private List<DailyUsage> fetch(AccountConfig account, String who, Chunk chunk)
-            throws UpstreamException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                requests++;
-                return client.fetch(account, chunk.first(), chunk.requestTo());
-            } catch (UpstreamException e) {
-                if (!retryPolicy.mayRetry(attempt)) {
-                    throw e;
-                }
-                Duration delay = retryPolicy.delay(attempt, e.retryAfter().orElse(null));
-                report("account %s %s: attempt %d failed (%s: %s), retrying in %s", who, chunk, attempt,
-                        e.reason().label(), e.getMessage(), Durations.format(delay));
-                sleeper.sleep(delay);
-            }
-        }
-    }
-
     /** One sample per step from the hour's start while before its end and not after now; returns how many. */
-    private int writeHour(Streams streams, String account, LocalDate date, int hour, long value, Instant now)
+    private int writeHour(Streams streams, String account, ZoneId zone, LocalDate date, int hour, long value, Instant now)
             throws IOException {
         LocalDateTime local = date.atTime(hour, 0);
-        List<ZoneOffset> offsets = config.timezone().getRules().getValidOffsets(local);
+        List<ZoneOffset> offsets = zone.getRules().getValidOffsets(local);
         if (offsets.isEmpty()) {
             return 0; // the hour does not exist in this zone (DST gap)
         }
         // On the fall-back day the hour happens twice under one label: from its first start to the next hour's
         // start covers both, as the daemon would have shown that label for two hours.
         long start = local.toEpochSecond(offsets.get(0));
-        long nextHour = ZonedDateTime.ofLocal(local.plusHours(1), config.timezone(), null).toEpochSecond();
+        long nextHour = ZonedDateTime.ofLocal(local.plusHours(1), zone, null).toEpochSecond();
         long end = Math.min(nextHour, now.getEpochSecond() + 1);
         if (start >= end) {
             return 0;

@@ -5,7 +5,7 @@ import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
-import dev.crcexporter.upstream.CrcUsageClient;
+import dev.crcexporter.upstream.UsageSources;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -107,8 +107,8 @@ public final class BackfillCommand implements Callable<Integer> {
         }
 
         long started = System.nanoTime();
-        CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
-        Backfill backfill = new Backfill(config, client, clock, stepDuration, err, d -> Thread.sleep(d.toMillis()));
+        UsageSources sources = new UsageSources(config, clock);
+        Backfill backfill = new Backfill(config, sources, clock, stepDuration, err, d -> Thread.sleep(d.toMillis()));
         Backfill.Result result;
         try {
             result = backfill.run(from, to, output);
@@ -121,6 +121,8 @@ public final class BackfillCommand implements Callable<Integer> {
         } catch (InterruptedException | RuntimeException e) {
             output.abandon();
             throw e;
+        } finally {
+            sources.close();
         }
         err.printf("backfill: wrote %d samples of %d of %d accounts (%s..%s, step %s, %d requests) to %s in %.1fs%s%n",
                 result.samples(), result.accounts().size(), config.accounts().size(), from, to, Durations.format(stepDuration),
@@ -243,7 +245,7 @@ public final class BackfillCommand implements Callable<Integer> {
     }
 
     /** YYYY-MM-DD, with a message that says so. */
-    static final class DateConverter implements CommandLine.ITypeConverter<LocalDate> {
+    public static final class DateConverter implements CommandLine.ITypeConverter<LocalDate> {
         @Override
         public LocalDate convert(String value) {
             try {

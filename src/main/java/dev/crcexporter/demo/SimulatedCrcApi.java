@@ -25,12 +25,21 @@ import java.util.Random;
 
 /**
  * A stand-in for the CRC usage API on loopback, for {@code --demo}: POST form or GET query with
- * {@code api_key}, {@code api_secret}, {@code from}, {@code to}; answers the documented JSON, days in
- * shuffled order (the real API's order is not to be trusted either), today only up to the current hour.
+ * {@code api_key}, {@code api_secret}, {@code from}, {@code to}; answers the documented JSON for any past range of
+ * at most a month (so {@code report --demo} has months of history), days in shuffled order (the real API's order is
+ * not to be trusted either), today only up to the current hour.
  */
 public final class SimulatedCrcApi implements AutoCloseable {
     public static final String PATH = "/umeeting/share/crcUsage";
     private static final int MAX_DAYS = 31;
+
+    static {
+        // The JDK's HTTP server leaves Nagle's algorithm on, so a response's body waits for the client's delayed ACK
+        // of its headers (about 40 ms a request). It reads the setting once, when its first server is made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     private final Map<String, DemoAccount> accountsByKey;
     private final String secret;
@@ -101,7 +110,7 @@ public final class SimulatedCrcApi implements AutoCloseable {
         ZonedDateTime now = clock.instant().atZone(zone);
         List<DailyUsage> days = new ArrayList<>();
         for (LocalDate date = from; date.isBefore(to) && !date.isAfter(now.toLocalDate()); date = date.plusDays(1)) {
-            days.add(account.day(date, date.equals(now.toLocalDate()) ? now.getHour() : 23));
+            days.add(account.day(date, date.equals(now.toLocalDate()) ? now.getHour() : 23, now.toLocalDate()));
         }
         Collections.shuffle(days, new Random(now.getHour()));
         return ApiAnswers.success(days);

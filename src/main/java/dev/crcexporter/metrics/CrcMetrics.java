@@ -1,5 +1,6 @@
 package dev.crcexporter.metrics;
 
+import dev.crcexporter.config.Shard;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.poll.SnapshotStore;
@@ -21,9 +22,14 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Turns the account snapshots into the metric families of the contract, at scrape time and from
@@ -33,6 +39,7 @@ import java.util.function.Predicate;
  * crc_ports_max_usage{account="hq",date="2026-11-26",hour="09"} 31.0
  * crc_ports_total_usage{account="hq",date="2026-11-26",hour="09"} 58.0
  * crc_ports_current_max_usage{account="hq"} 31.0
+ * crc_ports_recent_max_usage{account="hq"} 35.0
  * crc_ports_daily_max_usage{account="hq",date="2026-11-26"} 35.0
  * crc_ports_capacity{account="hq"} 40.0
  * crc_up{account="hq"} 1
@@ -50,6 +57,7 @@ public final class CrcMetrics implements MultiCollector {
     public static final String MAX_USAGE = "crc_ports_max_usage";
     public static final String TOTAL_USAGE = "crc_ports_total_usage";
     public static final String CURRENT_MAX_USAGE = "crc_ports_current_max_usage";
+    public static final String RECENT_MAX_USAGE = "crc_ports_recent_max_usage";
     public static final String DAILY_MAX_USAGE = "crc_ports_daily_max_usage";
     public static final String CAPACITY = "crc_ports_capacity";
     public static final String UP = "crc_up";
@@ -59,6 +67,8 @@ public final class CrcMetrics implements MultiCollector {
     public static final String POLL_ERRORS = "crc_exporter_poll_errors";
     /** Exposed as {@code crc_exporter_build_info}: client_java adds the info suffix. */
     public static final String BUILD = "crc_exporter_build";
+    /** Exposed as {@code crc_account_info}: client_java adds the info suffix. */
+    public static final String ACCOUNT = "crc_account";
 
     private static final String CACHED = " Cached: refreshed from the CRC usage API once per poll interval.";
     static final String MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the hour (API max_usage)."
@@ -67,16 +77,24 @@ public final class CrcMetrics implements MultiCollector {
             + " a volume, not a concurrency." + CACHED;
     public static final String CURRENT_MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the current hour"
             + " (API max_usage of the current hour in the configured zone); absent until the API reports that hour." + CACHED;
+    static final String RECENT_MAX_USAGE_HELP = "The higher of the peak numbers of concurrent CRC ports in use during the"
+            + " current and the previous hour (API max_usage, configured zone), among the hours the API has reported: present"
+            + " as soon as either is, so a peak late in an hour stays visible after the hour boundary. The series saturation"
+            + " alerts use." + CACHED;
     static final String DAILY_MAX_USAGE_HELP = "Highest hourly peak of concurrent CRC ports of the day so far." + CACHED;
     public static final String CAPACITY_HELP = "Purchased CRC ports of the account, as configured.";
     static final String UP_HELP = "1 if the last poll of the CRC usage API for this account succeeded, else 0.";
     static final String LAST_SUCCESS_HELP = "Unix time of the last successful poll of the CRC usage API for this account.";
     static final String POLL_DURATION_HELP = "Duration of the last poll of the CRC usage API for this account, retries included.";
-    static final String POLL_ERRORS_HELP = "Failed requests to the CRC usage API (retries included), by reason.";
+    static final String POLL_ERRORS_HELP = "Failed requests to the CRC usage API (retries included), by reason;"
+            + " reason internal counts polls that failed on an error inside crc-exporter (a bug), not the API's fault.";
+    static final String ACCOUNT_HELP = "Constant 1 per account; source tells which API its usage comes from: systec"
+            + " (the reseller's CRC usage API) or zoom (Zoom's own Dashboard API).";
     static final String BUILD_HELP = "Version of crc-exporter, its git revision and the Java version it runs on.";
 
     private final SnapshotStore store;
     private final Clock clock;
+    /** The zone of accounts that do not set their own. */
     private final ZoneId zone;
     /** Every family, sorted by name as client_java sorts them in an exposition. */
     private final List<Family> families;
@@ -94,17 +112,39 @@ public final class CrcMetrics implements MultiCollector {
         /** Sorted by name: the order of the {@code account} label in every family. */
         final List<AccountView> accounts;
 
-        private View(long version, List<AccountSnapshot> snapshots, Instant now, ZoneId zone) {
+        private View(long version, List<AccountSnapshot> snapshots, Instant now, ZoneId defaultZone) {
             this.version = version;
-            ZonedDateTime hour = now.atZone(zone).truncatedTo(ChronoUnit.HOURS);
-            this.hourStart = hour.toInstant();
-            this.hourEnd = hour.plusHours(1).toInstant();
-            DateWindow window = DateWindow.at(now, zone);
-            this.accounts = snapshots.stream().map(s -> AccountView.of(s, window))
+            // Yesterday, today and the hour in every zone the accounts use, from one clock reading. The view holds
+            // while the hour is the same in all of them (zones with half-hour offsets change hour at :30).
+            Map<ZoneId, DateWindow> windows = new HashMap<>();
+            Instant validFrom = Instant.MIN;
+            Instant validUntil = Instant.MAX;
+            for (ZoneId accountZone : zonesOf(snapshots, defaultZone)) {
+                windows.put(accountZone, DateWindow.at(now, accountZone));
+                ZonedDateTime hour = now.atZone(accountZone).truncatedTo(ChronoUnit.HOURS);
+                validFrom = max(validFrom, hour.toInstant());
+                validUntil = min(validUntil, hour.plusHours(1).toInstant());
+            }
+            this.hourStart = validFrom;
+            this.hourEnd = validUntil;
+            this.accounts = snapshots.stream().map(s -> AccountView.of(s, windows.get(s.account().zone(defaultZone))))
                     .sorted(Comparator.comparing(AccountView::name)).toList();
         }
 
-        /** No poll since (the store's version), and the same hour: the window is the same. */
+        private static List<ZoneId> zonesOf(List<AccountSnapshot> snapshots, ZoneId defaultZone) {
+            return Stream.concat(Stream.of(defaultZone),
+                    snapshots.stream().map(s -> s.account().zone(defaultZone))).distinct().toList();
+        }
+
+        private static Instant max(Instant a, Instant b) {
+            return a.isAfter(b) ? a : b;
+        }
+
+        private static Instant min(Instant a, Instant b) {
+            return a.isBefore(b) ? a : b;
+        }
+
+        /** No poll since (the store's version), and the same hour in every zone: the windows are the same. */
         private boolean isFor(long currentVersion, Instant now) {
             return version == currentVersion && !now.isBefore(hourStart) && now.isBefore(hourEnd);
         }
@@ -115,10 +155,17 @@ public final class CrcMetrics implements MultiCollector {
     }
 
     public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo) {
+        this(store, clock, zone, buildInfo, Optional.empty());
+    }
+
+    /** With {@code crc_exporter_shard_info} when the replica serves a {@code shard}. */
+    public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo, Optional<Shard> shard) {
         this.store = store;
         this.clock = clock;
         this.zone = zone;
-        this.families = families(buildInfo).stream().sorted(Comparator.comparing(Family::prometheusName)).toList();
+        List<Family> all = new ArrayList<>(families(buildInfo));
+        shard.ifPresent(s -> all.add(ShardInfo.family(s)));
+        this.families = all.stream().sorted(Comparator.comparing(Family::prometheusName)).toList();
     }
 
     public CrcMetrics register(PrometheusRegistry registry) {
@@ -137,6 +184,8 @@ public final class CrcMetrics implements MultiCollector {
                         points.add(Labels.of("account", a.name(), "date", date, "hour", hour.label()), hour.totalUsage()))),
                 Family.gauge(CURRENT_MAX_USAGE, CURRENT_MAX_USAGE_HELP, null, account, 1, (a, points) ->
                         a.window().currentMaxUsage(a.days()).ifPresent(ports -> points.add(accountLabel(a), ports))),
+                Family.gauge(RECENT_MAX_USAGE, RECENT_MAX_USAGE_HELP, null, account, 1, (a, points) ->
+                        a.window().recentMaxUsage(a.days()).ifPresent(ports -> points.add(accountLabel(a), ports))),
                 Family.gauge(DAILY_MAX_USAGE, DAILY_MAX_USAGE_HELP, null, List.of("account", "date"), 2, (a, points) -> {
                     for (DailyUsage day : a.days()) {
                         OptionalLong peak = day.peak();
@@ -155,6 +204,8 @@ public final class CrcMetrics implements MultiCollector {
                 Family.counter(POLL_ERRORS, POLL_ERRORS_HELP, List.of("account", "reason"), FailureReason.values().length,
                         (a, points) -> a.snapshot().errorCounts().forEach((reason, count) ->
                                 points.add(Labels.of("account", a.name(), "reason", reason.label()), count))),
+                Family.accountInfo(ACCOUNT, ACCOUNT_HELP, List.of("account", "source"), (a, points) ->
+                        points.add(Labels.of("account", a.name(), "source", a.snapshot().account().source().label()), 1)),
                 Family.info(BUILD, BUILD_HELP, Labels.of("version", buildInfo.version(), "revision", buildInfo.revision(),
                         "java_version", buildInfo.javaVersion())));
     }

@@ -29,7 +29,7 @@ final class Family {
         void emit(AccountView account, Points points);
     }
 
-    private enum Kind { GAUGE, COUNTER, INFO }
+    private enum Kind { GAUGE, COUNTER, INFO, ACCOUNT_INFO }
 
     private final Kind kind;
     private final String name;
@@ -53,7 +53,7 @@ final class Family {
         MetricFamilyDescriptor.Builder<?> builder = switch (kind) {
             case GAUGE -> MetricFamilyDescriptor.gauge(name);
             case COUNTER -> MetricFamilyDescriptor.counter(name);
-            case INFO -> MetricFamilyDescriptor.info(name);
+            case INFO, ACCOUNT_INFO -> MetricFamilyDescriptor.info(name);
         };
         if (unit != null) {
             builder.unit(unit);
@@ -71,6 +71,11 @@ final class Family {
 
     static Family counter(String name, String help, List<String> labelNames, int seriesPerAccount, Emitter emitter) {
         return new Family(Kind.COUNTER, name, help, null, labelNames, seriesPerAccount, emitter, null);
+    }
+
+    /** An info family with one series per account (the emitted value is ignored: an info series is 1). */
+    static Family accountInfo(String name, String help, List<String> labelNames, Emitter emitter) {
+        return new Family(Kind.ACCOUNT_INFO, name, help, null, labelNames, 1, emitter, null);
     }
 
     /** An info family with one series, whatever the accounts. */
@@ -110,6 +115,12 @@ final class Family {
                 CounterSnapshot.Builder family = CounterSnapshot.builder().name(name).help(help).unit(unit);
                 accounts.forEach(account -> emitter.emit(account, (labels, value) ->
                         family.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(value).build())));
+                yield family.build();
+            }
+            case ACCOUNT_INFO -> {
+                InfoSnapshot.Builder family = InfoSnapshot.builder().name(name).help(help);
+                accounts.forEach(account -> emitter.emit(account, (labels, value) ->
+                        family.dataPoint(InfoDataPointSnapshot.builder().labels(labels).build())));
                 yield family.build();
             }
             case INFO -> InfoSnapshot.builder().name(name).help(help)

@@ -2,6 +2,7 @@ package dev.crcexporter.poll;
 
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -15,21 +16,22 @@ import java.util.OptionalLong;
  * The API labels hours by local wall-clock hour, so on a DST day an hour may be missing or counted
  * twice under one label; we take its labels as they come.
  *
- * @param yesterday   the day before {@code today}
- * @param today       the current date in the zone
- * @param currentHour the current wall-clock hour (0..23) in the zone
+ * @param yesterday        the day before {@code today}
+ * @param today            the current date in the zone
+ * @param currentHour      the current wall-clock hour (0..23) in the zone
+ * @param previousHourDate the date of the hour that began before the current one ({@code yesterday} at 00:xx)
+ * @param previousHour     the wall-clock hour that began before the current one (23 at 00:xx)
  */
-public record DateWindow(LocalDate yesterday, LocalDate today, int currentHour) {
+public record DateWindow(LocalDate yesterday, LocalDate today, int currentHour, LocalDate previousHourDate,
+        int previousHour) {
 
     public static DateWindow at(Instant now, ZoneId zone) {
         ZonedDateTime local = now.atZone(zone);
         LocalDate today = local.toLocalDate();
-        return new DateWindow(today.minusDays(1), today, local.getHour());
-    }
-
-    /** The {@code to} parameter that makes the API answer up to and including today. */
-    public LocalDate requestEnd() {
-        return today.plusDays(1);
+        // One real hour back, not "label minus one": after a spring-forward jump from 02:00 to 03:00 the hour
+        // before 03 is 01; in the repeated hour of a fall-back day it is the same label.
+        ZonedDateTime hourBefore = now.minus(Duration.ofHours(1)).atZone(zone);
+        return new DateWindow(today.minusDays(1), today, local.getHour(), hourBefore.toLocalDate(), hourBefore.getHour());
     }
 
     /**
@@ -51,6 +53,22 @@ public record DateWindow(LocalDate yesterday, LocalDate today, int currentHour) 
     public OptionalLong currentMaxUsage(List<DailyUsage> selected) {
         return selected.stream().filter(day -> day.date().equals(today)).flatMap(day -> day.hours().stream())
                 .filter(hour -> hour.hour() == currentHour).mapToLong(HourUsage::maxUsage).findFirst();
+    }
+
+    /**
+     * The highest {@code max_usage} of the current and the previous hour among days already {@link #select selected}:
+     * present as soon as either is reported, so a peak late in an hour stays visible after the hour boundary while
+     * the API has not reported the new hour yet. Empty when neither is reported. The value behind
+     * crc_ports_recent_max_usage, the series the saturation alerts use.
+     */
+    public OptionalLong recentMaxUsage(List<DailyUsage> selected) {
+        return selected.stream()
+                .flatMap(day -> day.hours().stream().filter(hour -> isRecent(day.date(), hour.hour())))
+                .mapToLong(HourUsage::maxUsage).max();
+    }
+
+    private boolean isRecent(LocalDate date, int hour) {
+        return (date.equals(today) && hour == currentHour) || (date.equals(previousHourDate) && hour == previousHour);
     }
 
     private DailyUsage begunHoursOf(DailyUsage day) {

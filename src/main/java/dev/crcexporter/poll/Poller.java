@@ -2,10 +2,11 @@ package dev.crcexporter.poll;
 
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ExporterConfig;
-import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
 import dev.crcexporter.upstream.UpstreamException;
+import dev.crcexporter.upstream.UsageSource;
+import dev.crcexporter.upstream.UsageSources;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls every account on one schedule. Each poll asks for yesterday and today in one request; a
+ * Polls every account on one schedule. Each poll asks the account's {@link UsageSource} for yesterday and today
+ * (in the account's zone) in one request; a
  * failed request is retried with exponential backoff and jitter while the poll interval allows.
  * At most {@code concurrency} requests run at once, so one slow account never holds up the rest,
  * and an account whose previous poll is still running is skipped rather than piled up.
@@ -33,14 +35,18 @@ public final class Poller implements AutoCloseable {
 
     private final ExporterConfig config;
     private final RetryPolicy retryPolicy;
-    private final CrcUsageClient client;
+    private final UsageSources sources;
     private final SnapshotStore store;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** When the first scheduled poll ran ({@link System#nanoTime()}); the schedule's later polls follow at fixed rate. */
+    private volatile long scheduleStartNanos;
     private static final Duration RETRY_MARGIN = Duration.ofSeconds(1);
+    /** Stack frames an internal error's log line shows. */
+    private static final int INTERNAL_ERROR_FRAMES = 5;
     /**
      * Accounts the API asked (Retry-After) to leave alone until then, in {@link System#nanoTime()}: waits and
      * deadlines are measured on the monotonic clock, so a wall-clock step (NTP, a fixed test clock) neither
@@ -48,19 +54,21 @@ public final class Poller implements AutoCloseable {
      */
     private final Map<String, Long> notBeforeNanos = new ConcurrentHashMap<>();
 
-    public Poller(ExporterConfig config, CrcUsageClient client, SnapshotStore store, Clock clock) {
+    public Poller(ExporterConfig config, UsageSources sources, SnapshotStore store, Clock clock) {
         this.config = config;
         this.retryPolicy = new RetryPolicy(config.retry());
-        this.client = client;
+        this.sources = sources;
         this.store = store;
         this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("poll-scheduler"));
-        this.workers = Executors.newFixedThreadPool(Math.min(config.concurrency(), config.accounts().size()),
+        // At least one thread: a shard may have no accounts at all (see Shard).
+        this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(config.concurrency(), config.accounts().size())),
                 daemonThreads("poll-worker"));
     }
 
     /** Polls every account now, then every poll interval. */
     public void start() {
+        scheduleStartNanos = System.nanoTime();
         scheduler.scheduleAtFixedRate(this::pollAll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -84,17 +92,25 @@ public final class Poller implements AutoCloseable {
         }
     }
 
-    /** One poll of one account, possibly over several attempts. */
+    /** When the first scheduled poll after {@code nowNanos} is due: the next one that would find this account busy. */
+    private long nextPollNanos(long nowNanos) {
+        long interval = config.pollInterval().toNanos();
+        return scheduleStartNanos + ((nowNanos - scheduleStartNanos) / interval + 1) * interval;
+    }
+
+    /**
+     * One poll of one account, possibly over several attempts. It may wait in the workers' queue (at most
+     * {@code concurrency} polls run at once), so nothing about time is fixed when it is queued: each attempt
+     * reads the clock for its own dates and its own deadline, and the duration counts from the first attempt.
+     */
     private final class PollRun {
         private final AccountConfig account;
-        private final DateWindow window;
-        private final long startNanos = System.nanoTime();
-        /** The next poll is due then: retries must be over by this time (monotonic). */
-        private final long deadlineNanos = startNanos + config.pollInterval().toNanos();
+        private final UsageSource source;
+        private long startNanos;
 
         PollRun(AccountConfig account) {
             this.account = account;
-            this.window = DateWindow.at(clock.instant(), config.timezone());
+            this.source = sources.of(account);
         }
 
         void attempt(int attempt) {
@@ -103,7 +119,13 @@ public final class Poller implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                List<DailyUsage> days = client.fetch(account, window.yesterday(), window.requestEnd());
+                if (attempt == 1) {
+                    startNanos = System.nanoTime();
+                }
+                // Yesterday and today as of this attempt: a poll queued before midnight, or retried across an
+                // hour, asks for and keeps the days and hours of when it runs.
+                DateWindow window = DateWindow.at(clock.instant(), config.zoneOf(account));
+                List<DailyUsage> days = source.fetch(window.yesterday(), window.today());
                 List<DailyUsage> kept = window.select(days);
                 store.update(account.name(), s -> s.withSuccess(kept, clock.instant(), elapsed()));
                 LOG.atDebug().setMessage("poll succeeded").addKeyValue("account", account.name())
@@ -112,14 +134,37 @@ public final class Poller implements AutoCloseable {
                 // A request cut short by close() is no failure of the API: nothing to count or retry.
                 retryScheduled = !closed && failed(attempt, e.reason(), e.getMessage(), e.retryAfter().orElse(null));
             } catch (RuntimeException | StackOverflowError | LinkageError e) {
-                // Not expected; counted as malformed so that it shows, without the stack trace of a secret-bearing object.
-                retryScheduled = !closed && failed(attempt, FailureReason.MALFORMED, "unexpected " + e.getClass().getSimpleName(), null);
+                // A bug of the exporter, not a fault of the API: counted apart, logged loudly, not retried
+                // (it would only fail the same way and spend the API's rate limit).
+                if (!closed) {
+                    internalError(attempt, e);
+                }
             } finally {
                 // Whatever happened, the account is free for the next poll unless a retry now owns it.
                 if (!retryScheduled) {
                     finish();
                 }
             }
+        }
+
+        private void internalError(int attempt, Throwable e) {
+            String what = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + source.redactor().apply(e.getMessage()));
+            StringBuilder where = new StringBuilder();
+            StackTraceElement[] frames = e.getStackTrace();
+            for (int i = 0; i < Math.min(INTERNAL_ERROR_FRAMES, frames.length); i++) {
+                where.append(i == 0 ? "" : " < ").append(frames[i]);
+            }
+            // The stack frames hold no data; the message is redacted like every other.
+            LOG.atError().setMessage("poll failed: internal error of crc-exporter, please report it")
+                    .addKeyValue("account", account.name())
+                    .addKeyValue("reason", FailureReason.INTERNAL.label())
+                    .addKeyValue("attempt", attempt)
+                    .addKeyValue("err", what)
+                    .addKeyValue("at", where.toString())
+                    .log();
+            store.update(account.name(), s -> s.withError(new PollError(clock.instant(), FailureReason.INTERNAL,
+                    "internal error " + e.getClass().getSimpleName() + " (a bug of crc-exporter; see its log)")));
+            store.update(account.name(), s -> s.withFailure(elapsed()));
         }
 
         /** Records the failure; returns whether a retry was scheduled (which then owns the account). */
@@ -131,11 +176,12 @@ public final class Poller implements AutoCloseable {
             if (retryAfter != null) {
                 notBeforeNanos.put(account.name(), nowNanos + RetryPolicy.honoured(retryAfter).toNanos());
             }
-            // A retry must be over, timeout included, with a margin before the next poll is due: a stalled
-            // machine should not make a retry overlap the next poll.
+            // A retry must be over, timeout included, with a margin before the next scheduled poll is due: a
+            // stalled machine should not make a retry overlap it. "Next" as of now, not as of when the poll was
+            // queued: a poll that waited past a scheduled time still has until the one after.
             long margin = Math.min(RETRY_MARGIN.toNanos(), config.pollInterval().toNanos() / 10);
             boolean retry = retryPolicy.mayRetry(attempt)
-                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin - deadlineNanos < 0;
+                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin - nextPollNanos(nowNanos) < 0;
             LOG.atWarn().setMessage("poll failed")
                     .addKeyValue("account", account.name())
                     .addKeyValue("reason", reason.label())

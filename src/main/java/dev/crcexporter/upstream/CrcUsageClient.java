@@ -1,93 +1,84 @@
 package dev.crcexporter.upstream;
 
-import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.Credentials;
 import dev.crcexporter.config.RequestMethod;
-import java.io.IOException;
-import java.net.ConnectException;
+import dev.crcexporter.config.Secret;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 
 /**
- * Calls the CRC usage API: the one place that builds the request, sends it and hands the body to
- * {@link UsageParser}. Every failure comes back as an {@link UpstreamException} with a reason and a
- * message from which the secret has been removed.
+ * Calls the seed ("systec") CRC usage API: the one place that builds its request; it goes out through a
+ * {@link BoundedExchange} and the body goes to {@link UsageParser}. Every failure comes back as an
+ * {@link UpstreamException} with a reason and a message from which the secret has been removed.
  */
 public final class CrcUsageClient {
-    /** A month of 24 hours is about 70 KB; anything past this cap is not an answer of this API. */
-    public static final int MAX_BODY_BYTES = 1 << 20;
-    private static final int MAX_ERROR_BODY_CHARS = 120;
-
-    private final HttpClient http;
+    private final BoundedExchange exchange;
     private final URI apiUrl;
     private final RequestMethod method;
-    private final Duration timeout;
     private final Clock clock;
 
-    public CrcUsageClient(URI apiUrl, RequestMethod method, Duration timeout, Clock clock) {
+    public CrcUsageClient(BoundedExchange exchange, URI apiUrl, RequestMethod method, Clock clock) {
+        this.exchange = exchange;
         this.apiUrl = apiUrl;
         this.method = method;
-        this.timeout = timeout;
         this.clock = clock;
-        this.http = OnDemandTls.apply(HttpClient.newBuilder())
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+    }
+
+    /** The usage of the account signing in with {@code credentials}. */
+    public UsageSource source(Credentials.Systec credentials) {
+        UnaryOperator<String> redact = credentials.apiSecret()::redact;
+        return new UsageSource() {
+            @Override
+            public List<DailyUsage> fetch(LocalDate from, LocalDate toInclusive) throws UpstreamException {
+                return CrcUsageClient.this.fetch(credentials, from, toInclusive);
+            }
+
+            @Override
+            public UnaryOperator<String> redactor() {
+                return redact;
+            }
+        };
     }
 
     /**
-     * Asks for the days from {@code from} to {@code to}. Per the API page, {@code to} must be after
-     * {@code from} ("to query 12-01, use from=12-01 and to=12-02"); the answer may still hold other days,
-     * so callers filter by date.
+     * Asks for the days from {@code from} to {@code toInclusive}. The API page wants {@code to} after {@code from}
+     * ("to query 12-01, use from=12-01 and to=12-02"), so the request's {@code to} is the day after; the answer may
+     * still hold other days, so callers filter by date.
      */
-    public List<DailyUsage> fetch(AccountConfig account, LocalDate from, LocalDate to) throws UpstreamException {
-        HttpRequest request = request(account, from, to);
-        CompletableFuture<HttpResponse<byte[]>> pending =
-                http.sendAsync(request, info -> new CappedBodySubscriber(MAX_BODY_BYTES));
-        HttpResponse<byte[]> response;
-        try {
-            // The request timeout covers only the wait for headers; this bounds the whole exchange.
-            response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw new UpstreamException(FailureReason.TIMEOUT, "no complete answer within " + timeout.toMillis() + "ms");
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(FailureReason.TIMEOUT, "interrupted while waiting for the answer");
-        } catch (ExecutionException e) {
-            throw transportFailure(e.getCause(), account);
+    List<DailyUsage> fetch(Credentials.Systec credentials, LocalDate from, LocalDate toInclusive) throws UpstreamException {
+        Secret secret = credentials.apiSecret();
+        HttpResponse<byte[]> response = exchange.send(request(credentials, from, toInclusive.plusDays(1)), secret::redact);
+        int status = response.statusCode();
+        if (status == 429) {
+            Duration retryAfter = HttpAnswers.retryAfter(response, clock);
+            throw new UpstreamException(FailureReason.RATE_LIMITED, "HTTP 429 Too Many Requests"
+                    + (retryAfter == null ? "" : ", Retry-After " + retryAfter.toSeconds() + "s"), retryAfter);
         }
-        return answer(response, account);
+        if (status < 200 || status > 299) {
+            throw new UpstreamException(FailureReason.HTTP_STATUS,
+                    "HTTP " + status + HttpAnswers.bodyExcerpt(response.body(), secret::redact));
+        }
+        // The parser masks the secret in whatever of the answer it quotes.
+        return UsageParser.parse(response.body(), secret::redact);
     }
 
-    private HttpRequest request(AccountConfig account, LocalDate from, LocalDate to) {
+    private HttpRequest request(Credentials.Systec credentials, LocalDate from, LocalDate to) {
         Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("api_key", account.apiKey());
-        parameters.put("api_secret", account.apiSecret().reveal());
+        parameters.put("api_key", credentials.apiKey());
+        parameters.put("api_secret", credentials.apiSecret().reveal());
         parameters.put("from", from.toString());
         parameters.put("to", to.toString());
         String form = FormData.encode(parameters);
-        HttpRequest.Builder builder = HttpRequest.newBuilder().timeout(timeout).header("Accept", "application/json");
+        HttpRequest.Builder builder = HttpRequest.newBuilder().header("Accept", "application/json");
         if (method == RequestMethod.GET) {
             return builder.uri(URI.create(apiUrl + "?" + form)).GET().build();
         }
@@ -95,81 +86,5 @@ public final class CrcUsageClient {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
                 .build();
-    }
-
-    private List<DailyUsage> answer(HttpResponse<byte[]> response, AccountConfig account) throws UpstreamException {
-        int status = response.statusCode();
-        if (status == 429) {
-            Duration retryAfter = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
-            throw new UpstreamException(FailureReason.RATE_LIMITED, "HTTP 429 Too Many Requests"
-                    + (retryAfter == null ? "" : ", Retry-After " + retryAfter.toSeconds() + "s"), retryAfter);
-        }
-        if (status < 200 || status > 299) {
-            throw new UpstreamException(FailureReason.HTTP_STATUS,
-                    "HTTP " + status + bodyExcerpt(response.body(), account.apiSecret()::redact));
-        }
-        // The parser masks the secret in whatever of the answer it quotes.
-        return UsageParser.parse(response.body(), account.apiSecret()::redact);
-    }
-
-    /** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
-    private Duration retryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        String value = header.trim();
-        try {
-            long seconds = Long.parseLong(value);
-            return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration until = Duration.between(clock.instant(),
-                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
-        }
-    }
-
-    private static UpstreamException transportFailure(Throwable cause, AccountConfig account) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof CappedBodySubscriber.BodyTooLargeException) {
-                return new UpstreamException(FailureReason.MALFORMED, t.getMessage());
-            }
-        }
-        String detail = account.apiSecret().redact(describe(cause));
-        if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
-            return new UpstreamException(FailureReason.CONNECT, "cannot connect: " + detail);
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return new UpstreamException(FailureReason.TIMEOUT, "timed out: " + detail);
-        }
-        if (cause instanceof IOException) {
-            return new UpstreamException(FailureReason.CONNECT, "connection failed: " + detail);
-        }
-        return new UpstreamException(FailureReason.CONNECT, "request failed: " + detail);
-    }
-
-    private static String describe(Throwable t) {
-        if (t == null) {
-            return "unknown error";
-        }
-        String message = t.getMessage();
-        String own = t.getClass().getSimpleName() + (message == null ? "" : " " + message);
-        Throwable root = t.getCause();
-        return root == null || root == t ? own : own + " (" + describe(root) + ")";
-    }
-
-    /** The start of an error body, one line; redacted before it is cut, so no part of a secret survives the cut. */
-    private static String bodyExcerpt(byte[] body, UnaryOperator<String> redact) {
-        if (body == null || body.length == 0) {
-            return "";
-        }
-        String text = redact.apply(new String(body, StandardCharsets.UTF_8)).replaceAll("\\s+", " ").trim();
-        if (text.length() > MAX_ERROR_BODY_CHARS) {
-            text = text.substring(0, MAX_ERROR_BODY_CHARS) + "...";
-        }
-        return text.isEmpty() ? "" : ": " + text;
     }
 }

@@ -15,7 +15,14 @@ public enum FailureReason {
     /** HTTP 200 but the answer's {@code status} is not 200. */
     API_STATUS,
     /** The body is not the documented JSON, or is far too large. */
-    MALFORMED;
+    MALFORMED,
+    /**
+     * A Zoom account could not sign in: the token endpoint refused the credentials or answered nonsense, or the
+     * metrics call refused a freshly issued token. Zoom's {@code reason}/{@code error} text is in the message.
+     */
+    AUTH,
+    /** Not the API's fault: an error inside crc-exporter (a bug), logged at ERROR. Never raised by the client. */
+    INTERNAL;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

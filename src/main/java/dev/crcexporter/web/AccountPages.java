@@ -4,6 +4,7 @@ import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -43,8 +44,9 @@ final class AccountPages {
 
     private AccountPages() {}
 
-    /** Page {@code requested} (null: the first) of {@code accounts} as of {@code window}. */
-    static Page page(List<AccountSnapshot> accounts, DateWindow window, String requested) throws NoSuchPage {
+    /** Page {@code requested} (null: the first) of {@code accounts}, each as of its window ({@code windowOf}). */
+    static Page page(List<AccountSnapshot> accounts, Function<AccountSnapshot, DateWindow> windowOf, String requested)
+            throws NoSuchPage {
         int total = accounts.size();
         if (total <= ALL_CARDS_UP_TO) {
             if (requested != null && !requested.equals("1")) {
@@ -62,7 +64,7 @@ final class AccountPages {
         if (number < 1 || number > pages) {
             throw new NoSuchPage("page must be a number from 1 to " + pages + " (got \"" + shorten(requested) + "\")");
         }
-        List<AccountSnapshot> worstFirst = accounts.stream().map(a -> Ranked.of(a, window)).sorted(Ranked.WORST_FIRST)
+        List<AccountSnapshot> worstFirst = accounts.stream().map(a -> Ranked.of(a, windowOf.apply(a))).sorted(Ranked.WORST_FIRST)
                 .map(Ranked::account).toList();
         int from = (number - 1) * PAGE_SIZE;
         return new Page(worstFirst.subList(from, Math.min(from + PAGE_SIZE, total)), number, pages, total);

@@ -1,10 +1,10 @@
 package dev.crcexporter.web;
 
 /** HTML escaping for text and attribute values; everything from config or the API goes through it. */
-final class Html {
+public final class Html {
     private Html() {}
 
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }

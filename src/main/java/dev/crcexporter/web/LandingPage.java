@@ -1,9 +1,13 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.Shard;
+import dev.crcexporter.config.Source;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.poll.PollError;
+import dev.crcexporter.report.DailyPeakChart;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.time.Clock;
@@ -12,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -75,6 +80,7 @@ final class LandingPage {
             dl{display:grid;grid-template-columns:auto 1fr;gap:.15rem .8rem;margin:.4rem 0 0;font-size:.85rem}
             dt{color:#57606a}dd{margin:0;overflow-wrap:anywhere}
             .error{color:#cf222e}.muted{color:#6e7781}
+            .source{font-size:.75rem;color:#57606a;margin:.1rem 0 0}
             .legend{font-size:.75rem;color:#57606a;margin:.1rem 0 0}
             .swatch{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;vertical-align:-1px;margin:0 .2rem 0 .6rem}
             """;
@@ -83,30 +89,45 @@ final class LandingPage {
     private final String metricsPath;
     private final Clock clock;
     private final ZoneId zone;
+    private final Optional<Shard> shard;
+    private final Optional<HistorySection> history;
 
+    /** A page of an unsharded exporter without the 30 days of history (for tests of the rest of the card). */
     LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone) {
+        this(buildInfo, metricsPath, clock, zone, Optional.empty(), Optional.empty());
+    }
+
+    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone, Optional<Shard> shard,
+            Optional<HistorySection> history) {
         this.buildInfo = buildInfo;
         this.metricsPath = metricsPath;
         this.clock = clock;
         this.zone = zone;
+        this.shard = shard;
+        this.history = history;
     }
 
     /** The page of all accounts, or (many accounts) page {@code requestedPage} of them, worst first; see {@link AccountPages}. */
     String render(List<AccountSnapshot> accounts, String requestedPage) throws AccountPages.NoSuchPage {
         Instant now = clock.instant();
-        DateWindow window = DateWindow.at(now, zone);
-        AccountPages.Page page = AccountPages.page(accounts, window, requestedPage);
+        // Each account in its own zone (the page's zone unless it sets one).
+        Function<AccountSnapshot, DateWindow> windowOf = account -> DateWindow.at(now, account.account().zone(zone));
+        AccountPages.Page page = AccountPages.page(accounts, windowOf, requestedPage);
+        history.ifPresent(HistorySection::pageViewed);
         long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
         long up = accounts.stream().filter(AccountSnapshot::up).count();
         StringBuilder html = new StringBuilder(8192 + 6144 * page.accounts().size());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>crc-exporter</title><style>").append(STYLE).append("</style></head><body>\n")
+                .append("<title>crc-exporter</title><style>").append(STYLE)
+                .append(history.isPresent() ? HistorySection.STYLE : "").append("</style></head><body>\n")
                 .append("<header><h1>crc-exporter</h1>")
                 .append("<p>Cloud Room Connector (CRC) port usage for Prometheus &middot; version ")
                 .append(Html.escape(buildInfo.version())).append(" (revision ").append(Html.escape(buildInfo.revision()))
                 .append(")</p>\n<nav><a href=\"").append(Html.escape(relative(metricsPath))).append("\">Metrics</a>")
-                .append("<a href=\"-/healthy\">Health</a><a href=\"-/ready\">Readiness</a></nav></header>\n");
+                .append("<a href=\"-/healthy\">Health</a><a href=\"-/ready\">Readiness</a></nav>");
+        shard.ifPresent(s -> shardLine(html, s, accounts.isEmpty()));
+        html.append("</header>\n");
 
         html.append("<p class=\"summary\">").append(accounts.size()).append(accounts.size() == 1 ? " account" : " accounts")
                 .append(": ").append(up).append(" up");
@@ -127,9 +148,9 @@ final class LandingPage {
                 .append(Html.escape(LOCAL_TIME.format(now.atZone(zone)))).append(")</p>\n")
                 .append(AccountPages.navigation(page)).append("<main class=\"grid\">\n");
         for (AccountSnapshot account : page.accounts()) {
-            card(html, account, window, now);
+            card(html, account, windowOf.apply(account), now);
         }
-        html.append("</main>\n</body></html>\n");
+        html.append("</main>\n").append(history.isPresent() ? HistorySection.docs() : "").append("</body></html>\n");
         return html.toString();
     }
 
@@ -144,7 +165,8 @@ final class LandingPage {
 
         html.append("<section class=\"card").append(failing ? " failing" : "").append("\" id=\"account-").append(name)
                 .append("\" data-account=\"").append(name).append("\">\n<div class=\"head\"><h2>").append(name)
-                .append("</h2>").append(badge(account)).append("</div>\n<div class=\"figures\">");
+                .append("</h2>").append(badge(account)).append("</div>\n").append(sourceLine(account.account()))
+                .append("<div class=\"figures\">");
         figure(html, current.isPresent() ? Long.toString(current.getAsLong()) : "&ndash;", "", "ports in use now ("
                 + HourUsage.label(window.currentHour()) + ":00 h)");
         if (capacity.isPresent()) {
@@ -167,14 +189,15 @@ final class LandingPage {
             html.append("<span class=\"swatch\" style=\"background:#d4a72c\"></span>&ge;&#8239;80&#8239;%")
                     .append("<span class=\"swatch\" style=\"background:#cf222e\"></span>at capacity (dashed line)");
         }
-        html.append("</p>\n<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
+        html.append("</p>\n").append(history.map(h -> h.render(account, window)).orElse(""))
+                .append("<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
                 .append("<dt>Last error</dt><dd>").append(error(account, now)).append("</dd></dl>\n</section>\n");
     }
 
     private void chart(StringBuilder svg, String name, List<DailyUsage> days, DateWindow window, OptionalInt capacity) {
         long highest = days.stream().map(DailyUsage::peak).filter(OptionalLong::isPresent)
                 .mapToLong(OptionalLong::getAsLong).max().orElse(0);
-        long top = niceCeiling(Math.max(1, Math.max(highest, capacity.orElse(0))));
+        long top = DailyPeakChart.niceCeiling(Math.max(1, Math.max(highest, capacity.orElse(0))));
         svg.append("<svg class=\"usage-chart\" data-account=\"").append(name).append("\" viewBox=\"0 0 ")
                 .append(WIDTH).append(' ').append(HEIGHT).append("\" role=\"img\" aria-label=\"Hourly peak CRC ports of ")
                 .append(name).append(", yesterday and today\" xmlns=\"http://www.w3.org/2000/svg\">");
@@ -224,6 +247,25 @@ final class LandingPage {
         svg.append("</svg>\n");
     }
 
+    /** Which share of the accounts this replica serves ({@code --shard}); an empty shard says why it shows nothing. */
+    private static void shardLine(StringBuilder html, Shard shard, boolean empty) {
+        html.append("<p class=\"shard\" data-shard=\"").append(shard.index()).append("\" data-shards=\"").append(shard.count())
+                .append("\">shard ").append(shard.index()).append(" of ").append(shard.count())
+                .append(" (counted from 0): the accounts whose name hashes to this shard");
+        if (empty) {
+            html.append(" &middot; <strong>none of the configured accounts hashes to this shard</strong>");
+        }
+        html.append("</p>");
+    }
+
+    /** Which API the account's numbers come from, and its zone when it is not the page's. */
+    private String sourceLine(AccountConfig account) {
+        ZoneId accountZone = account.zone(zone);
+        return "<p class=\"source\" data-source=\"" + account.source().label() + "\">source: "
+                + (account.source() == Source.ZOOM ? "Zoom API" : "systec CRC usage API")
+                + (accountZone.equals(zone) ? "" : " &middot; hours in " + Html.escape(accountZone.getId())) + "</p>\n";
+    }
+
     private static void figure(StringBuilder html, String value, String cssClass, String label) {
         html.append("<div class=\"figure\"><span class=\"value").append(cssClass.isEmpty() ? "" : " " + cssClass).append("\">")
                 .append(value).append("</span><span class=\"label\">").append(label).append("</span></div>");
@@ -249,10 +291,11 @@ final class LandingPage {
             return "<span class=\"muted\">none</span>";
         }
         PollError e = error.get();
-        boolean current = account.polled() && !account.up();
+        // Not up: failing, or the first poll is still retrying; only a success after the error is a recovery.
+        boolean current = !account.up();
+        String since = current ? (account.polled() ? "" : ", first poll still retrying") : ", since recovered";
         return "<span class=\"" + (current ? "error" : "muted") + "\">" + Html.escape(e.reason().label() + ": " + e.message())
-                + "</span> <span class=\"muted\">(" + Html.escape(age(e.at(), now)) + " ago" + (current ? "" : ", since recovered")
-                + ")</span>";
+                + "</span> <span class=\"muted\">(" + Html.escape(age(e.at(), now)) + " ago" + since + ")</span>";
     }
 
     private static String age(Instant then, Instant now) {
@@ -260,19 +303,6 @@ final class LandingPage {
         if (seconds < 120) return seconds + "s";
         if (seconds < 7200) return seconds / 60 + "m";
         return seconds / 3600 + "h";
-    }
-
-    /** 1, 2, 5 times a power of ten: a round top for the chart's scale. */
-    static long niceCeiling(long value) {
-        long power = 1;
-        while (true) {
-            for (long step : new long[] {1, 2, 5}) {
-                if (step * power >= value) {
-                    return step * power;
-                }
-            }
-            power *= 10;
-        }
     }
 
     private static String fmt(double value) {

@@ -1,9 +1,12 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.config.BoundedFiles;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -22,7 +25,7 @@ final class PemFiles {
     private PemFiles() {}
 
     static List<X509Certificate> certificates(Path file, String key) throws WebConfigException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new ByteArrayInputStream(read(file, key))) {
             List<X509Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
                     .map(X509Certificate.class::cast).toList();
             if (certificates.isEmpty()) {
@@ -37,7 +40,9 @@ final class PemFiles {
     }
 
     static PrivateKey privateKey(Path file, String key) throws WebConfigException {
-        try (Reader reader = Files.newBufferedReader(file); PEMParser pem = new PEMParser(reader)) {
+        byte[] bytes = read(file, key);
+        try (Reader reader = new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.US_ASCII);
+                PEMParser pem = new PEMParser(reader)) {
             Object object = pem.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (object instanceof PEMKeyPair pair) {
@@ -51,6 +56,15 @@ final class PemFiles {
         } catch (IOException | RuntimeException e) {
             // Never the parser's message: it could quote key material.
             throw new WebConfigException(key + ": " + file + " cannot be read as a PEM private key (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The file's bytes, at most {@link BoundedFiles#MAX_PEM_BYTES}: never an unbounded read of a path typed by mistake. */
+    private static byte[] read(Path file, String key) throws WebConfigException {
+        try {
+            return BoundedFiles.read(file, BoundedFiles.MAX_PEM_BYTES);
+        } catch (IOException e) {
+            throw new WebConfigException(key + ": " + file + " " + BoundedFiles.reason(e));
         }
     }
 

@@ -3,10 +3,10 @@ package dev.crcexporter.web;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crcexporter.config.BoundedFiles;
 import dev.crcexporter.config.StrictYaml;
 import dev.crcexporter.web.TlsSettings.ClientAuth;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,9 +73,9 @@ public final class WebConfigLoader {
         String source = "--web.config.file " + file;
         String text;
         try {
-            text = Files.readString(file);
+            text = BoundedFiles.readUtf8(file, BoundedFiles.MAX_CONFIG_BYTES);
         } catch (IOException e) {
-            throw new WebConfigException(source + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new WebConfigException(source + " " + BoundedFiles.reason(e));
         }
         RawWebConfig raw;
         try {
@@ -179,8 +178,17 @@ public final class WebConfigLoader {
         if (VERSION_ORDER.indexOf(min) > VERSION_ORDER.indexOf(max)) {
             throw new WebConfigException("tls_server_config.min_version " + min + " is above max_version " + max);
         }
-        List<String> protocols = VERSION_ORDER.subList(VERSION_ORDER.indexOf(min), VERSION_ORDER.indexOf(max) + 1)
-                .stream().map(TLS_VERSIONS::get).toList();
+        List<String> range = VERSION_ORDER.subList(VERSION_ORDER.indexOf(min), VERSION_ORDER.indexOf(max) + 1);
+        for (String version : range) {
+            if (!TlsRuntime.offers(TLS_VERSIONS.get(version))) {
+                // Jetty would enable it and the JDK refuse it at every handshake: the file would promise what is not served.
+                String setting = version.equals(max) && !version.equals(min) ? "max_version " + max
+                        : "min_version " + min + (version.equals(min) ? "" : " includes " + version + ", which");
+                throw new WebConfigException("tls_server_config." + setting
+                        + " is disabled in this Java runtime (jdk.tls.disabledAlgorithms in java.security); use TLS12 or TLS13");
+            }
+        }
+        List<String> protocols = range.stream().map(TLS_VERSIONS::get).toList();
 
         char[] password = randomPassword();
         KeyStore keyStore;
@@ -222,17 +230,12 @@ public final class WebConfigLoader {
         if (names == null || names.isEmpty()) {
             return List.of();
         }
-        List<String> supported;
-        try {
-            supported = List.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
-        } catch (GeneralSecurityException e) {
-            throw new WebConfigException("tls_server_config.cipher_suites: this Java runtime offers no TLS");
-        }
         List<String> result = new ArrayList<>();
         for (String name : names) {
             // Go and the JDK both use the IANA names (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256).
-            if (!supported.contains(name)) {
-                throw new WebConfigException("tls_server_config.cipher_suites: " + name + " is not supported by this Java runtime");
+            if (!TlsRuntime.offersCipherSuite(name)) {
+                throw new WebConfigException("tls_server_config.cipher_suites: " + name
+                        + " is not supported by this Java runtime, or is disabled in it");
             }
             result.add(name);
         }

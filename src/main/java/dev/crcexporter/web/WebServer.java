@@ -1,5 +1,7 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.config.Shard;
+import dev.crcexporter.history.HistoryRefresher;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.SnapshotStore;
@@ -12,6 +14,7 @@ import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.time.ZoneId;
 import java.util.List;
 import org.eclipse.jetty.server.AbstractConnector;
@@ -40,18 +43,21 @@ public final class WebServer {
 
     /** A server that listens on {@code listen} (plain HTTP, or TLS per {@code web}) once started. */
     public static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, Telemetry telemetry,
-            SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone) {
+            SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone, Optional<Shard> shard,
+            HistoryRefresher history) {
         PrometheusProperties properties = PrometheusProperties.get();
         FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, telemetry.registry()),
                 telemetry.crc(), FilteredScrape.defaultMaxSeries());
         ScrapeEndpoint scrape = new ScrapeEndpoint(telemetry.crc(), telemetry.jvm(), filtered, properties,
                 ScrapeEndpoint.crcBudgetBytes());
-        return create(listen, web, metricsPath, scrape, store, new LandingPage(buildInfo, metricsPath, clock, zone));
+        LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard,
+                Optional.of(new HistorySection(history, zone)));
+        return create(listen, web, metricsPath, scrape, store, landingPage, shard);
     }
 
     /** With a telemetry path of the caller's making (tests give it other bounds). */
     static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, ScrapeEndpoint scrape,
-            SnapshotStore store, LandingPage landingPage) {
+            SnapshotStore store, LandingPage landingPage, Optional<Shard> shard) {
         BasicAuth basicAuth = web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers());
         TelemetryHandler telemetryHandler = new TelemetryHandler(metricsPath, scrape,
                 authorization -> basicAuth == null || basicAuth.allows(authorization), web.headers());
@@ -106,7 +112,11 @@ public final class WebServer {
                 // One read of the store, so the answer and its counts agree.
                 List<AccountSnapshot> accounts = store.all();
                 long done = accounts.stream().filter(AccountSnapshot::polled).count();
-                if (done == accounts.size()) {
+                if (accounts.isEmpty() && shard.isPresent()) {
+                    // Ready: there is nothing to wait for, and a pod that never became ready would stall the
+                    // StatefulSet's rolling updates and use up the PodDisruptionBudget.
+                    ctx.result("Ready: shard " + shard.get() + " has no accounts\n");
+                } else if (done == accounts.size()) {
                     ctx.result("Ready\n");
                 } else {
                     ctx.status(HttpStatus.SERVICE_UNAVAILABLE)

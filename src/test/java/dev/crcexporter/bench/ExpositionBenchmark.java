@@ -62,7 +62,7 @@ public class ExpositionBenchmark {
         SnapshotStore store = new SnapshotStore(configs);
         for (int i = 0; i < accounts; i++) {
             DemoAccount simulated = new DemoAccount("account-" + i, 40, 10 + i % 30);
-            List<DailyUsage> usage = List.of(simulated.day(today.minusDays(1), 23), simulated.day(today, 23));
+            List<DailyUsage> usage = List.of(simulated.day(today.minusDays(1), 23, today), simulated.day(today, 23, today));
             store.update("account-" + i, s -> s.withSuccess(usage, now, Duration.ofMillis(20)));
         }
         registry = new PrometheusRegistry();

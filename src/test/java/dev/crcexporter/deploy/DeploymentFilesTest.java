@@ -1,16 +1,17 @@
 package dev.crcexporter.deploy;
 
+import static dev.crcexporter.deploy.DeployFiles.DEPLOY;
+import static dev.crcexporter.deploy.DeployFiles.defaultPort;
+import static dev.crcexporter.deploy.DeployFiles.document;
+import static dev.crcexporter.deploy.DeployFiles.documents;
+import static dev.crcexporter.deploy.DeployFiles.names;
+import static dev.crcexporter.deploy.DeployFiles.stream;
+import static dev.crcexporter.deploy.DeployFiles.validConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.crcexporter.CrcExporterCommand;
-import dev.crcexporter.config.ConfigLoader;
-import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.web.ListenAddress;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,22 +25,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine.Option;
 
 /**
  * The files people deploy with (deploy/, Dockerfile) agree with each other and with the exporter: paths that
- * one file names exist in another, ports and endpoints are the exporter's, the PrometheusRule is the rules file.
- * Nothing here needs Docker, Kubernetes or systemd; the README lists the deployment steps that only they can check.
+ * one file names exist in another, ports and endpoints are the exporter's. Nothing here needs Docker or systemd;
+ * the README lists the deployment steps that only they can check. deploy/kubernetes: {@link KubernetesFilesTest}.
  */
 class DeploymentFilesTest {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Path DEPLOY = Path.of("deploy");
-    private static final Path K8S = DEPLOY.resolve("kubernetes");
     private static final Path JVM_OPTIONS = DEPLOY.resolve("jvm.options");
     private static final String BUILD_OUTPUT = "target/crc-exporter.jar";
 
@@ -51,20 +47,10 @@ class DeploymentFilesTest {
         try (Stream<Path> walk = Files.walk(DEPLOY)) {
             files = walk.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
         }
-        assertThat(files).contains(K8S.resolve("deployment.yaml"), DEPLOY.resolve("docker-compose.yml"));
+        assertThat(files).contains(DEPLOY.resolve("kubernetes/base/deployment.yaml"), DEPLOY.resolve("docker-compose.yml"));
         for (Path file : files) {
             assertThat(documents(file)).as(file.toString()).isNotEmpty().allSatisfy(doc -> assertThat(doc.isObject()).isTrue());
         }
-    }
-
-    @Test
-    void prometheusRuleGroupsAreExactlyTheRulesFileGroups() {
-        JsonNode rule = k8s("prometheusrule.yaml", "PrometheusRule");
-        JsonNode groups = document(Path.of("alerts/crc-exporter.rules.yml")).get("groups");
-        assertThat(rule.get("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
-        assertThat(rule.at("/spec/groups"))
-                .as("deploy/kubernetes/prometheusrule.yaml is out of date: run deploy/kubernetes/generate-prometheusrule.sh (--check shows the diff)")
-                .isEqualTo(groups);
     }
 
     // --- Dockerfile and jvm.options ----------------------------------------------------------------------
@@ -122,71 +108,6 @@ class DeploymentFilesTest {
         assertThat(exited).as("java @deploy/jvm.options -version finishes").isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).doesNotContain("Unrecognized", "Error", "warning");
-    }
-
-    // --- Kubernetes --------------------------------------------------------------------------------------
-
-    @Test
-    void deploymentProbesThePortAndEndpointsOfTheExporterAndRunsLockedDown() {
-        JsonNode pod = k8s("deployment.yaml", "Deployment").at("/spec/template/spec");
-        JsonNode container = pod.at("/containers/0");
-        assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(defaultPort());
-        assertThat(container.at("/ports/0/name").asText()).isEqualTo("http");
-        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/-/healthy");
-        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/-/ready");
-        assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
-        assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
-        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
-        assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(65532);
-        JsonNode security = container.get("securityContext");
-        assertThat(security.get("readOnlyRootFilesystem").asBoolean()).isTrue();
-        assertThat(security.get("allowPrivilegeEscalation").asBoolean()).isFalse();
-        assertThat(security.at("/capabilities/drop")).containsExactly(YAML.getNodeFactory().textNode("ALL"));
-        assertThat(mountPath(container, "tmp")).isEqualTo("/tmp");
-        assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
-    }
-
-    @Test
-    void deploymentMountsTheConfigMapConfigWhereItsArgumentPointsAndTheSecretWhereTheConfigPoints(@TempDir Path tmp)
-            throws Exception {
-        JsonNode pod = k8s("deployment.yaml", "Deployment").at("/spec/template/spec");
-        JsonNode container = pod.at("/containers/0");
-        assertThat(container.get("args")).hasSize(1);
-        String configFile = container.at("/args/0").asText().replaceFirst("^--config\\.file=", "");
-        JsonNode configMount = mount(container, "config");
-        assertThat(configMount.get("mountPath").asText()).isEqualTo(configFile);
-        String configKey = configMount.get("subPath").asText();
-        assertThat(volume(pod, "config").at("/configMap/name").asText()).isEqualTo("crc-exporter");
-
-        String config = k8s("configmap.yaml", "ConfigMap").at("/data/" + configKey).asText();
-        String secretFile = document(config).at("/accounts/0/api_secret_file").asText();
-        String secretDir = mountPath(container, "secret");
-        assertThat(secretFile).startsWith(secretDir + "/");
-        String secretKey = secretFile.substring(secretDir.length() + 1);
-        assertThat(volume(pod, "secret").at("/secret/secretName").asText()).isEqualTo("crc-exporter");
-        assertThat(k8s("secret.yaml", "Secret").at("/stringData").has(secretKey)).as("secret key " + secretKey).isTrue();
-
-        assertThat(validConfig(config, secretFile, tmp).accounts()).hasSize(1);
-    }
-
-    @Test
-    void serviceMonitorScrapesTheServiceAsJobCrcExporter() {
-        JsonNode service = k8s("service.yaml", "Service");
-        JsonNode monitor = k8s("servicemonitor.yaml", "ServiceMonitor");
-        assertThat(service.at("/spec/type").asText()).isEqualTo("ClusterIP");
-        assertThat(service.at("/spec/ports/0/port").asInt()).isEqualTo(defaultPort());
-        assertThat(service.at("/spec/ports/0/name").asText()).isEqualTo("http");
-        assertThat(service.at("/spec/selector")).isEqualTo(k8s("deployment.yaml", "Deployment").at("/spec/template/metadata/labels"));
-        monitor.at("/spec/selector/matchLabels").properties()
-                .forEach(label -> assertThat(service.at("/metadata/labels").get(label.getKey())).isEqualTo(label.getValue()));
-        assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
-        assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
-        assertThat(monitor.at("/spec/endpoints/0/interval").asText()).isEqualTo("1m");
-        // prometheus-operator: job = value of the Service label named by jobLabel, else the Service name.
-        String jobLabel = monitor.at("/spec/jobLabel").asText();
-        String job = jobLabel.isEmpty() ? service.at("/metadata/name").asText() : service.at("/metadata/labels").get(jobLabel).asText();
-        assertThat(job).as("job label the alert rules use").isEqualTo("crc-exporter");
-        assertThat(service.at("/metadata/name").asText()).isEqualTo("crc-exporter");
     }
 
     // --- systemd -----------------------------------------------------------------------------------------
@@ -272,67 +193,9 @@ class DeploymentFilesTest {
 
     // --- helpers -----------------------------------------------------------------------------------------
 
-    /** The exporter's default {@code --web.listen-address} port, read from the picocli option itself. */
-    private static int defaultPort() {
-        try {
-            Option option = CrcExporterCommand.class.getDeclaredField("listenAddress").getAnnotation(Option.class);
-            return ListenAddress.parse(option.defaultValue()).port();
-        } catch (NoSuchFieldException e) {
-            throw new AssertionError("CrcExporterCommand has no listenAddress option", e);
-        }
-    }
-
     private static String pomText(String xpath) throws Exception {
         var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
         return XPathFactory.newInstance().newXPath().evaluate(xpath, pom).trim();
-    }
-
-    private static ExporterConfig validConfig(String config, String secretFile, Path tmp) throws Exception {
-        Path secret = Files.writeString(tmp.resolve("api-secret"), "placeholder\n");
-        return ConfigLoader.parse(config.replace(secretFile, secret.toString()), "config");
-    }
-
-    private static List<JsonNode> documents(Path file) {
-        try (var values = YAML.readValues(YAML.createParser(file.toFile()), JsonNode.class)) {
-            return values.readAll();
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + " is not valid YAML", e);
-        }
-    }
-
-    private static JsonNode document(Path file) {
-        List<JsonNode> docs = documents(file);
-        assertThat(docs).as(file.toString()).hasSize(1);
-        return docs.get(0);
-    }
-
-    private static JsonNode document(String yaml) {
-        try {
-            return YAML.readTree(yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static JsonNode k8s(String file, String kind) {
-        JsonNode doc = document(K8S.resolve(file));
-        assertThat(doc.get("kind").asText()).as(file).isEqualTo(kind);
-        assertThat(doc.at("/metadata/name").asText()).as(file).isEqualTo("crc-exporter");
-        return doc;
-    }
-
-    private static JsonNode mount(JsonNode container, String volume) {
-        return stream(container.get("volumeMounts")).filter(m -> m.get("name").asText().equals(volume)).findFirst()
-                .orElseThrow(() -> new AssertionError("no volumeMount " + volume));
-    }
-
-    private static String mountPath(JsonNode container, String volume) {
-        return mount(container, volume).get("mountPath").asText();
-    }
-
-    private static JsonNode volume(JsonNode pod, String name) {
-        return stream(pod.get("volumes")).filter(v -> v.get("name").asText().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 
     /** Short-syntax bind mounts of a compose service: container path to host path (relative to deploy/). */
@@ -374,16 +237,6 @@ class DeploymentFilesTest {
     private static String single(Map<String, List<String>> unit, String key) {
         assertThat(unit.get(key)).as(key).hasSize(1);
         return unit.get(key).get(0);
-    }
-
-    private static List<String> names(JsonNode object) {
-        List<String> names = new ArrayList<>();
-        object.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    private static Stream<JsonNode> stream(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false);
     }
 
     /** Just enough of a Dockerfile: instructions with continuations joined, and its COPY lines per stage. */

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,9 +57,56 @@ class MonitoringAssetsIT {
         assertSucceeds("promtool", "check", "rules", RULES.toString());
     }
 
+    /** The promtool unit test files: the rules in general, the saturation alerts at the boundary, the capacity trend. */
+    static List<String> unitTestFiles() throws IOException {
+        try (var files = Files.list(Path.of("alerts/tests"))) {
+            return files.map(Path::toString).filter(f -> f.endsWith(".yml")).sorted().toList();
+        }
+    }
+
     @Test
     void promtoolUnitTestsOfTheRulesPass() throws Exception {
-        assertSucceeds("promtool", "test", "rules", "alerts/tests/crc-exporter.rules.test.yml");
+        List<String> files = unitTestFiles();
+        assertThat(files).contains("alerts/tests/saturation-boundary.test.yml", "alerts/tests/capacity-trend.test.yml");
+        List<String> command = new ArrayList<>(List.of("promtool", "test", "rules"));
+        command.addAll(files);
+        assertSucceeds(command.toArray(String[]::new));
+    }
+
+    /** Every alert is unit-tested: its name appears as an alertname of a promtool test. */
+    @Test
+    void everyAlertHasAPromtoolUnitTest() throws IOException {
+        Set<String> tested = new LinkedHashSet<>();
+        for (String file : unitTestFiles()) {
+            for (JsonNode test : YAML.readTree(new java.io.File(file)).path("tests")) {
+                test.path("alert_rule_test").forEach(t -> tested.add(t.path("alertname").asText()));
+            }
+        }
+        assertThat(tested).containsAll(alerts().stream().map(a -> a.path("alert").asText()).toList());
+    }
+
+    /** Routing of the example Alertmanager configuration, as amtool computes it: labels, then the receiver. */
+    @Test
+    void alertmanagerRoutesOnlyServiceCrcAndPagesOnlyCritical() throws Exception {
+        String[][] cases = {
+                {"crc-pager", "service=crc", "severity=critical", "alertname=CrcPortsSaturated", "account=hq"},
+                {"crc-pager", "service=crc", "severity=critical", "alertname=CrcExporterAbsent"},
+                {"crc-pager", "service=crc", "severity=critical", "alertname=CrcExporterShardMissing", "job=crc-exporter", "shards=10"},
+                {"crc-team", "service=crc", "severity=warning", "alertname=CrcExporterDown", "instance=a:9877"},
+                {"crc-team", "service=crc", "severity=warning", "alertname=CrcPortsNearlySaturated", "account=hq"},
+                {"crc-low-priority", "service=crc", "severity=info", "alertname=CrcPortsSaturationForecast", "account=hq"},
+                // another service's alerts, even with the same names and severities, are not routed to crc's receivers
+                {"default", "severity=critical", "alertname=CrcPortsSaturated", "account=hq"},
+                {"default", "service=billing", "severity=critical", "alertname=InstanceDown"},
+        };
+        for (String[] c : cases) {
+            List<String> command = new ArrayList<>(List.of("amtool", "config", "routes", "test",
+                    "--config.file=deploy/alertmanager.yml"));
+            command.addAll(List.of(c).subList(1, c.length));
+            ExternalProcesses.Result result = processes.run(Duration.ofSeconds(60), command.toArray(String[]::new));
+            assertThat(result.output().lines().filter(l -> !l.startsWith("Warning:")).map(String::strip).toList())
+                    .as("receiver for %s", List.of(c).subList(1, c.length)).containsExactly(c[0]);
+        }
     }
 
     @Test
@@ -119,6 +168,9 @@ class MonitoringAssetsIT {
             if (!SEVERITIES.contains(severity)) {
                 problems.add(name + ": severity must be one of " + SEVERITIES + ", is '" + severity + "'");
             }
+            if (!"crc".equals(alert.path("labels").path("service").asText())) {
+                problems.add(name + ": label service must be crc (deploy/alertmanager.yml routes on it)");
+            }
             JsonNode annotations = alert.path("annotations");
             for (String annotation : List.of("summary", "description", "runbook_url")) {
                 if (annotations.path(annotation).asText("").isBlank()) {
@@ -136,6 +188,20 @@ class MonitoringAssetsIT {
             }
         }
         assertThat(problems).as("alert rule problems").isEmpty();
+    }
+
+    @Test
+    void saturationAlertsReadTheRecentSeriesAndKeepFiring() throws IOException {
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        alerts().forEach(a -> byName.put(a.path("alert").asText(), a));
+        for (String name : List.of("CrcPortsSaturated", "CrcPortsNearlySaturated")) {
+            assertThat(byName).containsKey(name);
+            assertThat(byName.get(name).path("keep_firing_for").asText()).as(name + " keep_firing_for").isEqualTo("1h");
+        }
+        assertThat(byName.get("CrcExporterDown").path("labels").path("severity").asText()).isEqualTo("warning");
+        String rules = Files.readString(RULES);
+        assertThat(rules).contains("account:crc_ports_recent_max_usage:max / on (account) account:crc_ports_capacity:max")
+                .doesNotContain("crc_ports_current_max_usage");
     }
 
     // ------------------------------------------------------------------ dashboard
@@ -180,8 +246,17 @@ class MonitoringAssetsIT {
         assertThat(account.path("type").asText()).isEqualTo("query");
         String query = account.path("query").isObject() ? account.path("query").path("query").asText()
                 : account.path("query").asText();
-        assertThat(query).isEqualTo("label_values(crc_up, account)");
+        // Accounts of the chosen sources: crc_account_info has every account, with its source.
+        assertThat(query).isEqualTo("label_values(crc_account_info{source=~\"$source\"}, account)");
         assertThat(account.path("multi").asBoolean()).as("account is multi-select").isTrue();
+
+        JsonNode source = variable(dashboard, "source");
+        assertThat(source.path("query").asText()).isEqualTo("label_values(crc_account_info, source)");
+        assertThat(source.path("multi").asBoolean()).as("source is multi-select").isTrue();
+        assertThat(source.path("includeAll").asBoolean()).isTrue();
+        List<String> order = new ArrayList<>();
+        dashboard.path("templating").path("list").forEach(v -> order.add(v.path("name").asText()));
+        assertThat(order).as("source before the account that depends on it").containsSubsequence("source", "account");
     }
 
     @Test
@@ -248,5 +323,113 @@ class MonitoringAssetsIT {
             }
         }
         assertThat(others).as("uids in the dashboard JSON").isEmpty();
+    }
+
+    // ------------------------------------------------------------------ dashboard: HA-safe figures, retention, no data
+
+    private static final Pattern AGGREGATION = Pattern.compile("\\b(sum|count|avg)\\s*(?:by\\s*\\([^)]*\\)\\s*)?\\(\\s*");
+    private static final Pattern FUNCTIONS = Pattern.compile("^(?:[a-z_]+\\s*\\(\\s*)*");
+    private static final Pattern RANGE = Pattern.compile("\\[(\\d+)([smhdw])]");
+    private static final Duration RETENTION = Duration.ofDays(15);
+
+    /** Every expression of the dashboard: panel targets and annotations. */
+    private static List<String> expressions(JsonNode dashboard) {
+        List<String> exprs = new ArrayList<>();
+        for (JsonNode panel : panels(dashboard)) {
+            panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText("")));
+        }
+        dashboard.path("annotations").path("list").forEach(a -> exprs.add(a.path("expr").asText("")));
+        return exprs;
+    }
+
+    /**
+     * Two exporters of an HA pair (or one restarted under another instance) expose every series twice: a sum, count or
+     * average straight over crc_* series doubles the figure. Aggregate max by the labels that matter first; EndToEndIT
+     * proves the result on a real Prometheus.
+     */
+    @Test
+    void noSumCountOrAverageStraightOverCrcSeries() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String expr : expressions(dashboard())) {
+            Matcher aggregation = AGGREGATION.matcher(expr);
+            while (aggregation.find()) {
+                String argument = expr.substring(aggregation.end());
+                Matcher functions = FUNCTIONS.matcher(argument);
+                String afterFunctions = functions.lookingAt() ? argument.substring(functions.end()) : argument;
+                if (!argument.startsWith("max") && afterFunctions.startsWith("crc_")) {
+                    problems.add(aggregation.group(1) + " over " + afterFunctions.split("[{\\s)]")[0] + " in `" + expr + "`");
+                }
+            }
+        }
+        assertThat(problems).as("aggregations that an HA pair doubles").isEmpty();
+    }
+
+    private static Duration duration(String amount, String unit) {
+        long n = Long.parseLong(amount);
+        return switch (unit) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofDays(7 * n);
+        };
+    }
+
+    /** A panel that looks further back than Prometheus' default 15-day retention says so in its description. */
+    @Test
+    void panelsLookingBeyondTheDefaultRetentionSaySo() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode panel : panels(dashboard())) {
+            List<Duration> spans = new ArrayList<>();
+            Matcher timeFrom = Pattern.compile("(\\d+)([smhdw])").matcher(panel.path("timeFrom").asText(""));
+            if (timeFrom.matches()) {
+                spans.add(duration(timeFrom.group(1), timeFrom.group(2)));
+            }
+            for (JsonNode target : panel.path("targets")) {
+                RANGE.matcher(target.path("expr").asText("")).results()
+                        .forEach(m -> spans.add(duration(m.group(1), m.group(2))));
+            }
+            boolean beyond = spans.stream().anyMatch(d -> d.compareTo(RETENTION) > 0);
+            if (beyond && !panel.path("description").asText("").contains("retention")) {
+                problems.add(panel.path("title").asText() + ": looks back " + spans + " but its description does not mention retention");
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void everyPanelWithNumbersSaysWhatNoDataMeans() throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (JsonNode panel : panels(dashboard())) {
+            if (!NO_NUMBERS.contains(panel.path("type").asText())
+                    && panel.path("fieldConfig").path("defaults").path("noValue").asText("").isBlank()) {
+                missing.add(panel.path("title").asText());
+            }
+        }
+        assertThat(missing).as("panels without fieldConfig.defaults.noValue").isEmpty();
+    }
+
+    @Test
+    void dashboardShowsTheCrcAlertsAsAnnotations() throws IOException {
+        JsonNode annotations = dashboard().path("annotations").path("list");
+        assertThat(annotations).anySatisfy(a -> {
+            assertThat(a.path("enable").asBoolean()).isTrue();
+            assertThat(a.path("expr").asText()).contains("ALERTS{", "service=\"crc\"", "alertstate=\"firing\"");
+        });
+    }
+
+    @Test
+    void hourlyPeakChartsDrawTheCapacityAsALine() throws IOException {
+        List<JsonNode> peaks = panels(dashboard()).stream().filter(p -> "barchart".equals(p.path("type").asText()))
+                .filter(p -> p.path("targets").toString().contains("crc_ports_max_usage")
+                        || p.path("targets").toString().contains("crc_ports_daily_max_usage"))
+                .toList();
+        assertThat(peaks).hasSizeGreaterThanOrEqualTo(2);
+        for (JsonNode panel : peaks) {
+            assertThat(panel.path("targets").toString()).as(panel.path("title").asText()).contains("crc_ports_capacity");
+            assertThat(panel.path("transformations").get(0).path("id").asText()).as(panel.path("title").asText())
+                    .isEqualTo("configFromQuery");
+            assertThat(panel.at("/fieldConfig/defaults/custom/thresholdsStyle/mode").asText()).isEqualTo("dashed");
+        }
     }
 }

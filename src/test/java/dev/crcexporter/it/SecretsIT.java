@@ -9,6 +9,7 @@ import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.testing.BrokenHttpUpstream;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Framing;
@@ -17,10 +18,10 @@ import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.testing.LogCapture;
 import dev.crcexporter.testing.Poll;
 import dev.crcexporter.testing.Ports;
+import dev.crcexporter.testing.SecretForms;
 import dev.crcexporter.upstream.FailureReason;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,8 +48,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SecretsIT {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T02:30:00Z"), ZoneOffset.UTC);
-    /** Characters that URL and JSON encoding change, between two runs that are easy to spot. */
-    private static final String SECRET = "Zq7Wx4Lm9Vb2\"&= /\\+é<Np8Kt3Rs6Yd1";
+    /** Characters that URL, form, JSON and HTML encoding change (+ / = & " ' < > é, a space), between two runs that are easy to spot. */
+    private static final String SECRET = "Zq7Wx4Lm9Vb2\"&= /\\+é<>'Np8Kt3Rs6Yd1";
     private static final List<String> ALPHANUMERIC_RUNS = List.of("Zq7Wx4Lm9Vb2", "Np8Kt3Rs6Yd1");
 
     private final ExporterFixture fixture = new ExporterFixture();
@@ -144,8 +147,86 @@ class SecretsIT {
         assertNoTraceOfTheSecret(all);
     }
 
+    static Stream<Arguments> echoedForms() {
+        return SecretForms.all().keySet().stream().map(Arguments::of);
+    }
+
+    /**
+     * Accounts whose failures quote what the upstream sent, the secret echoed in one form: where the message is cut
+     * (an HTTP 500 body, an API status message, a malformed value), and whole at the start of an API status message.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("echoedForms")
+    void secretShowsNowhereInAnyFormTheUpstreamEchoes(String formName) throws Exception {
+        UnaryOperator<String> form = SecretForms.all().get(formName);
+        FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi());
+        upstream.behave(r -> {
+            String echoed = form.apply(r.params().get("api_secret"));
+            return switch (r.apiKey()) {
+                case "key-http" -> new Response(500, Map.of(), "x".repeat(110) + echoed + " " + echoed, Duration.ZERO);
+                case "key-api" -> Response.json(ApiAnswers.error(401, "y".repeat(190) + echoed + " is wrong"));
+                case "key-whole" -> Response.json(ApiAnswers.error(401, echoed + " is wrong"));
+                default -> Response.json("{\"status\":200,\"data\":[{\"date_time\":" + TextNode.valueOf("z".repeat(150) + echoed)
+                        + ",\"crc_ports_hour_usage\":[]}]}");
+            };
+        });
+        List<String> everything = new ArrayList<>();
+        try (LogCapture logs = new LogCapture()) {
+            List<AccountConfig> accounts = Stream.of("http", "api", "whole", "malformed")
+                    .map(name -> new AccountConfig(name, "key-" + name, new Secret(SECRET), OptionalInt.empty())).toList();
+            ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
+                    Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
+                    accounts);
+            Exporter exporter = fixture.start(config, CLOCK);
+            Poll.until(Duration.ofSeconds(20), "every account polled", () -> exporter.store().allPolled());
+            assertThat(exporter.store().get("http").errorCounts().get(FailureReason.HTTP_STATUS)).isPositive();
+            assertThat(exporter.store().get("api").errorCounts().get(FailureReason.API_STATUS)).isPositive();
+            assertThat(exporter.store().get("whole").errorCounts().get(FailureReason.API_STATUS)).isPositive();
+            assertThat(exporter.store().get("malformed").errorCounts().get(FailureReason.MALFORMED)).isPositive();
+            Poll.until(Duration.ofSeconds(10), "four warnings", () -> logs.logfmtLines().stream().filter(l -> l.contains("poll failed")).count() >= 4);
+            everything.addAll(logs.lines());
+            everything.add(fixture.get(exporter, "/").body());
+            everything.add(fixture.metrics(exporter));
+            everything.add(exporter.store().all().toString());
+        }
+
+        String all = String.join("\n", everything);
+        assertThat(all).contains("<secret>");
+        assertNoTraceOfTheSecret(all);
+    }
+
+    /**
+     * An answer that is not HTTP, its status line echoing the secret: the JDK quotes the line in its error,
+     * having read the UTF-8 bytes as ISO-8859-1; the exporter masks it all the same.
+     */
+    @Test
+    void secretEchoedInAnInvalidStatusLineShowsNowhere() throws Exception {
+        BrokenHttpUpstream upstream = fixture.closeLater(new BrokenHttpUpstream());
+        upstream.mode(BrokenHttpUpstream.Mode.INVALID_STATUS_LINE);
+        upstream.invalidStatusLineText("two hundred: {secret}");
+        List<String> everything = new ArrayList<>();
+        try (LogCapture logs = new LogCapture()) {
+            ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
+                    Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
+                    List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.empty())));
+            Exporter exporter = fixture.start(config, CLOCK);
+            Poll.until(Duration.ofSeconds(20), "the poll failed", () -> exporter.store().allPolled());
+            assertThat(exporter.store().get("hq").up()).isFalse();
+            Poll.until(Duration.ofSeconds(10), "a warning", () -> logs.lines().stream().anyMatch(l -> l.contains("Invalid status line")));
+            everything.addAll(logs.lines());
+            everything.add(fixture.get(exporter, "/").body());
+            everything.add(exporter.store().all().toString());
+        }
+
+        String all = String.join("\n", everything);
+        assertThat(all).contains("<secret>");
+        assertNoTraceOfTheSecret(all);
+    }
+
     private static void assertNoTraceOfTheSecret(String text) {
-        assertThat(text).doesNotContain(SECRET, URLEncoder.encode(SECRET, StandardCharsets.UTF_8), jsonEscaped(SECRET));
+        for (var form : SecretForms.all().entrySet()) {
+            assertThat(text).as(form.getKey()).doesNotContain(form.getValue().apply(SECRET));
+        }
         for (String run : ALPHANUMERIC_RUNS) {
             for (int i = 0; i + 5 <= run.length(); i++) {
                 assertThat(text).as("a piece of the secret").doesNotContain(run.substring(i, i + 5));

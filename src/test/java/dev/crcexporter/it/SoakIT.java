@@ -134,7 +134,15 @@ class SoakIT {
             assertThat(threadsEnd).as("live threads").isLessThanOrEqualTo(threadsWarm + 10);
             assertThat(heapEnd).as("used heap after GC").isLessThanOrEqualTo(heapWarm + 64L * 1024 * 1024);
             for (FailureReason reason : FailureReason.values()) {
-                assertThat(errors.get(reason.label())).as("errors of reason %s seen", reason.label()).isPositive();
+                if (reason == FailureReason.INTERNAL) {
+                    // every fault of the upstream is the upstream's: none may look like a bug of the exporter
+                    assertThat(errors.getOrDefault(reason.label(), 0L)).as("internal errors").isZero();
+                } else if (reason == FailureReason.AUTH) {
+                    // a Zoom account's sign-in; this soak's upstream is the seed API (ZoomSourceIT covers auth)
+                    assertThat(errors.getOrDefault(reason.label(), 0L)).as("auth errors of seed-API accounts").isZero();
+                } else {
+                    assertThat(errors.get(reason.label())).as("errors of reason %s seen", reason.label()).isPositive();
+                }
             }
             assertThat(answers.get(Mode.SUCCESS).get()).isPositive();
             for (String account : ACCOUNTS) {

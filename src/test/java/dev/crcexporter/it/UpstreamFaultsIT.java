@@ -9,6 +9,7 @@ import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.testing.BrokenHttpUpstream;
 import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
@@ -19,7 +20,8 @@ import dev.crcexporter.testing.LogCapture;
 import dev.crcexporter.testing.MutableClock;
 import dev.crcexporter.testing.Poll;
 import dev.crcexporter.testing.Ports;
-import dev.crcexporter.upstream.CrcUsageClient;
+import dev.crcexporter.testing.TcpSockets;
+import dev.crcexporter.upstream.BoundedExchange;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
 import java.net.URI;
@@ -387,13 +389,44 @@ class UpstreamFaultsIT {
         List<DailyUsage> days = IntStream.range(0, 5000)
                 .mapToObj(i -> day(LocalDate.of(2026, 11, 26).minusDays(i).toString(), 30)).toList();
         String huge = ApiAnswers.success(days);
-        assertThat(huge.length()).isGreaterThan(5 * CrcUsageClient.MAX_BODY_BYTES);
+        assertThat(huge.length()).isGreaterThan(5 * BoundedExchange.MAX_BODY_BYTES);
         upstream.behave(request -> Response.json(huge));
         Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5), noRetry());
 
         awaitError(exporter, FailureReason.MALFORMED);
-        awaitWarning("malformed", "larger than " + CrcUsageClient.MAX_BODY_BYTES + " bytes");
+        awaitWarning("malformed", "larger than " + BoundedExchange.MAX_BODY_BYTES + " bytes");
         assertThat(fixture.metrics(exporter)).doesNotContain("crc_ports_max_usage{");
+    }
+
+    /**
+     * Answers that are not HTTP, from a raw socket: each is counted with its reason, and no socket of this
+     * process stays connected to that upstream afterwards (the JDK's client would keep one per failure).
+     * UpstreamResourceBoundsIT repeats each 60 times in the packaged jar and measures heap and sockets.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            OVERSIZED_HEADER_BLOCK | malformed | the answer is not valid HTTP: ProtocolException Header size too big
+            INVALID_STATUS_LINE    | malformed | the answer is not valid HTTP: ProtocolException Invalid status line: \\"HTTP/1.1 OK but not HTTP\\"
+            INTERIM_1XX_FLOOD      | malformed | the answer is not valid HTTP: ProtocolException Too many interim responses received
+            ENDLESS_HEADERS        | timeout   | account=hq
+            """)
+    void brokenHttpAnswerIsCountedAndLeavesNoConnectionBehind(BrokenHttpUpstream.Mode mode, String reason, String logged)
+            throws Exception {
+        BrokenHttpUpstream broken = fixture.closeLater(new BrokenHttpUpstream());
+        Exporter exporter = fixture.start(config(broken.url(), Duration.ofMillis(500), Duration.ofMillis(400), 8, noRetry(),
+                account("hq")), CLOCK);
+        Poll.until(Duration.ofSeconds(10), "first good poll", () -> exporter.store().get("hq").up());
+
+        broken.mode(mode);
+        FailureReason expected = FailureReason.valueOf(reason.toUpperCase(java.util.Locale.ROOT));
+        Poll.until(Duration.ofSeconds(20), "three failed polls", () -> errors(exporter, "hq", expected) >= 3);
+        awaitWarning(reason, logged);
+        broken.mode(BrokenHttpUpstream.Mode.GOOD);
+        Poll.until(Duration.ofSeconds(10), "hq up again", () -> exporter.store().get("hq").up());
+
+        long self = ProcessHandle.current().pid();
+        Poll.until(Duration.ofSeconds(10), "no socket left connected to the broken upstream",
+                () -> TcpSockets.connectedTo(self, broken.port()).isEmpty() && broken.connectionsOpenByClient() == 0);
     }
 
     @Test

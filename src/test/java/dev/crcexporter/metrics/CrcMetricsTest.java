@@ -3,6 +3,7 @@ package dev.crcexporter.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.Credentials;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.poll.PollError;
 import dev.crcexporter.poll.SnapshotStore;
@@ -25,6 +26,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +100,20 @@ class CrcMetricsTest {
     }
 
     @Test
+    void aPeakLateInTheHourStaysInTheRecentSeriesAfterMidnight() throws IOException {
+        // 40 of 40 ports at 23:56 on the 26th; at 00:01 on the 27th the API has not reported hour 00 yet.
+        SnapshotStore store = new SnapshotStore(List.of(HQ));
+        store.update("hq", s -> s.withSuccess(List.of(new DailyUsage(LocalDate.of(2026, 11, 26),
+                List.of(new HourUsage(22, 12, 30), new HourUsage(23, 40, 75)))), Instant.parse("2026-11-26T16:01:00Z"),
+                Duration.ofMillis(100)));
+
+        String text = prometheusText(registry(store, Instant.parse("2026-11-26T16:01:30Z")));
+
+        assertThat(text).doesNotContain("crc_ports_current_max_usage{")
+                .contains("crc_ports_recent_max_usage{account=\"hq\"} 40.0");
+    }
+
+    @Test
     void beforeTheFirstPollOnlyHealthAndCountersAreExposed() throws IOException {
         String text = prometheusText(registry(new SnapshotStore(List.of(HQ)), NOW));
 
@@ -140,6 +156,29 @@ class CrcMetricsTest {
         assertThat(metrics.seriesBound(name -> name.equals("crc_ports_max_usage"))).isEqualTo(2 * 48);
         long actual = metrics.collect().stream().mapToLong(s -> s.getDataPoints().size()).sum();
         assertThat(metrics.seriesBound(name -> true)).isGreaterThanOrEqualTo(actual);
+    }
+
+    @Test
+    void aZoomAccountInItsOwnZoneHasItsOwnWindowAndItsSource() throws IOException {
+        // 02:30 UTC: 10:30 on the 26th in Shanghai (the configured zone), 21:30 on the 25th in New York.
+        AccountConfig ny = new AccountConfig("ny", new Credentials.Zoom("acct-ny", "client-ny", new Secret("s-ny")),
+                OptionalInt.of(20), Optional.of(ZoneId.of("America/New_York")));
+        SnapshotStore store = new SnapshotStore(List.of(HQ, ny));
+        store.update("ny", s -> s.withSuccess(List.of(
+                new DailyUsage(LocalDate.of(2026, 11, 23), List.of(new HourUsage(9, 99, 99))),
+                new DailyUsage(LocalDate.of(2026, 11, 24), List.of(new HourUsage(9, 5, 6))),
+                new DailyUsage(LocalDate.of(2026, 11, 25), List.of(new HourUsage(20, 11, 12), new HourUsage(21, 14, 15),
+                        new HourUsage(22, 0, 0)))), NOW, Duration.ofMillis(300)));
+
+        String text = prometheusText(registry(store, NOW));
+
+        assertThat(text).contains("crc_account_info{account=\"ny\",source=\"zoom\"} 1",
+                        "crc_account_info{account=\"hq\",source=\"systec\"} 1",
+                        "crc_ports_max_usage{account=\"ny\",date=\"2026-11-24\",hour=\"09\"} 5.0",
+                        "crc_ports_current_max_usage{account=\"ny\"} 14.0",
+                        "crc_ports_recent_max_usage{account=\"ny\"} 14.0",
+                        "crc_ports_daily_max_usage{account=\"ny\",date=\"2026-11-25\"} 14.0")
+                .doesNotContain("date=\"2026-11-23\"", "hour=\"22\"");
     }
 
     @Test

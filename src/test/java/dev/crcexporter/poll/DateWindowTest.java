@@ -30,7 +30,6 @@ class DateWindowTest {
         assertThat(window.today()).isEqualTo(LocalDate.of(2026, 11, 26));
         assertThat(window.yesterday()).isEqualTo(LocalDate.of(2026, 11, 25));
         assertThat(window.currentHour()).isZero();
-        assertThat(window.requestEnd()).isEqualTo(LocalDate.of(2026, 11, 27));
     }
 
     @Test
@@ -98,5 +97,59 @@ class DateWindowTest {
 
         assertThat(window.select(List.of(fullDay("2026-11-25")))).extracting(DailyUsage::date)
                 .containsExactly(LocalDate.of(2026, 11, 25));
+    }
+
+    private static DailyUsage day(String date, HourUsage... hours) {
+        return new DailyUsage(LocalDate.parse(date), List.of(hours));
+    }
+
+    @Test
+    void recentIsTheHigherOfTheCurrentAndThePreviousHour() {
+        DateWindow window = DateWindow.at(Instant.parse("2026-11-26T02:30:00Z"), SHANGHAI); // 10:30 local
+
+        assertThat(window.recentMaxUsage(window.select(List.of(day("2026-11-26",
+                new HourUsage(8, 39, 0), new HourUsage(9, 12, 0), new HourUsage(10, 40, 0)))))).hasValue(40);
+        assertThat(window.recentMaxUsage(window.select(List.of(day("2026-11-26",
+                new HourUsage(8, 39, 0), new HourUsage(9, 38, 0), new HourUsage(10, 5, 0)))))).hasValue(38);
+    }
+
+    @Test
+    void afterTheHourBoundaryRecentKeepsThePreviousHourUntilTheApiReportsTheNewOne() {
+        // 11:05 local, a peak of 40 at 10:56; the API has not reported hour 11 yet.
+        DateWindow window = DateWindow.at(Instant.parse("2026-11-26T03:05:00Z"), SHANGHAI);
+        List<DailyUsage> days = window.select(List.of(day("2026-11-26", new HourUsage(9, 20, 0), new HourUsage(10, 40, 0))));
+
+        assertThat(window.currentMaxUsage(days)).isEmpty();
+        assertThat(window.recentMaxUsage(days)).hasValue(40);
+    }
+
+    @Test
+    void afterMidnightThePreviousHourIsYesterdays23() {
+        DateWindow window = DateWindow.at(Instant.parse("2026-11-26T16:05:00Z"), SHANGHAI); // 00:05 on the 27th
+        List<DailyUsage> days = window.select(List.of(day("2026-11-26", new HourUsage(22, 10, 0), new HourUsage(23, 40, 0))));
+
+        assertThat(window.previousHourDate()).isEqualTo(LocalDate.of(2026, 11, 26));
+        assertThat(window.previousHour()).isEqualTo(23);
+        assertThat(window.currentMaxUsage(days)).isEmpty();
+        assertThat(window.recentMaxUsage(days)).hasValue(40);
+    }
+
+    @Test
+    void recentIsAbsentWhileNeitherHourIsReported() {
+        DateWindow window = DateWindow.at(Instant.parse("2026-11-26T02:30:00Z"), SHANGHAI); // 10:30 local
+
+        assertThat(window.recentMaxUsage(window.select(List.of(day("2026-11-26", new HourUsage(8, 40, 0)))))).isEmpty();
+        assertThat(window.recentMaxUsage(List.of())).isEmpty();
+    }
+
+    @Test
+    void afterSpringForwardTheHourBeforeThreeIsOne() {
+        ZoneId newYork = ZoneId.of("America/New_York");
+        // 2026-03-08 03:10 EDT (07:10 UTC): the hour before began at 01:10 EST; there is no hour 02.
+        DateWindow window = DateWindow.at(Instant.parse("2026-03-08T07:10:00Z"), newYork);
+        List<DailyUsage> days = window.select(List.of(day("2026-03-08", new HourUsage(0, 5, 0), new HourUsage(1, 30, 0))));
+
+        assertThat(window.previousHour()).isEqualTo(1);
+        assertThat(window.recentMaxUsage(days)).hasValue(30);
     }
 }

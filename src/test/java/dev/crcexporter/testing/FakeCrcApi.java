@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * The CRC usage API as documented, on loopback port 0, for tests: it checks the credentials, answers
@@ -30,6 +31,14 @@ import java.util.function.Function;
  */
 public final class FakeCrcApi implements AutoCloseable {
     public static final String PATH = "/umeeting/share/crcUsage";
+
+    static {
+        // The JDK's HTTP server leaves Nagle's algorithm on, so a response's body waits for the client's delayed ACK
+        // of its headers (about 40 ms a request). It reads the setting once, when its first server is made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     /**
      * What arrived: the HTTP method, the content type, the parameters from body or query, and when
@@ -167,6 +176,11 @@ public final class FakeCrcApi implements AutoCloseable {
     }
 
     private void respond(HttpExchange exchange, Response response) throws IOException {
+        send(exchange, response, bytesSent::addAndGet);
+    }
+
+    /** Sends {@code response} as told (delay, framing); {@code sent} learns how many body bytes went out. */
+    static void send(HttpExchange exchange, Response response, LongConsumer sent) throws IOException {
         if (!response.delay().isZero()) {
             try {
                 Thread.sleep(response.delay().toMillis());
@@ -182,7 +196,7 @@ public final class FakeCrcApi implements AutoCloseable {
                 exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
                 if (bytes.length > 0) {
                     try (OutputStream out = exchange.getResponseBody()) {
-                        write(out, bytes, bytes.length);
+                        write(out, bytes, bytes.length, sent);
                     }
                 }
             }
@@ -190,13 +204,13 @@ public final class FakeCrcApi implements AutoCloseable {
                 exchange.sendResponseHeaders(response.status(), 0);
                 OutputStream out = exchange.getResponseBody();
                 while (!Thread.currentThread().isInterrupted()) {
-                    write(out, bytes, bytes.length); // ends with an IOException when the client hangs up
+                    write(out, bytes, bytes.length, sent); // ends with an IOException when the client hangs up
                 }
             }
             case CUT_SHORT -> {
                 exchange.sendResponseHeaders(response.status(), bytes.length);
                 OutputStream out = exchange.getResponseBody();
-                write(out, bytes, bytes.length / 2);
+                write(out, bytes, bytes.length / 2, sent);
                 out.flush();
                 // Closing the exchange now (try-with-resources in handle) drops the connection mid-body.
                 throw new IOException("cut short on purpose");
@@ -204,11 +218,11 @@ public final class FakeCrcApi implements AutoCloseable {
         }
     }
 
-    private void write(OutputStream out, byte[] bytes, int length) throws IOException {
+    private static void write(OutputStream out, byte[] bytes, int length, LongConsumer sent) throws IOException {
         for (int offset = 0; offset < length; offset += 64 * 1024) {
             int n = Math.min(64 * 1024, length - offset);
             out.write(bytes, offset, n);
-            bytesSent.addAndGet(n);
+            sent.accept(n);
         }
     }
 

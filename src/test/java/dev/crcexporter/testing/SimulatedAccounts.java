@@ -37,7 +37,7 @@ public final class SimulatedAccounts {
             AccountConfig config = configs.get(i);
             DemoAccount simulated = new DemoAccount(config.name(), 40, 5 + i % 37);
             List<DailyUsage> usage = i % 11 == 5 ? List.of()
-                    : List.of(simulated.day(today.minusDays(1), 23), simulated.day(today, 23));
+                    : List.of(simulated.day(today.minusDays(1), 23, today), simulated.day(today, 23, today));
             store.update(config.name(), s -> s.withSuccess(usage, now.minusSeconds(30), Duration.ofMillis(120)));
             if (i % 5 == 2) {
                 store.update(config.name(), s -> s.withError(new PollError(now, FailureReason.HTTP_STATUS, "HTTP 502"))

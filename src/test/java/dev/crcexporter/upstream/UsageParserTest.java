@@ -108,4 +108,37 @@ class UsageParserTest {
         assertThatThrownBy(() -> UsageParser.parse(body.getBytes(StandardCharsets.UTF_8), t -> t.replace(secret, "<secret>")))
                 .hasMessageContaining("y<secret>").hasMessageNotContaining("hunt");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a second object     | {"status":200,"data":[]}{"status":200,"data":[]}
+            a stray bracket     | {"status":200,"data":[]}]
+            a word              | {"status":200,"data":[]} trailing
+            a number            | {"status":200,"data":[]} 1
+            """)
+    void anythingAfterTheJsonValueIsMalformed(String name, String body) {
+        assertThatThrownBy(() -> parse(body))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.MALFORMED))
+                .hasMessageStartingWith("the body is not valid JSON");
+    }
+
+    @Test
+    void whiteSpaceAfterTheJsonValueIsFine() throws Exception {
+        assertThat(parse("{\"status\":200,\"data\":[]}\r\n \t\n")).isEmpty();
+    }
+
+    @Test
+    void quotedTextIsRedactedAsDecodedSoThatAnEscapedSecretIsFoundToo() {
+        // The upstream's value holds the secret JSON-escaped; quoting the value escapes it once more.
+        String body = "{\"status\":200,\"data\":[{\"date_time\":\"a\\\\\\\"b\",\"crc_ports_hour_usage\":[]}]}";
+
+        assertThatThrownBy(() -> UsageParser.parse(body.getBytes(StandardCharsets.UTF_8), t -> t.replace("a\\\"b", "<secret>")))
+                .hasMessage("data[0].date_time must be a yyyy-MM-dd string (got \"<secret>\")");
+    }
+
+    @Test
+    void objectsAndListsAreNamedNotQuoted() {
+        assertThatThrownBy(() -> parse("{\"status\":500,\"message\":{\"detail\":\"hunter2\"}}"))
+                .hasMessage("API status 500: an object");
+    }
 }

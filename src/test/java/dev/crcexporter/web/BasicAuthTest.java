@@ -3,16 +3,44 @@ package dev.crcexporter.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 
 class BasicAuthTest {
     private static final String HASH = BCrypt.hashpw("correct horse", BCrypt.gensalt(4));
 
+    private final AtomicLong nanos = new AtomicLong();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
     private static String header(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One check at a time, a clock the test moves, real bcrypt. */
+    private BasicAuth auth() {
+        return new BasicAuth(Map.of("alice", HASH), 1, nanos::get, BCrypt::checkpw);
+    }
+
+    private void advance(Duration by) {
+        nanos.addAndGet(by.toNanos());
     }
 
     @Test
@@ -37,24 +65,122 @@ class BasicAuthTest {
     }
 
     @Test
-    void aPasswordThatPassedOnceIsNotHashedAgainButAWrongOneAlwaysIs() {
-        BasicAuth auth = new BasicAuth(Map.of("alice", HASH));
+    void aSuccessIsRememberedWhileItKeepsBeingUsed() {
+        BasicAuth auth = auth();
 
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 10; i++) {
             assertThat(auth.allows(header("alice", "correct horse"))).isTrue();
+            advance(BasicAuth.SUCCESS_TTL.minusSeconds(1)); // a scraper that comes back just in time, again and again
         }
         assertThat(auth.bcryptChecks()).isEqualTo(1);
 
-        for (int i = 0; i < 3; i++) {
-            assertThat(auth.allows(header("alice", "wrong"))).isFalse();
-        }
-        assertThat(auth.bcryptChecks()).isEqualTo(4);
+        advance(BasicAuth.SUCCESS_TTL);
+        assertThat(auth.allows(header("alice", "correct horse"))).isTrue();
+        assertThat(auth.bcryptChecks()).as("checked again after a pause longer than the TTL").isEqualTo(2);
     }
 
     @Test
-    void unknownUsersCostABcryptCheckToo() {
-        BasicAuth auth = new BasicAuth(Map.of("alice", HASH));
-        auth.allows(header("nobody", "x"));
+    void aFailureIsRememberedForAShortTime() {
+        BasicAuth auth = auth();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(auth.allows(header("alice", "wrong"))).isFalse();
+        }
         assertThat(auth.bcryptChecks()).isEqualTo(1);
+
+        advance(BasicAuth.FAILURE_TTL);
+        assertThat(auth.allows(header("alice", "wrong"))).isFalse();
+        assertThat(auth.bcryptChecks()).isEqualTo(2);
+        // and the right password is not refused for having followed a wrong one
+        assertThat(auth.allows(header("alice", "correct horse"))).isTrue();
+    }
+
+    @Test
+    void unknownUsersCostABcryptCheckOfTheHighestConfiguredCost() {
+        BasicAuth auth = new BasicAuth(Map.of("alice", HASH, "bob", BCrypt.hashpw("pw", BCrypt.gensalt(6))));
+
+        assertThat(auth.allows(header("nobody", "x"))).isFalse();
+        assertThat(auth.bcryptChecks()).isEqualTo(1);
+        assertThat(auth.dummyCost()).isEqualTo(6);
+    }
+
+    /** bcrypt, held at a gate once the test closes it, counting the checks that began. */
+    private static final class GatedCheck implements BasicAuth.PasswordCheck {
+        final CountDownLatch gate = new CountDownLatch(1);
+        final AtomicInteger started = new AtomicInteger();
+        volatile boolean closed;
+
+        @Override
+        public boolean matches(String password, String hash) {
+            started.incrementAndGet();
+            if (closed) {
+                try {
+                    gate.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return BCrypt.checkpw(password, hash);
+        }
+    }
+
+    @Test
+    void concurrentRequestsWithTheSameCredentialsShareOneCheck() throws Exception {
+        GatedCheck check = new GatedCheck();
+        check.closed = true;
+        BasicAuth auth = new BasicAuth(Map.of("alice", HASH), 1, nanos::get, check);
+
+        List<Future<Boolean>> answers = new ArrayList<>();
+        for (int i = 0; i < 1 + BasicAuth.MAX_WAITING; i++) {
+            answers.add(threads.submit(() -> auth.allows(header("alice", "wrong"))));
+        }
+        awaitTrue("all of them in the check", () -> auth.checking() == 1 + BasicAuth.MAX_WAITING);
+        check.gate.countDown();
+
+        for (Future<Boolean> answer : answers) {
+            assertThat(answer.get(30, TimeUnit.SECONDS)).isFalse();
+        }
+        assertThat(check.started).as("checks that ran").hasValue(1);
+        assertThat(auth.refusedUnchecked()).isZero();
+    }
+
+    @Test
+    void aFloodOfNewPasswordsHoldsFewThreadsAndRememberedCredentialsStillPassAtOnce() throws Exception {
+        GatedCheck check = new GatedCheck();
+        BasicAuth auth = new BasicAuth(Map.of("alice", HASH), 1, nanos::get, check);
+        assertThat(auth.allows(header("alice", "correct horse"))).isTrue(); // a valid scraper, remembered
+        check.closed = true;
+
+        int flood = 10;
+        List<Future<Boolean>> answers = new ArrayList<>();
+        for (int i = 0; i < flood; i++) {
+            String password = "guess-" + i;
+            answers.add(threads.submit(() -> auth.allows(header("alice", password))));
+        }
+        // One check runs (held), MAX_WAITING wait for it, the rest are refused without a check.
+        int admitted = 1 + BasicAuth.MAX_WAITING;
+        awaitTrue("the surplus refused", () -> auth.refusedUnchecked() == flood - admitted);
+        assertThat(check.started).as("checks begun while one is held").hasValue(1 + 1);
+
+        long before = System.nanoTime();
+        assertThat(auth.allows(header("alice", "correct horse"))).as("the remembered scraper").isTrue();
+        assertThat(auth.allows(header("alice", "yet another guess"))).as("a new guess").isFalse();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)).as("neither waited for the held check, ms")
+                .isLessThan(5_000);
+        assertThat(auth.refusedUnchecked()).isEqualTo(flood - admitted + 1);
+
+        check.gate.countDown();
+        for (Future<Boolean> answer : answers) {
+            assertThat(answer.get(30, TimeUnit.SECONDS)).isFalse();
+        }
+        assertThat(auth.bcryptChecks()).as("the valid one and the admitted guesses").isEqualTo(1 + admitted);
+    }
+
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("not within 10 s: " + what).isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 }

@@ -37,6 +37,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -92,7 +93,7 @@ class ScrapeEndpointTest {
         FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, registry), crc, maxFilteredSeries);
         ScrapeEndpoint endpoint = new ScrapeEndpoint(crc, jvm, filtered, properties, crcBudgetBytes);
         Javalin app = WebServer.create(new ListenAddress("127.0.0.1", 0), WebConfig.NONE, "/metrics", endpoint, store,
-                new LandingPage(BUILD, "/metrics", clock, SHANGHAI));
+                new LandingPage(BUILD, "/metrics", clock, SHANGHAI), Optional.empty());
         app.start();
         return new Server(app, endpoint, registry);
     }

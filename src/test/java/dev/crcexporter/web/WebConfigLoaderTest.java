@@ -84,7 +84,13 @@ class WebConfigLoaderTest {
             tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, min_version: TLS13, max_version: TLS12} | tls_server_config.min_version TLS13 is above max_version TLS12
             tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, client_auth_type: RequireAndVerifyClientCert} | tls_server_config.client_auth_type RequireAndVerifyClientCert needs client_ca_file
             tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, client_auth_type: Always} | tls_server_config.client_auth_type must be one of [NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert] (got "Always")
-            tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, cipher_suites: [TLS_NOT_A_SUITE]} | tls_server_config.cipher_suites: TLS_NOT_A_SUITE is not supported by this Java runtime
+            tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, cipher_suites: [TLS_NOT_A_SUITE]} | tls_server_config.cipher_suites: TLS_NOT_A_SUITE is not supported by this Java runtime, or is disabled in it
+            tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, cipher_suites: [TLS_RSA_WITH_3DES_EDE_CBC_SHA]} | tls_server_config.cipher_suites: TLS_RSA_WITH_3DES_EDE_CBC_SHA is not supported by this Java runtime, or is disabled in it
+            tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, min_version: TLS10} | tls_server_config.min_version TLS10 is disabled in this Java runtime (jdk.tls.disabledAlgorithms in java.security); use TLS12 or TLS13
+            tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, min_version: TLS11, max_version: TLS12} | tls_server_config.min_version TLS11 is disabled in this Java runtime (jdk.tls.disabledAlgorithms in java.security); use TLS12 or TLS13
+            tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, min_version: TLS10, max_version: TLS10} | tls_server_config.min_version TLS10 is disabled in this Java runtime (jdk.tls.disabledAlgorithms in java.security); use TLS12 or TLS13
+            tls_server_config: {cert_file: /dev/zero, key_file: server-pkcs1.key}               | tls_server_config.cert_file: /dev/zero is larger than 1 MiB
+            tls_server_config: {cert_file: server.crt, key_file: /dev/zero}                     | tls_server_config.key_file: /dev/zero is larger than 1 MiB
             tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, client_allowed_sans: [a]} | tls_server_config.client_allowed_sans is not supported by crc-exporter; remove it or restrict clients with client_ca_file
             tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, cert_fiel: x} | tls_server_config.cert_fiel is not a known key (known keys: cert_file, cipher_suites, client_allowed_sans, client_auth_type, client_ca_file, curve_preferences, key_file, max_version, min_version, prefer_server_cipher_suites)
             basic_auth_users: {alice: plaintext-password}                                      | basic_auth_users.alice is not a bcrypt hash ($2y$, $2a$ or $2b$, as `htpasswd -nBC 10 USER` writes it)
@@ -104,5 +110,19 @@ class WebConfigLoaderTest {
     void messagesNeverQuoteThePasswordHash() {
         assertThatThrownBy(() -> load("basic_auth_users:\n  alice: \"" + hash.substring(0, 40) + "\"\n"))
                 .hasMessageNotContaining(hash.substring(7, 40));
+    }
+
+    @Test
+    void aFileOverTheLimitIsRejectedNamingIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("huge-web.yml"), "basic_auth_users:\n" + "  # padding\n".repeat(100_000));
+        assertThat(Files.size(file)).isGreaterThan(1024 * 1024);
+        assertThatThrownBy(() -> WebConfigLoader.load(file)).isInstanceOf(WebConfigException.class)
+                .hasMessage("--web.config.file " + file + " is larger than 1 MiB");
+    }
+
+    @Test
+    void anEndlessDeviceIsRejectedWithoutReadingItAll() {
+        assertThatThrownBy(() -> WebConfigLoader.load(Path.of("/dev/zero"))).isInstanceOf(WebConfigException.class)
+                .hasMessage("--web.config.file /dev/zero is larger than 1 MiB");
     }
 }

@@ -1,0 +1,78 @@
+package dev.crcexporter.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads the files an operator points the exporter at (configuration, web configuration, secrets, PEM
+ * files) with a bound: never more than the limit plus one byte, so that a huge file, a device such as
+ * {@code /dev/zero} or a path typed by mistake ends in a clear error instead of an OutOfMemoryError.
+ */
+public final class BoundedFiles {
+    /** The configuration and the web configuration: a few hundred accounts take a few dozen KB. */
+    public static final int MAX_CONFIG_BYTES = 1024 * 1024;
+    /** A certificate chain, a key or a CA bundle (the whole of Mozilla's bundle is about 220 KB). */
+    public static final int MAX_PEM_BYTES = 1024 * 1024;
+    /** A secret or token file: one line of text. */
+    public static final int MAX_SECRET_BYTES = 16 * 1024;
+
+    private BoundedFiles() {}
+
+    /** The file is larger than the limit; the message says the limit, the caller names the file. */
+    public static final class TooLargeException extends IOException {
+        TooLargeException(int maxBytes) {
+            super("is larger than " + describe(maxBytes));
+        }
+    }
+
+    /** The file's bytes are not UTF-8. */
+    public static final class NotUtf8Exception extends IOException {
+        NotUtf8Exception() {
+            super("is not UTF-8 text");
+        }
+    }
+
+    /** At most {@code maxBytes} of {@code file}. */
+    public static byte[] read(Path file, int maxBytes) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new TooLargeException(maxBytes);
+            }
+            return bytes;
+        }
+    }
+
+    /** At most {@code maxBytes} of {@code file}, decoded as UTF-8 (malformed bytes are an error, not replaced). */
+    public static String readUtf8(Path file, int maxBytes) throws IOException {
+        byte[] bytes = read(file, maxBytes);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new NotUtf8Exception();
+        }
+    }
+
+    /** "1 MiB", "16 KiB": limits as messages and the README state them. */
+    public static String describe(int bytes) {
+        if (bytes % (1024 * 1024) == 0) {
+            return bytes / (1024 * 1024) + " MiB";
+        }
+        return bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " bytes";
+    }
+
+    /** Why a bounded read failed, for a message that names the file before it: "is larger than 1 MiB". */
+    public static String reason(IOException e) {
+        return e instanceof TooLargeException || e instanceof NotUtf8Exception
+                ? e.getMessage() : "cannot be read (" + e.getClass().getSimpleName() + ")";
+    }
+}
