@@ -7,12 +7,12 @@ import dev.crcexporter.history.HistoryRefresher;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.metrics.RecentSnapshots;
-import dev.crcexporter.metrics.ShardInfo;
 import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.RetryPolicy;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.upstream.UsageSources;
 import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.Telemetry;
 import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebServer;
 import io.javalin.Javalin;
@@ -64,17 +64,17 @@ public final class Exporter implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         PrometheusRegistry jvm = new PrometheusRegistry();
         JvmMetrics.builder().register(jvm);
-        registry.register(new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime));
-        new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
-        shard.ifPresent(s -> new ShardInfo(s).register(registry));
+        RecentSnapshots recentJvm = new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime);
+        registry.register(recentJvm);
+        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo, shard).register(registry);
         // Each account's source (the seed API or Zoom), chosen in one place; polls and history share them.
         UsageSources sources = new UsageSources(config, clock);
         // The landing page's last month: its own requests, one account at a time, never retried within a refresh.
         HistoryRefresher history = new HistoryRefresher(config.accounts(), config.timezone(),
                 new HistoryFetcher(sources, new RetryPolicy(config.retry()), duration -> {}, line -> {}), clock,
                 HistoryRefresher.DEFAULT_RETRY_INTERVAL);
-        Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock,
-                config.timezone(), shard, history);
+        Javalin web = WebServer.create(listen, webConfig, metricsPath, new Telemetry(registry, crc, recentJvm), store,
+                buildInfo, clock, config.timezone(), shard, history);
         web.start();
         Poller poller = new Poller(config, sources, store, clock);
         poller.start();

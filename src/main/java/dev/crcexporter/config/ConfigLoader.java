@@ -23,7 +23,10 @@ public final class ConfigLoader {
     private static final int MAX_CONCURRENCY = 256;
     private static final int MAX_ATTEMPTS = 10;
 
-    private static final ObjectMapper YAML = StrictYaml.mapper();
+    /** Built at the first YAML file read: a configuration from the environment never loads the YAML parser. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = StrictYaml.mapper();
+    }
 
     private ConfigLoader() {}
 
@@ -59,7 +62,7 @@ public final class ConfigLoader {
     public static ExporterConfig parse(String yaml, String source) throws ConfigException {
         RawConfig raw = null;
         try {
-            raw = yaml.isBlank() ? null : YAML.readValue(yaml, RawConfig.class);
+            raw = yaml.isBlank() ? null : Yaml.MAPPER.readValue(yaml, RawConfig.class);
         } catch (JacksonException e) {
             throw new ConfigException(StrictYaml.describe(e, source));
         }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -33,6 +34,8 @@ import java.util.OptionalLong;
  * {@code <line class="capacity" data-value="40">} when a capacity is configured.
  */
 final class LandingPage {
+    /** Failing accounts named in the summary line at most; the others are counted (and first on a paged page). */
+    private static final int FAILING_NAMED = 20;
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
     // Chart geometry (SVG user units; the SVG scales to the card's width).
@@ -55,6 +58,7 @@ final class LandingPage {
             a{color:#0969da}
             .summary{padding:.8rem 1.5rem 0;margin:0;color:#57606a}
             .summary strong.down{color:#cf222e}
+            nav.pages{padding:.5rem 1.5rem 0;color:#57606a}nav.pages a{margin-left:.8rem}
             .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:1rem;padding:1rem 1.5rem 2rem}
             .card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.8rem 1rem;min-width:0}
             .card.failing{border:2px solid #cf222e;background:#fff8f8}
@@ -103,12 +107,16 @@ final class LandingPage {
         this.history = history;
     }
 
-    String render(List<AccountSnapshot> accounts) {
-        history.ifPresent(HistorySection::pageViewed);
+    /** The page of all accounts, or (many accounts) page {@code requestedPage} of them, worst first; see {@link AccountPages}. */
+    String render(List<AccountSnapshot> accounts, String requestedPage) throws AccountPages.NoSuchPage {
         Instant now = clock.instant();
+        // Each account in its own zone (the page's zone unless it sets one).
+        Function<AccountSnapshot, DateWindow> windowOf = account -> DateWindow.at(now, account.account().zone(zone));
+        AccountPages.Page page = AccountPages.page(accounts, windowOf, requestedPage);
+        history.ifPresent(HistorySection::pageViewed);
         long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
         long up = accounts.stream().filter(AccountSnapshot::up).count();
-        StringBuilder html = new StringBuilder(8192 + 6144 * accounts.size());
+        StringBuilder html = new StringBuilder(8192 + 6144 * page.accounts().size());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>crc-exporter</title><style>").append(STYLE)
@@ -125,22 +133,22 @@ final class LandingPage {
                 .append(": ").append(up).append(" up");
         if (failing > 0) {
             html.append(", <strong class=\"down\">").append(failing).append(" failing</strong> (");
-            boolean first = true;
+            int named = 0;
             for (AccountSnapshot account : accounts) {
-                if (account.polled() && !account.up()) {
-                    html.append(first ? "" : ", ").append("<a href=\"#account-").append(Html.escape(account.name()))
+                if (account.polled() && !account.up() && named < FAILING_NAMED) {
+                    html.append(named > 0 ? ", " : "").append("<a href=\"#account-").append(Html.escape(account.name()))
                             .append("\">").append(Html.escape(account.name())).append("</a>");
-                    first = false;
+                    named++;
                 }
             }
-            html.append(')');
+            html.append(failing > named ? " and " + (failing - named) + " more" : "").append(')');
         }
         html.append(" &middot; hourly peaks of concurrent CRC ports, yesterday and today, in ")
                 .append(Html.escape(zone.getId())).append(" (now ")
-                .append(Html.escape(LOCAL_TIME.format(now.atZone(zone)))).append(")</p>\n<main class=\"grid\">\n");
-        for (AccountSnapshot account : accounts) {
-            // Each account in its own zone (the page's zone unless it sets one).
-            card(html, account, DateWindow.at(now, account.account().zone(zone)), now);
+                .append(Html.escape(LOCAL_TIME.format(now.atZone(zone)))).append(")</p>\n")
+                .append(AccountPages.navigation(page)).append("<main class=\"grid\">\n");
+        for (AccountSnapshot account : page.accounts()) {
+            card(html, account, windowOf.apply(account), now);
         }
         html.append("</main>\n").append(history.isPresent() ? HistorySection.docs() : "").append("</body></html>\n");
         return html.toString();

@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.Http;
+import dev.crcexporter.testing.JarExporter;
 import dev.crcexporter.testing.Poll;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +27,6 @@ class DemoJarIT {
             "crc_ports_capacity{", "crc_up{", "crc_exporter_last_success_timestamp_seconds{",
             "crc_exporter_poll_duration_seconds{", "crc_exporter_poll_errors_total{", "crc_account_info{", "crc_exporter_build_info{",
             "jvm_memory_used_bytes{", "process_resident_memory_bytes ");
-    /** The start line names the port the system chose for port 0. */
-    private static final Pattern PORT = Pattern.compile("address=\"127\\.0\\.0\\.1:0 \\(port (\\d+)\\)\"");
 
     @TempDir
     Path tmp;
@@ -43,15 +38,6 @@ class DemoJarIT {
         processes.close();
     }
 
-    private static int portInLog(Path log) {
-        try {
-            Matcher port = PORT.matcher(Files.readString(log));
-            return port.find() ? Integer.parseInt(port.group(1)) : -1;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Test
     void demoServesTheWholeContractPassesPromtoolAndStopsCleanlyOnSigterm() throws Exception {
         assertThat(JAR).as("run `mvn package` first").exists();
@@ -60,7 +46,7 @@ class DemoJarIT {
 
         int port = Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the demo's port in its log", () -> {
             ExternalProcesses.assertAlive(exporter);
-            return portInLog(log);
+            return JarExporter.portInLog(log);
         }, p -> p > 0, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
         String base = "http://127.0.0.1:" + port;
         Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "demo ready", () -> {

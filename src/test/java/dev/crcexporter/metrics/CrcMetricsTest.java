@@ -14,7 +14,6 @@ import dev.crcexporter.upstream.HourUsage;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -125,19 +124,19 @@ class CrcMetricsTest {
     }
 
     @Test
-    void familiesAreBuiltAgainOnlyAfterAPollOrWhenTheHourChanges() throws IOException {
+    void theViewStaysTheSameObjectUntilAPollOrTheHourChangesIt() throws IOException {
         SnapshotStore store = knownSnapshots();
         MutableClock clock = new MutableClock(NOW);
         CrcMetrics metrics = new CrcMetrics(store, clock, SHANGHAI, BUILD);
 
-        MetricSnapshots first = metrics.collect();
-        assertThat(metrics.collect()).as("nothing changed").isSameAs(first);
+        CrcMetrics.View first = metrics.view();
+        assertThat(metrics.view()).as("nothing changed").isSameAs(first);
 
         clock.advance(Duration.ofMinutes(20)); // 10:50, same hour
-        assertThat(metrics.collect()).as("same hour, same snapshots").isSameAs(first);
+        assertThat(metrics.view()).as("same hour, same snapshots").isSameAs(first);
 
         clock.advance(Duration.ofMinutes(20)); // 11:10: hour 11 has begun, so it is shown now
-        MetricSnapshots nextHour = metrics.collect();
+        CrcMetrics.View nextHour = metrics.view();
         assertThat(nextHour).isNotSameAs(first);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(metrics);
@@ -145,7 +144,18 @@ class CrcMetricsTest {
                 .contains("crc_ports_max_usage{account=\"hq\",date=\"2026-11-26\",hour=\"11\"} 0.0");
 
         store.update("lab", s -> s.withFailure(Duration.ofSeconds(3)));
-        assertThat(metrics.collect()).as("a poll swapped a snapshot").isNotSameAs(nextHour);
+        assertThat(metrics.view()).as("a poll swapped a snapshot").isNotSameAs(nextHour);
+    }
+
+    @Test
+    void aFilteredScrapeBuildsOnlyTheAskedFamiliesAndBoundsTheirSeries() {
+        CrcMetrics metrics = new CrcMetrics(knownSnapshots(), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD);
+        assertThat(metrics.collect(name -> name.equals("crc_up"), null).stream().map(s -> s.getMetadata().getPrometheusName()))
+                .containsExactly("crc_up");
+        assertThat(metrics.seriesBound(name -> name.equals("crc_up"))).isEqualTo(2);
+        assertThat(metrics.seriesBound(name -> name.equals("crc_ports_max_usage"))).isEqualTo(2 * 48);
+        long actual = metrics.collect().stream().mapToLong(s -> s.getDataPoints().size()).sum();
+        assertThat(metrics.seriesBound(name -> true)).isGreaterThanOrEqualTo(actual);
     }
 
     @Test
