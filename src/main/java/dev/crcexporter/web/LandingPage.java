@@ -113,6 +113,9 @@ final class LandingPage {
         // Each account in its own zone (the page's zone unless it sets one).
         Function<AccountSnapshot, DateWindow> windowOf = account -> DateWindow.at(now, account.account().zone(zone));
         AccountPages.Page page = AccountPages.page(accounts, windowOf, requestedPage);
+        // The month of history is for a page that shows every account: fetching and keeping a month of thousands
+        // of accounts would cost a request each and more heap than their two days (the report command covers a fleet).
+        Optional<HistorySection> history = page.paged() ? Optional.empty() : this.history;
         history.ifPresent(HistorySection::pageViewed);
         long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
         long up = accounts.stream().filter(AccountSnapshot::up).count();
@@ -146,15 +149,22 @@ final class LandingPage {
         html.append(" &middot; hourly peaks of concurrent CRC ports, yesterday and today, in ")
                 .append(Html.escape(zone.getId())).append(" (now ")
                 .append(Html.escape(LOCAL_TIME.format(now.atZone(zone)))).append(")</p>\n")
-                .append(AccountPages.navigation(page)).append("<main class=\"grid\">\n");
+                .append(AccountPages.navigation(page));
+        if (page.paged() && this.history.isPresent()) {
+            html.append("<p class=\"no-history\">The daily peaks of the last 30 days are shown up to ")
+                    .append(AccountPages.ALL_CARDS_UP_TO).append(" accounts; for more, <code>crc-exporter report</code> gives them")
+                    .append(" with the recommended number of ports.</p>\n");
+        }
+        html.append("<main class=\"grid\">\n");
         for (AccountSnapshot account : page.accounts()) {
-            card(html, account, windowOf.apply(account), now);
+            card(html, account, windowOf.apply(account), now, history);
         }
         html.append("</main>\n").append(history.isPresent() ? HistorySection.docs() : "").append("</body></html>\n");
         return html.toString();
     }
 
-    private void card(StringBuilder html, AccountSnapshot account, DateWindow window, Instant now) {
+    private void card(StringBuilder html, AccountSnapshot account, DateWindow window, Instant now,
+            Optional<HistorySection> history) {
         String name = Html.escape(account.name());
         boolean failing = account.polled() && !account.up();
         List<DailyUsage> days = window.select(account.usage());

@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.OptionalInt;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -111,6 +112,27 @@ class LandingPageHistoryIT {
 
         pageOnceHistoryArrived();
         assertThat(historyRequests("key-hq")).isEqualTo(1);
+    }
+
+    @Test
+    void aPagedPageOfManyAccountsShowsAndFetchesNoHistory() throws Exception {
+        FakeCrcApi fleet = fixture.closeLater(new FakeCrcApi());
+        Exporter many = fixture.startWithFullDays(fleet, 301, clock); // one more than a page shows all cards
+        int polls = fleet.requests().size();
+
+        for (String path : List.of("/", "/?page=2", "/?page=7")) {
+            Document page = Jsoup.parse(fixture.get(many, path).body());
+            assertThat(page.select("section.card")).as(path).isNotEmpty();
+            assertThat(page.select(".history")).as(path).isEmpty();
+            assertThat(page.select("p.no-history").text()).as(path).contains("up to 300 accounts", "crc-exporter report");
+        }
+        // A refresh would run in the background: the page of three accounts gets its history within a second or two
+        // here, so no request in three seconds says that none was asked for (a negative can only be watched).
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < until) {
+            assertThat(fleet.requests()).as("requests after viewing the pages").hasSize(polls);
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
     }
 
     @Test
