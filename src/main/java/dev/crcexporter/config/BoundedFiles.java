@@ -15,8 +15,13 @@ import java.nio.file.Path;
  * {@code /dev/zero} or a path typed by mistake ends in a clear error instead of an OutOfMemoryError.
  */
 public final class BoundedFiles {
-    /** The configuration and the web configuration: a few hundred accounts take a few dozen KB. */
-    public static final int MAX_CONFIG_BYTES = 1024 * 1024;
+    /**
+     * The configuration: an account takes about 70 bytes, so this is room for a fleet of some 50,000 accounts
+     * (shards all read the whole file), and still small enough that a wrong file fails fast.
+     */
+    public static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+    /** The web configuration: a few users, headers and file names. */
+    public static final int MAX_WEB_CONFIG_BYTES = 1024 * 1024;
     /** A certificate chain, a key or a CA bundle (the whole of Mozilla's bundle is about 220 KB). */
     public static final int MAX_PEM_BYTES = 1024 * 1024;
     /** A secret or token file: one line of text. */

@@ -73,7 +73,7 @@ public final class WebConfigLoader {
         String source = "--web.config.file " + file;
         String text;
         try {
-            text = BoundedFiles.readUtf8(file, BoundedFiles.MAX_CONFIG_BYTES);
+            text = BoundedFiles.readUtf8(file, BoundedFiles.MAX_WEB_CONFIG_BYTES);
         } catch (IOException e) {
             throw new WebConfigException(source + " " + BoundedFiles.reason(e));
         }

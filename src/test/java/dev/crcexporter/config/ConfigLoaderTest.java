@@ -100,17 +100,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFleetOfTwentyThousandAccountsFitsInOneFile(@TempDir Path dir) throws Exception {
+        // Every shard of a fleet reads the same file: its size bound must not be what limits the fleet.
+        StringBuilder yaml = new StringBuilder("api_url: https://api.example.test/crc\naccounts:\n");
+        for (int i = 0; i < 20_000; i++) {
+            yaml.append("  - {name: customer-").append(i).append(", api_key: key-").append(i)
+                    .append(", api_secret: secret-of-customer-").append(i).append(", capacity: 40}\n");
+        }
+        Path file = Files.writeString(dir.resolve("fleet.yml"), yaml);
+        assertThat(Files.size(file)).isGreaterThan(1024 * 1024);
+        assertThat(ConfigLoader.load(file).accounts()).hasSize(20_000);
+    }
+
+    @Test
     void configFileOverTheLimitIsRejectedNamingIt(@TempDir Path dir) throws Exception {
         // One long value, as the YAML parser would take quadratic time over (8 MB: 27 s).
         Path file = Files.writeString(dir.resolve("huge.yml"), "accounts:\n  - name: hq\n    api_key: \""
                 + "k".repeat(BoundedFiles.MAX_CONFIG_BYTES) + "\"\n");
-        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage("config file " + file + " is larger than 1 MiB");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage("config file " + file + " is larger than 4 MiB");
     }
 
     @Test
     void endlessDeviceAsConfigIsRejectedWithoutReadingItAll() {
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("/dev/zero")))
-                .hasMessage("config file /dev/zero is larger than 1 MiB");
+                .hasMessage("config file /dev/zero is larger than 4 MiB");
     }
 
     @Test

@@ -62,7 +62,7 @@ class OversizedFilesIT {
         ExternalProcesses.Result result = check("--config.file=" + huge);
 
         assertThat(result.exitCode()).as(result.errors()).isEqualTo(2);
-        assertThat(result.errors().strip()).isEqualTo("crc-exporter: error: config file " + huge + " is larger than 1 MiB");
+        assertThat(result.errors().strip()).isEqualTo("crc-exporter: error: config file " + huge + " is larger than 4 MiB");
     }
 
     @Test
@@ -70,7 +70,7 @@ class OversizedFilesIT {
         ExternalProcesses.Result result = check("--config.file=/dev/zero");
 
         assertThat(result.exitCode()).as(result.errors()).isEqualTo(2);
-        assertThat(result.errors().strip()).isEqualTo("crc-exporter: error: config file /dev/zero is larger than 1 MiB");
+        assertThat(result.errors().strip()).isEqualTo("crc-exporter: error: config file /dev/zero is larger than 4 MiB");
     }
 
     @Test
