@@ -7,12 +7,16 @@ import dev.crcexporter.history.HistoryRefresher;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.metrics.RecentSnapshots;
+import dev.crcexporter.metrics.ReloadMetrics;
 import dev.crcexporter.metrics.ShardInfo;
 import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.RetryPolicy;
 import dev.crcexporter.poll.SnapshotStore;
+import dev.crcexporter.reload.ConfigReloader;
 import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.LiveWebConfig;
+import dev.crcexporter.web.ReloadTrigger;
 import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebServer;
 import io.javalin.Javalin;
@@ -21,6 +25,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running exporter: snapshots, poller, metrics and HTTP server wired together. {@code Main} starts
@@ -35,13 +40,16 @@ public final class Exporter implements AutoCloseable {
     private final Javalin web;
     private final SnapshotStore store;
     private final HistoryRefresher history;
+    private final ReloadTrigger reloader;
 
-    private Exporter(Poller poller, CrcUsageClient client, Javalin web, SnapshotStore store, HistoryRefresher history) {
+    private Exporter(Poller poller, CrcUsageClient client, Javalin web, SnapshotStore store, HistoryRefresher history,
+            ReloadTrigger reloader) {
         this.poller = poller;
         this.client = client;
         this.web = web;
         this.store = store;
         this.history = history;
+        this.reloader = reloader;
     }
 
     public static Exporter start(ExporterConfig config, ListenAddress listen, String metricsPath, Clock clock) {
@@ -55,10 +63,18 @@ public final class Exporter implements AutoCloseable {
 
     /**
      * With {@code shard}, {@code config} holds that shard's accounts only ({@link Shard#select}); the shard is shown on
-     * the landing page, on {@code /-/ready} when it has no accounts, and as {@code crc_exporter_shard_info}.
+     * the landing page, on {@code /-/ready} when it has no accounts, and as {@code crc_exporter_shard_info}. A reload
+     * applies the same configurations again.
      */
     public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
             Clock clock, Optional<Shard> shard) {
+        return start(config, listen, webConfig, metricsPath, clock, shard, () -> config, () -> webConfig);
+    }
+
+    /** A reload reads the configurations from {@code configSource} (before the shard's selection) and {@code webSource}. */
+    public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
+            Clock clock, Optional<Shard> shard, ConfigReloader.ConfigSource configSource,
+            ConfigReloader.WebConfigSource webSource) {
         BuildInfo buildInfo = BuildInfo.load();
         SnapshotStore store = new SnapshotStore(config.accounts());
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -67,17 +83,31 @@ public final class Exporter implements AutoCloseable {
         registry.register(new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime));
         new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
         shard.ifPresent(s -> new ShardInfo(s).register(registry));
+        ReloadMetrics reloadMetrics = new ReloadMetrics(clock.instant()).register(registry);
         CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
         // The landing page's last month: its own requests, one account at a time, never retried within a refresh.
         HistoryRefresher history = new HistoryRefresher(config.accounts(), config.timezone(),
                 new HistoryFetcher(client, new RetryPolicy(config.retry()), duration -> {}, line -> {}), clock,
                 HistoryRefresher.DEFAULT_RETRY_INTERVAL);
-        Javalin web = WebServer.create(listen, webConfig, metricsPath, registry, store, buildInfo, clock,
-                config.timezone(), shard, history);
+        LiveWebConfig liveWeb = new LiveWebConfig(webConfig);
+        AtomicReference<ExporterConfig> inForce = new AtomicReference<>(config);
+        ConfigReloader reloader = new ConfigReloader(configSource, webSource, shard, liveWeb, new ConfigReloader.Accounts() {
+            @Override
+            public ExporterConfig current() {
+                return inForce.get();
+            }
+
+            @Override
+            public void apply(ExporterConfig next) {
+                inForce.set(next); // TODO accounts: store, poller, upstream, history
+            }
+        }, reloadMetrics, clock);
+        Javalin web = WebServer.create(listen, liveWeb, metricsPath, registry, store, buildInfo, clock,
+                config.timezone(), shard, history, reloader);
         web.start();
         Poller poller = new Poller(config, client, store, clock);
         poller.start();
-        return new Exporter(poller, client, web, store, history);
+        return new Exporter(poller, client, web, store, history, reloader);
     }
 
     /** The port the HTTP server listens on (useful after starting on port 0). */
@@ -87,6 +117,11 @@ public final class Exporter implements AutoCloseable {
 
     public SnapshotStore store() {
         return store;
+    }
+
+    /** Reads the configurations again and applies them when valid, as SIGHUP and {@code POST /-/reload} do. */
+    public ReloadTrigger.Outcome reload(String trigger) {
+        return reloader.reload(trigger);
     }
 
     /** Stops polling and closes the upstream connections, then the server, letting in-flight scrapes finish. */

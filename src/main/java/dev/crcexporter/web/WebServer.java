@@ -7,6 +7,7 @@ import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.SnapshotStore;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
@@ -30,16 +31,18 @@ public final class WebServer {
     private static final int MAX_THREADS = 8;
     private static final int MIN_THREADS = 2;
 
+    /** Reads the configuration files again (POST only). */
+    public static final String RELOAD_PATH = "/-/reload";
+
     private WebServer() {}
 
     /** A server that listens on {@code listen} (plain HTTP, or TLS per {@code web}) once started. */
-    public static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, PrometheusRegistry registry,
+    public static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, PrometheusRegistry registry,
             SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone, Optional<Shard> shard,
-            HistoryRefresher history) {
+            HistoryRefresher history, ReloadTrigger reload) {
         ScrapeEndpoint scrape = new ScrapeEndpoint(registry, new PrometheusScrapeHandler(PrometheusProperties.get(), registry));
         LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard,
                 Optional.of(new HistorySection(history, zone)));
-        BasicAuth basicAuth = web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -52,18 +55,30 @@ public final class WebServer {
             // Our own connector (plain or TLS); Javalin adds its default one only when there is none.
             config.jetty.addConnector((server, http) -> Connectors.create(server, http, listen, web.tls()));
 
-            // Every endpoint, known or not, gets the configured headers and needs the configured users.
+            // Every endpoint, known or not, gets the configured headers and needs the configured users: both from
+            // the web configuration in force when the request came, read once.
             config.routes.before(ctx -> {
-                web.headers().forEach(ctx::header);
-                if (basicAuth != null && !basicAuth.allows(ctx.header("Authorization"))) {
+                WebAccess access = web.access();
+                access.headers().forEach(ctx::header);
+                if (!access.allows(ctx.header("Authorization"))) {
                     ctx.header("WWW-Authenticate", "Basic realm=\"crc-exporter\", charset=\"UTF-8\"")
                             .status(HttpStatus.UNAUTHORIZED).result("Unauthorized\n");
+                    ctx.skipRemainingHandlers();
+                } else if (ctx.path().equals(RELOAD_PATH) && !HandlerType.POST.equals(ctx.method())) {
+                    ctx.header("Allow", "POST").status(HttpStatus.METHOD_NOT_ALLOWED)
+                            .contentType("text/plain; charset=utf-8").result("Method Not Allowed: use POST\n");
                     ctx.skipRemainingHandlers();
                 }
             });
 
             config.routes.get(metricsPath, scrape::handle);
             config.routes.get("/", ctx -> ctx.html(landingPage.render(store.all())));
+            config.routes.post(RELOAD_PATH, ctx -> {
+                ReloadTrigger.Outcome outcome = reload.reload("POST " + RELOAD_PATH);
+                // As Prometheus answers: 500 when the files could not be applied, the reason in the body.
+                ctx.status(outcome.applied() ? HttpStatus.OK : HttpStatus.INTERNAL_SERVER_ERROR)
+                        .contentType("text/plain; charset=utf-8").result(outcome.message() + "\n");
+            });
             config.routes.get("/-/healthy", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n"));
             config.routes.get("/-/ready", ctx -> {
                 ctx.contentType("text/plain; charset=utf-8");
