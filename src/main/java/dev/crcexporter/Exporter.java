@@ -8,15 +8,15 @@ import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.metrics.RecentSnapshots;
 import dev.crcexporter.metrics.ReloadMetrics;
-import dev.crcexporter.metrics.ShardInfo;
 import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.RetryPolicy;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.reload.ConfigReloader;
-import dev.crcexporter.upstream.CrcUsageClient;
+import dev.crcexporter.upstream.UsageSources;
 import dev.crcexporter.web.ListenAddress;
 import dev.crcexporter.web.LiveWebConfig;
 import dev.crcexporter.web.ReloadTrigger;
+import dev.crcexporter.web.Telemetry;
 import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebServer;
 import io.javalin.Javalin;
@@ -36,16 +36,16 @@ public final class Exporter implements AutoCloseable {
     static final Duration JVM_METRICS_MAX_AGE = Duration.ofSeconds(1);
 
     private final Poller poller;
-    private final CrcUsageClient client;
+    private final UsageSources sources;
     private final Javalin web;
     private final SnapshotStore store;
     private final HistoryRefresher history;
     private final ReloadTrigger reloader;
 
-    private Exporter(Poller poller, CrcUsageClient client, Javalin web, SnapshotStore store, HistoryRefresher history,
+    private Exporter(Poller poller, UsageSources sources, Javalin web, SnapshotStore store, HistoryRefresher history,
             ReloadTrigger reloader) {
         this.poller = poller;
-        this.client = client;
+        this.sources = sources;
         this.web = web;
         this.store = store;
         this.history = history;
@@ -80,14 +80,15 @@ public final class Exporter implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         PrometheusRegistry jvm = new PrometheusRegistry();
         JvmMetrics.builder().register(jvm);
-        registry.register(new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime));
-        new CrcMetrics(store, clock, config.timezone(), buildInfo).register(registry);
-        shard.ifPresent(s -> new ShardInfo(s).register(registry));
+        RecentSnapshots recentJvm = new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime);
+        registry.register(recentJvm);
+        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo, shard).register(registry);
         ReloadMetrics reloadMetrics = new ReloadMetrics(clock.instant()).register(registry);
-        CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
+        // Each account's source (the seed API or Zoom), chosen in one place; polls and history share them.
+        UsageSources sources = new UsageSources(config, clock);
         // The landing page's last month: its own requests, one account at a time, never retried within a refresh.
         HistoryRefresher history = new HistoryRefresher(config.accounts(), config.timezone(),
-                new HistoryFetcher(client, new RetryPolicy(config.retry()), duration -> {}, line -> {}), clock,
+                new HistoryFetcher(sources, new RetryPolicy(config.retry()), duration -> {}, line -> {}), clock,
                 HistoryRefresher.DEFAULT_RETRY_INTERVAL);
         LiveWebConfig liveWeb = new LiveWebConfig(webConfig);
         AtomicReference<ExporterConfig> inForce = new AtomicReference<>(config);
@@ -102,12 +103,12 @@ public final class Exporter implements AutoCloseable {
                 inForce.set(next); // TODO accounts: store, poller, upstream, history
             }
         }, reloadMetrics, clock);
-        Javalin web = WebServer.create(listen, liveWeb, metricsPath, registry, store, buildInfo, clock,
-                config.timezone(), shard, history, reloader);
+        Javalin web = WebServer.create(listen, liveWeb, metricsPath, new Telemetry(registry, crc, recentJvm), store,
+                buildInfo, clock, config.timezone(), shard, history, reloader);
         web.start();
-        Poller poller = new Poller(config, client, store, clock);
+        Poller poller = new Poller(config, sources, store, clock);
         poller.start();
-        return new Exporter(poller, client, web, store, history, reloader);
+        return new Exporter(poller, sources, web, store, history, reloader);
     }
 
     /** The port the HTTP server listens on (useful after starting on port 0). */
@@ -129,7 +130,7 @@ public final class Exporter implements AutoCloseable {
     public void close() {
         poller.close();
         history.close();
-        client.close();
+        sources.close();
         web.stop();
     }
 }

@@ -87,7 +87,8 @@ class CrcExporterCommandTest {
     void noConfigurationAtAllSaysWhatToDo() {
         assertThat(run("--config.check")).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("crc-exporter: error: no configuration: pass --config.file=FILE, set CRC_API_KEY"
-                + " and CRC_API_SECRET (or CRC_API_SECRET_FILE), or try --demo\n");
+                + " and CRC_API_SECRET (or CRC_API_SECRET_FILE), or ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (or"
+                + " ZOOM_CLIENT_SECRET_FILE), or try --demo\n");
     }
 
     @Test

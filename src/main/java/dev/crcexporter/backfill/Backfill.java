@@ -6,10 +6,10 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.history.HistoryFetcher;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.poll.RetryPolicy;
-import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import dev.crcexporter.upstream.UpstreamException;
+import dev.crcexporter.upstream.UsageSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -57,13 +58,13 @@ public final class Backfill {
     private final Duration step;
     private final PrintWriter progress;
 
-    public Backfill(ExporterConfig config, CrcUsageClient client, Clock clock, Duration step, PrintWriter progress,
+    public Backfill(ExporterConfig config, UsageSources sources, Clock clock, Duration step, PrintWriter progress,
             HistoryFetcher.Sleeper sleeper) {
         if (step.isNegative() || step.isZero() || step.toMillis() % 1000 != 0 || step.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("step must be whole seconds between 1s and 1h (got " + Durations.format(step) + ")");
         }
         this.config = config;
-        this.fetcher = new HistoryFetcher(client, new RetryPolicy(config.retry()), sleeper, line -> report("%s", line));
+        this.fetcher = new HistoryFetcher(sources, new RetryPolicy(config.retry()), sleeper, line -> report("%s", line));
         this.clock = clock;
         this.step = step;
         this.progress = progress;
@@ -98,7 +99,7 @@ public final class Backfill {
             long accountSamples = 0;
             for (DailyUsage day : days) {
                 for (HourUsage hour : day.hours()) {
-                    int count = writeHour(streams, account.name(), day.date(), hour.hour(), hour.maxUsage(), now);
+                    int count = writeHour(streams, account.name(), config.zoneOf(account), day.date(), hour.hour(), hour.maxUsage(), now);
                     if (count > 0) {
                         hours.set(hourIndex(from, day.date(), hour.hour()));
                         accountSamples += count;
@@ -119,7 +120,7 @@ public final class Backfill {
                 long capacity = entry.getKey().capacity().getAsInt();
                 BitSet hours = entry.getValue();
                 for (int i = hours.nextSetBit(0); i >= 0; i = hours.nextSetBit(i + 1)) {
-                    samples += writeHour(streams, entry.getKey().name(), from.plusDays(i / 24), i % 24, capacity, now);
+                    samples += writeHour(streams, entry.getKey().name(), config.zoneOf(entry.getKey()), from.plusDays(i / 24), i % 24, capacity, now);
                 }
             }
         }
@@ -174,17 +175,17 @@ public final class Backfill {
     }
 
     /** One sample per step from the hour's start while before its end and not after now; returns how many. */
-    private int writeHour(Streams streams, String account, LocalDate date, int hour, long value, Instant now)
+    private int writeHour(Streams streams, String account, ZoneId zone, LocalDate date, int hour, long value, Instant now)
             throws IOException {
         LocalDateTime local = date.atTime(hour, 0);
-        List<ZoneOffset> offsets = config.timezone().getRules().getValidOffsets(local);
+        List<ZoneOffset> offsets = zone.getRules().getValidOffsets(local);
         if (offsets.isEmpty()) {
             return 0; // the hour does not exist in this zone (DST gap)
         }
         // On the fall-back day the hour happens twice under one label: from its first start to the next hour's
         // start covers both, as the daemon would have shown that label for two hours.
         long start = local.toEpochSecond(offsets.get(0));
-        long nextHour = ZonedDateTime.ofLocal(local.plusHours(1), config.timezone(), null).toEpochSecond();
+        long nextHour = ZonedDateTime.ofLocal(local.plusHours(1), zone, null).toEpochSecond();
         long end = Math.min(nextHour, now.getEpochSecond() + 1);
         if (start >= end) {
             return 0;

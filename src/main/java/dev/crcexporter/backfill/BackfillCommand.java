@@ -5,7 +5,7 @@ import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
-import dev.crcexporter.upstream.CrcUsageClient;
+import dev.crcexporter.upstream.UsageSources;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -107,8 +107,8 @@ public final class BackfillCommand implements Callable<Integer> {
         }
 
         long started = System.nanoTime();
-        CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock);
-        Backfill backfill = new Backfill(config, client, clock, stepDuration, err, d -> Thread.sleep(d.toMillis()));
+        UsageSources sources = new UsageSources(config, clock);
+        Backfill backfill = new Backfill(config, sources, clock, stepDuration, err, d -> Thread.sleep(d.toMillis()));
         Backfill.Result result;
         try {
             result = backfill.run(from, to, output);
@@ -122,7 +122,7 @@ public final class BackfillCommand implements Callable<Integer> {
             output.abandon();
             throw e;
         } finally {
-            client.close();
+            sources.close();
         }
         err.printf("backfill: wrote %d samples of %d of %d accounts (%s..%s, step %s, %d requests) to %s in %.1fs%s%n",
                 result.samples(), result.accounts().size(), config.accounts().size(), from, to, Durations.format(stepDuration),

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Splits an inclusive range of days into requests the API accepts: at most one calendar month each
- * (the API family's limit), with {@code to} the day after the chunk's last day ("to query 12-01, use
- * from=12-01 and to=12-02"). 2026-01-15..2026-03-02 becomes 01-15..01-31, 02-01..02-28, 03-01..03-02.
+ * (the API family's limit). 2026-01-15..2026-03-02 becomes 01-15..01-31, 02-01..02-28, 03-01..03-02. How a
+ * chunk's last day becomes the request's {@code to} is each source's business (the seed API's is exclusive).
  */
 public final class DateChunks {
     private DateChunks() {}
@@ -17,18 +17,13 @@ public final class DateChunks {
      * One request's days, both inclusive.
      *
      * @param first the first day asked for (the request's {@code from})
-     * @param last  the last day asked for; the request's {@code to} is the day after
+     * @param last  the last day asked for
      */
     public record Chunk(LocalDate first, LocalDate last) {
         public Chunk {
             if (last.isBefore(first)) {
                 throw new IllegalArgumentException("chunk ends before it starts: " + first + ".." + last);
             }
-        }
-
-        /** The request's {@code to}: the day after {@link #last}, which the API wants greater than {@code from}. */
-        public LocalDate requestTo() {
-            return last.plusDays(1);
         }
 
         public boolean contains(LocalDate date) {

@@ -4,9 +4,9 @@ import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Durations;
 import dev.crcexporter.history.DateChunks.Chunk;
 import dev.crcexporter.poll.RetryPolicy;
-import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.UpstreamException;
+import dev.crcexporter.upstream.UsageSources;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 /**
  * Past days of an account, for {@code backfill}, {@code report} and the landing page's history: the one place
  * that turns "every day from {@code first} to {@code last}" into upstream requests and cuts each answer to the
- * days it asked for. The seed API takes {@code to} as the day after the last one wanted (see {@link Chunk#requestTo});
- * a source whose {@code to} is inclusive is chosen here too.
+ * days it asked for. Each account's {@link dev.crcexporter.upstream.UsageSource} takes the chunk's inclusive range
+ * and turns it into its API's {@code to}.
  */
 public final class HistoryFetcher {
     /** The longest range one request may ask for (the API family answers "at most a month"). */
@@ -29,7 +29,7 @@ public final class HistoryFetcher {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    private final CrcUsageClient client;
+    private final UsageSources sources;
     private final RetryPolicy retryPolicy;
     private final Sleeper sleeper;
     private final Consumer<String> progress;
@@ -38,8 +38,8 @@ public final class HistoryFetcher {
     /**
      * @param progress takes one line per chunk and per failed attempt ("account hq (1/3) chunk 1/4 ...")
      */
-    public HistoryFetcher(CrcUsageClient client, RetryPolicy retryPolicy, Sleeper sleeper, Consumer<String> progress) {
-        this.client = client;
+    public HistoryFetcher(UsageSources sources, RetryPolicy retryPolicy, Sleeper sleeper, Consumer<String> progress) {
+        this.sources = sources;
         this.retryPolicy = retryPolicy;
         this.sleeper = sleeper;
         this.progress = progress;
@@ -106,7 +106,7 @@ public final class HistoryFetcher {
     /** The one upstream request of a chunk. */
     private List<DailyUsage> request(AccountConfig account, Chunk chunk) throws UpstreamException {
         requests.incrementAndGet();
-        return client.fetch(account, chunk.first(), chunk.requestTo());
+        return sources.of(account).fetch(chunk.first(), chunk.last());
     }
 
     /** Adds the answer's days that the chunk asked for (the API may send others, in any order); returns how many. */

@@ -59,6 +59,7 @@ public final class HistoryRefresher implements AutoCloseable {
         return thread;
     });
 
+    /** @param zone the zone of accounts that do not set their own */
     public HistoryRefresher(List<AccountConfig> accounts, ZoneId zone, HistoryFetcher fetcher, Clock clock,
             Duration retryInterval) {
         this.accounts = List.copyOf(accounts);
@@ -93,7 +94,7 @@ public final class HistoryRefresher implements AutoCloseable {
                 return;
             }
             Instant now = clock.instant();
-            LocalDate today = LocalDate.ofInstant(now, zone);
+            LocalDate today = LocalDate.ofInstant(now, account.zone(zone));
             AccountHistory known = histories.get(account.name());
             if (known != null && (known.fetchedOn().equals(Optional.of(today))
                     || Duration.between(known.attemptedAt(), now).compareTo(retryInterval) < 0)) {

@@ -1,27 +1,35 @@
 package dev.crcexporter.metrics;
 
+import dev.crcexporter.config.Shard;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.upstream.DailyUsage;
+import dev.crcexporter.upstream.FailureReason;
 import dev.crcexporter.upstream.HourUsage;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricFamilyDescriptor;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Turns the account snapshots into the metric families of the contract, at scrape time and from
@@ -40,6 +48,10 @@ import java.util.OptionalLong;
  *
  * The window is applied again at every scrape, so at midnight yesterday's data disappears and today
  * becomes yesterday even when the next poll has not happened yet.
+ *
+ * <p>Nothing built here is kept between scrapes: with 10,000 accounts the families of one scrape hold about a
+ * million data points. Scrapes without a {@code name[]} filter are streamed by {@link CrcExposition}, a slice of
+ * accounts at a time; a family is one entry of {@link #families}.
  */
 public final class CrcMetrics implements MultiCollector {
     public static final String MAX_USAGE = "crc_ports_max_usage";
@@ -55,6 +67,8 @@ public final class CrcMetrics implements MultiCollector {
     public static final String POLL_ERRORS = "crc_exporter_poll_errors";
     /** Exposed as {@code crc_exporter_build_info}: client_java adds the info suffix. */
     public static final String BUILD = "crc_exporter_build";
+    /** Exposed as {@code crc_account_info}: client_java adds the info suffix. */
+    public static final String ACCOUNT = "crc_account";
 
     private static final String CACHED = " Cached: refreshed from the CRC usage API once per poll interval.";
     static final String MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the hour (API max_usage)."
@@ -74,35 +88,84 @@ public final class CrcMetrics implements MultiCollector {
     static final String POLL_DURATION_HELP = "Duration of the last poll of the CRC usage API for this account, retries included.";
     static final String POLL_ERRORS_HELP = "Failed requests to the CRC usage API (retries included), by reason;"
             + " reason internal counts polls that failed on an error inside crc-exporter (a bug), not the API's fault.";
+    static final String ACCOUNT_HELP = "Constant 1 per account; source tells which API its usage comes from: systec"
+            + " (the reseller's CRC usage API) or zoom (Zoom's own Dashboard API).";
     static final String BUILD_HELP = "Version of crc-exporter, its git revision and the Java version it runs on.";
 
     private final SnapshotStore store;
     private final Clock clock;
+    /** The zone of accounts that do not set their own. */
     private final ZoneId zone;
-    private final BuildInfo buildInfo;
-    /** The families built for the last set of snapshots and window; reused while neither changes. */
-    private volatile Built last;
+    /** Every family, sorted by name as client_java sorts them in an exposition. */
+    private final List<Family> families;
+    /** The view of the last scrape; handed out again while no poll has swapped a snapshot and the hour is the same. */
+    private volatile View last;
 
-    private record Built(List<AccountSnapshot> snapshots, DateWindow window, MetricSnapshots families) {
-        /** Same window, and the very same snapshot objects (a poll always swaps in a new one). */
-        boolean isFor(List<AccountSnapshot> current, DateWindow currentWindow) {
-            if (!window.equals(currentWindow) || snapshots.size() != current.size()) {
-                return false;
+    /**
+     * The accounts as one scrape sees them. The same object is handed out until a poll swaps a snapshot or
+     * the hour changes, so a rendered exposition can be kept for exactly as long as its view is current.
+     */
+    public static final class View {
+        private final long version;
+        private final Instant hourStart;
+        private final Instant hourEnd;
+        /** Sorted by name: the order of the {@code account} label in every family. */
+        final List<AccountView> accounts;
+
+        private View(long version, List<AccountSnapshot> snapshots, Instant now, ZoneId defaultZone) {
+            this.version = version;
+            // Yesterday, today and the hour in every zone the accounts use, from one clock reading. The view holds
+            // while the hour is the same in all of them (zones with half-hour offsets change hour at :30).
+            Map<ZoneId, DateWindow> windows = new HashMap<>();
+            Instant validFrom = Instant.MIN;
+            Instant validUntil = Instant.MAX;
+            for (ZoneId accountZone : zonesOf(snapshots, defaultZone)) {
+                windows.put(accountZone, DateWindow.at(now, accountZone));
+                ZonedDateTime hour = now.atZone(accountZone).truncatedTo(ChronoUnit.HOURS);
+                validFrom = max(validFrom, hour.toInstant());
+                validUntil = min(validUntil, hour.plusHours(1).toInstant());
             }
-            for (int i = 0; i < current.size(); i++) {
-                if (snapshots.get(i) != current.get(i)) {
-                    return false;
-                }
-            }
-            return true;
+            this.hourStart = validFrom;
+            this.hourEnd = validUntil;
+            this.accounts = snapshots.stream().map(s -> AccountView.of(s, windows.get(s.account().zone(defaultZone))))
+                    .sorted(Comparator.comparing(AccountView::name)).toList();
+        }
+
+        private static List<ZoneId> zonesOf(List<AccountSnapshot> snapshots, ZoneId defaultZone) {
+            return Stream.concat(Stream.of(defaultZone),
+                    snapshots.stream().map(s -> s.account().zone(defaultZone))).distinct().toList();
+        }
+
+        private static Instant max(Instant a, Instant b) {
+            return a.isAfter(b) ? a : b;
+        }
+
+        private static Instant min(Instant a, Instant b) {
+            return a.isBefore(b) ? a : b;
+        }
+
+        /** No poll since (the store's version), and the same hour in every zone: the windows are the same. */
+        private boolean isFor(long currentVersion, Instant now) {
+            return version == currentVersion && !now.isBefore(hourStart) && now.isBefore(hourEnd);
+        }
+
+        public int accountCount() {
+            return accounts.size();
         }
     }
 
     public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo) {
+        this(store, clock, zone, buildInfo, Optional.empty());
+    }
+
+    /** With {@code crc_exporter_shard_info} when the replica serves a {@code shard}. */
+    public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo, Optional<Shard> shard) {
         this.store = store;
         this.clock = clock;
         this.zone = zone;
-        this.buildInfo = buildInfo;
+        List<Family> all = new ArrayList<>(families(buildInfo));
+        shard.ifPresent(s -> all.add(ShardInfo.family(s)));
+        this.families = all.stream().sorted(Comparator.comparing(Family::prometheusName)).toList();
     }
 
     public CrcMetrics register(PrometheusRegistry registry) {
@@ -110,91 +173,104 @@ public final class CrcMetrics implements MultiCollector {
         return this;
     }
 
-    /**
-     * Builds the families, or returns the ones built last time when no poll has happened and the hour is
-     * the same: between polls every scrape would build the same thing, and with 1,000 accounts that is
-     * most of a scrape's cost.
-     */
-    @Override
-    public MetricSnapshots collect() {
-        List<AccountSnapshot> snapshots = store.all();
-        DateWindow window = DateWindow.at(clock.instant(), zone);
-        Built cached = last;
-        if (cached != null && cached.isFor(snapshots, window)) {
-            return cached.families();
+    /** The families of the contract, each with what one account contributes to it. */
+    private static List<Family> families(BuildInfo buildInfo) {
+        List<String> account = List.of("account");
+        List<String> accountDateHour = List.of("account", "date", "hour");
+        return List.of(
+                Family.gauge(MAX_USAGE, MAX_USAGE_HELP, null, accountDateHour, 48, (a, points) -> eachHour(a, (date, hour) ->
+                        points.add(Labels.of("account", a.name(), "date", date, "hour", hour.label()), hour.maxUsage()))),
+                Family.gauge(TOTAL_USAGE, TOTAL_USAGE_HELP, null, accountDateHour, 48, (a, points) -> eachHour(a, (date, hour) ->
+                        points.add(Labels.of("account", a.name(), "date", date, "hour", hour.label()), hour.totalUsage()))),
+                Family.gauge(CURRENT_MAX_USAGE, CURRENT_MAX_USAGE_HELP, null, account, 1, (a, points) ->
+                        a.window().currentMaxUsage(a.days()).ifPresent(ports -> points.add(accountLabel(a), ports))),
+                Family.gauge(RECENT_MAX_USAGE, RECENT_MAX_USAGE_HELP, null, account, 1, (a, points) ->
+                        a.window().recentMaxUsage(a.days()).ifPresent(ports -> points.add(accountLabel(a), ports))),
+                Family.gauge(DAILY_MAX_USAGE, DAILY_MAX_USAGE_HELP, null, List.of("account", "date"), 2, (a, points) -> {
+                    for (DailyUsage day : a.days()) {
+                        OptionalLong peak = day.peak();
+                        if (peak.isPresent()) {
+                            points.add(Labels.of("account", a.name(), "date", day.date().toString()), peak.getAsLong());
+                        }
+                    }
+                }),
+                Family.gauge(CAPACITY, CAPACITY_HELP, null, account, 1, (a, points) ->
+                        a.snapshot().account().capacity().ifPresent(ports -> points.add(accountLabel(a), ports))),
+                Family.gauge(UP, UP_HELP, null, account, 1, (a, points) -> points.add(accountLabel(a), a.snapshot().up() ? 1 : 0)),
+                Family.gauge(LAST_SUCCESS, LAST_SUCCESS_HELP, Unit.SECONDS, account, 1, (a, points) ->
+                        a.snapshot().lastSuccess().ifPresent(at -> points.add(accountLabel(a), at.toEpochMilli() / 1000.0))),
+                Family.gauge(POLL_DURATION, POLL_DURATION_HELP, Unit.SECONDS, account, 1, (a, points) ->
+                        a.snapshot().lastDuration().ifPresent(took -> points.add(accountLabel(a), took.toNanos() / 1e9))),
+                Family.counter(POLL_ERRORS, POLL_ERRORS_HELP, List.of("account", "reason"), FailureReason.values().length,
+                        (a, points) -> a.snapshot().errorCounts().forEach((reason, count) ->
+                                points.add(Labels.of("account", a.name(), "reason", reason.label()), count))),
+                Family.accountInfo(ACCOUNT, ACCOUNT_HELP, List.of("account", "source"), (a, points) ->
+                        points.add(Labels.of("account", a.name(), "source", a.snapshot().account().source().label()), 1)),
+                Family.info(BUILD, BUILD_HELP, Labels.of("version", buildInfo.version(), "revision", buildInfo.revision(),
+                        "java_version", buildInfo.javaVersion())));
+    }
+
+    private interface HourAction {
+        void accept(String date, HourUsage hour);
+    }
+
+    private static void eachHour(AccountView account, HourAction action) {
+        for (DailyUsage day : account.days()) {
+            String date = day.date().toString();
+            for (HourUsage hour : day.hours()) {
+                action.accept(date, hour);
+            }
         }
-        MetricSnapshots families = build(snapshots, window);
-        last = new Built(snapshots, window, families);
+    }
+
+    private static Labels accountLabel(AccountView account) {
+        return Labels.of("account", account.name());
+    }
+
+    /** The accounts as of now; the same object as last time while nothing changed. */
+    public View view() {
+        long version = store.version(); // before reading the snapshots: see SnapshotStore.version
+        Instant now = clock.instant();
+        View cached = last;
+        if (cached != null && cached.isFor(version, now)) {
+            return cached;
+        }
+        View view = new View(version, store.all(), now, zone);
+        last = view;
+        return view;
+    }
+
+    /** The families sorted by name. */
+    List<Family> families() {
         return families;
     }
 
-    private MetricSnapshots build(List<AccountSnapshot> snapshots, DateWindow window) {
-        GaugeSnapshot.Builder maxUsage = GaugeSnapshot.builder().name(MAX_USAGE).help(MAX_USAGE_HELP);
-        GaugeSnapshot.Builder totalUsage = GaugeSnapshot.builder().name(TOTAL_USAGE).help(TOTAL_USAGE_HELP);
-        GaugeSnapshot.Builder currentMax = GaugeSnapshot.builder().name(CURRENT_MAX_USAGE).help(CURRENT_MAX_USAGE_HELP);
-        GaugeSnapshot.Builder recentMax = GaugeSnapshot.builder().name(RECENT_MAX_USAGE).help(RECENT_MAX_USAGE_HELP);
-        GaugeSnapshot.Builder dailyMax = GaugeSnapshot.builder().name(DAILY_MAX_USAGE).help(DAILY_MAX_USAGE_HELP);
-        GaugeSnapshot.Builder capacity = GaugeSnapshot.builder().name(CAPACITY).help(CAPACITY_HELP);
-        GaugeSnapshot.Builder up = GaugeSnapshot.builder().name(UP).help(UP_HELP);
-        GaugeSnapshot.Builder lastSuccess = GaugeSnapshot.builder().name(LAST_SUCCESS).help(LAST_SUCCESS_HELP).unit(Unit.SECONDS);
-        GaugeSnapshot.Builder pollDuration = GaugeSnapshot.builder().name(POLL_DURATION).help(POLL_DURATION_HELP).unit(Unit.SECONDS);
-        CounterSnapshot.Builder pollErrors = CounterSnapshot.builder().name(POLL_ERRORS).help(POLL_ERRORS_HELP);
+    @Override
+    public MetricSnapshots collect() {
+        return collect(name -> true, null);
+    }
 
-        for (AccountSnapshot snapshot : snapshots) {
-            String account = snapshot.name();
-            Labels accountLabel = Labels.of("account", account);
-            List<DailyUsage> days = window.select(snapshot.usage());
-            for (DailyUsage day : days) {
-                String date = day.date().toString();
-                for (HourUsage hour : day.hours()) {
-                    Labels labels = Labels.of("account", account, "date", date, "hour", hour.label());
-                    maxUsage.dataPoint(gauge(labels, hour.maxUsage()));
-                    totalUsage.dataPoint(gauge(labels, hour.totalUsage()));
-                }
-                OptionalLong peak = day.peak();
-                if (peak.isPresent()) {
-                    dailyMax.dataPoint(gauge(Labels.of("account", account, "date", date), peak.getAsLong()));
-                }
+    /** Builds only the families a {@code name[]} filter asks for. */
+    @Override
+    public MetricSnapshots collect(Predicate<String> includedNames, PrometheusScrapeRequest scrapeRequest) {
+        List<AccountView> accounts = view().accounts;
+        List<MetricSnapshot> built = new ArrayList<>();
+        for (Family family : families) {
+            if (includedNames.test(family.prometheusName())) {
+                built.add(family.build(accounts));
             }
-            window.currentMaxUsage(days).ifPresent(ports -> currentMax.dataPoint(gauge(accountLabel, ports)));
-            window.recentMaxUsage(days).ifPresent(ports -> recentMax.dataPoint(gauge(accountLabel, ports)));
-            snapshot.account().capacity().ifPresent(ports -> capacity.dataPoint(gauge(accountLabel, ports)));
-            up.dataPoint(gauge(accountLabel, snapshot.up() ? 1 : 0));
-            snapshot.lastSuccess().ifPresent(at -> lastSuccess.dataPoint(gauge(accountLabel, at.toEpochMilli() / 1000.0)));
-            snapshot.lastDuration().ifPresent(took -> pollDuration.dataPoint(gauge(accountLabel, took.toNanos() / 1e9)));
-            snapshot.errorCounts().forEach((reason, count) -> pollErrors.dataPoint(CounterDataPointSnapshot.builder()
-                    .labels(Labels.of("account", account, "reason", reason.label())).value(count).build()));
         }
-        InfoSnapshot build = InfoSnapshot.builder().name(BUILD).help(BUILD_HELP)
-                .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of(
-                        "version", buildInfo.version(),
-                        "revision", buildInfo.revision(),
-                        "java_version", buildInfo.javaVersion())).build())
-                .build();
-        List<MetricSnapshot> families = new ArrayList<>(List.of(maxUsage.build(), totalUsage.build(), currentMax.build(),
-                recentMax.build(), dailyMax.build(), capacity.build(), up.build(), lastSuccess.build(), pollDuration.build(),
-                pollErrors.build(), build));
-        return new MetricSnapshots(families);
+        return new MetricSnapshots(built);
+    }
+
+    /** At most this many series would be built for the families {@code includedNames} accepts. */
+    public long seriesBound(Predicate<String> includedNames) {
+        int accounts = store.all().size();
+        return families.stream().filter(f -> includedNames.test(f.prometheusName())).mapToLong(f -> f.seriesBound(accounts)).sum();
     }
 
     @Override
     public List<MetricFamilyDescriptor> getMetricFamilyDescriptors() {
-        return List.of(
-                MetricFamilyDescriptor.gauge(MAX_USAGE).help(MAX_USAGE_HELP).labelNames("account", "date", "hour").build(),
-                MetricFamilyDescriptor.gauge(TOTAL_USAGE).help(TOTAL_USAGE_HELP).labelNames("account", "date", "hour").build(),
-                MetricFamilyDescriptor.gauge(CURRENT_MAX_USAGE).help(CURRENT_MAX_USAGE_HELP).labelNames("account").build(),
-                MetricFamilyDescriptor.gauge(RECENT_MAX_USAGE).help(RECENT_MAX_USAGE_HELP).labelNames("account").build(),
-                MetricFamilyDescriptor.gauge(DAILY_MAX_USAGE).help(DAILY_MAX_USAGE_HELP).labelNames("account", "date").build(),
-                MetricFamilyDescriptor.gauge(CAPACITY).help(CAPACITY_HELP).labelNames("account").build(),
-                MetricFamilyDescriptor.gauge(UP).help(UP_HELP).labelNames("account").build(),
-                MetricFamilyDescriptor.gauge(LAST_SUCCESS).help(LAST_SUCCESS_HELP).unit(Unit.SECONDS).labelNames("account").build(),
-                MetricFamilyDescriptor.gauge(POLL_DURATION).help(POLL_DURATION_HELP).unit(Unit.SECONDS).labelNames("account").build(),
-                MetricFamilyDescriptor.counter(POLL_ERRORS).help(POLL_ERRORS_HELP).labelNames("account", "reason").build(),
-                MetricFamilyDescriptor.info(BUILD).help(BUILD_HELP).labelNames("version", "revision", "java_version").build());
+        return families.stream().map(Family::descriptor).toList();
     }
-
-    private static GaugeDataPointSnapshot gauge(Labels labels, double value) {
-        return GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
-    }
-
 }

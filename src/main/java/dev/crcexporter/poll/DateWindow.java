@@ -34,11 +34,6 @@ public record DateWindow(LocalDate yesterday, LocalDate today, int currentHour, 
         return new DateWindow(today.minusDays(1), today, local.getHour(), hourBefore.toLocalDate(), hourBefore.getHour());
     }
 
-    /** The {@code to} parameter that makes the API answer up to and including today. */
-    public LocalDate requestEnd() {
-        return today.plusDays(1);
-    }
-
     /**
      * Keeps yesterday and today, whatever else or in whatever order the API answered, oldest first;
      * drops today's hours that have not begun (the API may report them as zeros).

@@ -2,10 +2,11 @@ package dev.crcexporter.poll;
 
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ExporterConfig;
-import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
 import dev.crcexporter.upstream.UpstreamException;
+import dev.crcexporter.upstream.UsageSource;
+import dev.crcexporter.upstream.UsageSources;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls every account on one schedule. Each poll asks for yesterday and today in one request; a
+ * Polls every account on one schedule. Each poll asks the account's {@link UsageSource} for yesterday and today
+ * (in the account's zone) in one request; a
  * failed request is retried with exponential backoff and jitter while the poll interval allows.
  * At most {@code concurrency} requests run at once, so one slow account never holds up the rest,
  * and an account whose previous poll is still running is skipped rather than piled up.
@@ -33,7 +35,7 @@ public final class Poller implements AutoCloseable {
 
     private final ExporterConfig config;
     private final RetryPolicy retryPolicy;
-    private final CrcUsageClient client;
+    private final UsageSources sources;
     private final SnapshotStore store;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
@@ -52,10 +54,10 @@ public final class Poller implements AutoCloseable {
      */
     private final Map<String, Long> notBeforeNanos = new ConcurrentHashMap<>();
 
-    public Poller(ExporterConfig config, CrcUsageClient client, SnapshotStore store, Clock clock) {
+    public Poller(ExporterConfig config, UsageSources sources, SnapshotStore store, Clock clock) {
         this.config = config;
         this.retryPolicy = new RetryPolicy(config.retry());
-        this.client = client;
+        this.sources = sources;
         this.store = store;
         this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("poll-scheduler"));
@@ -103,10 +105,12 @@ public final class Poller implements AutoCloseable {
      */
     private final class PollRun {
         private final AccountConfig account;
+        private final UsageSource source;
         private long startNanos;
 
         PollRun(AccountConfig account) {
             this.account = account;
+            this.source = sources.of(account);
         }
 
         void attempt(int attempt) {
@@ -120,8 +124,8 @@ public final class Poller implements AutoCloseable {
                 }
                 // Yesterday and today as of this attempt: a poll queued before midnight, or retried across an
                 // hour, asks for and keeps the days and hours of when it runs.
-                DateWindow window = DateWindow.at(clock.instant(), config.timezone());
-                List<DailyUsage> days = client.fetch(account, window.yesterday(), window.requestEnd());
+                DateWindow window = DateWindow.at(clock.instant(), config.zoneOf(account));
+                List<DailyUsage> days = source.fetch(window.yesterday(), window.today());
                 List<DailyUsage> kept = window.select(days);
                 store.update(account.name(), s -> s.withSuccess(kept, clock.instant(), elapsed()));
                 LOG.atDebug().setMessage("poll succeeded").addKeyValue("account", account.name())
@@ -144,7 +148,7 @@ public final class Poller implements AutoCloseable {
         }
 
         private void internalError(int attempt, Throwable e) {
-            String what = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + account.apiSecret().redact(e.getMessage()));
+            String what = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + source.redactor().apply(e.getMessage()));
             StringBuilder where = new StringBuilder();
             StackTraceElement[] frames = e.getStackTrace();
             for (int i = 0; i < Math.min(INTERNAL_ERROR_FRAMES, frames.length); i++) {

@@ -4,6 +4,7 @@ import dev.crcexporter.config.AccountConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -13,6 +14,7 @@ import java.util.function.UnaryOperator;
  */
 public final class SnapshotStore {
     private final Map<String, AtomicReference<AccountSnapshot>> byName;
+    private final AtomicLong version = new AtomicLong();
 
     public SnapshotStore(List<AccountConfig> accounts) {
         Map<String, AtomicReference<AccountSnapshot>> map = new LinkedHashMap<>();
@@ -33,6 +35,15 @@ public final class SnapshotStore {
     /** Swaps in a new snapshot of one account; the poller is the only writer outside tests. */
     public void update(String account, UnaryOperator<AccountSnapshot> change) {
         byName.get(account).updateAndGet(change);
+        version.incrementAndGet();
+    }
+
+    /**
+     * Grows with every {@link #update}, after the swap: read it before {@link #all} and a list read with the same
+     * version is at least as new as that version.
+     */
+    public long version() {
+        return version.get();
     }
 
     /** True once every account has finished its first poll, successful or not. */

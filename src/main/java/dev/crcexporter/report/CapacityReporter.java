@@ -71,8 +71,8 @@ public final class CapacityReporter {
         } catch (RuntimeException e) {
             return failed(account, who, "unexpected " + e.getClass().getSimpleName());
         }
-        // The API's dates and hours are read in the configured zone, like the daemon's.
-        AccountReport report = AccountStatistics.compute(account.name(), account.capacity(), config.timezone(), days, options);
+        // The API's dates and hours are read in the account's zone, like the daemon's.
+        AccountReport report = AccountStatistics.compute(account.name(), account.capacity(), config.zoneOf(account), days, options);
         progress.accept(String.format(Locale.ROOT, "account %s: %d of %d days with data", who,
                 report.coverage().daysWithData(), report.coverage().days()));
         return report;

@@ -9,7 +9,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.demo.DemoMode;
 import dev.crcexporter.history.HistoryFetcher;
 import dev.crcexporter.poll.RetryPolicy;
-import dev.crcexporter.upstream.CrcUsageClient;
+import dev.crcexporter.upstream.UsageSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -142,8 +142,8 @@ public final class ReportCommand implements Callable<Integer> {
         long started = System.nanoTime();
         HistoryFetcher fetcher;
         CapacityReport report;
-        try (CrcUsageClient client = new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock)) {
-            fetcher = new HistoryFetcher(client, new RetryPolicy(config.retry()), d -> Thread.sleep(d.toMillis()),
+        try (UsageSources sources = new UsageSources(config, clock)) {
+            fetcher = new HistoryFetcher(sources, new RetryPolicy(config.retry()), d -> Thread.sleep(d.toMillis()),
                     line -> progress(err, line));
             report = new CapacityReporter(config, fetcher, clock, line -> progress(err, line)).run(chosen, options);
         }

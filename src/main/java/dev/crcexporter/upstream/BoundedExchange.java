@@ -33,7 +33,7 @@ public final class BoundedExchange implements AutoCloseable {
 
     public BoundedExchange(Duration timeout) {
         this.timeout = timeout;
-        this.clients = new RenewableHttpClient(() -> HttpClient.newBuilder()
+        this.clients = new RenewableHttpClient(() -> OnDemandTls.apply(HttpClient.newBuilder())
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)

@@ -16,6 +16,11 @@ public enum FailureReason {
     API_STATUS,
     /** The body is not the documented JSON, or is far too large. */
     MALFORMED,
+    /**
+     * A Zoom account could not sign in: the token endpoint refused the credentials or answered nonsense, or the
+     * metrics call refused a freshly issued token. Zoom's {@code reason}/{@code error} text is in the message.
+     */
+    AUTH,
     /** Not the API's fault: an error inside crc-exporter (a bug), logged at ERROR. Never raised by the client. */
     INTERNAL;
 

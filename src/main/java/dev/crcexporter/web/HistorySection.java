@@ -61,7 +61,8 @@ final class HistorySection {
         days.addAll(window.select(account.usage()));
         ReportOptions options = new ReportOptions(first, window.today(), HourSelection.ALL, ReportOptions.DEFAULT_PERCENTILE,
                 ReportOptions.DEFAULT_HEADROOM);
-        AccountReport report = AccountStatistics.compute(account.name(), account.account().capacity(), zone, days, options);
+        AccountReport report = AccountStatistics.compute(account.name(), account.account().capacity(),
+                account.account().zone(zone), days, options);
 
         StringBuilder html = new StringBuilder(8192);
         html.append("<div class=\"history\" data-account=\"").append(name).append("\"><h3>Daily peaks, last ").append(DAYS)

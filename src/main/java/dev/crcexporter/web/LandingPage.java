@@ -1,6 +1,8 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Shard;
+import dev.crcexporter.config.Source;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -31,6 +34,8 @@ import java.util.OptionalLong;
  * {@code <line class="capacity" data-value="40">} when a capacity is configured.
  */
 final class LandingPage {
+    /** Failing accounts named in the summary line at most; the others are counted (and first on a paged page). */
+    private static final int FAILING_NAMED = 20;
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
     // Chart geometry (SVG user units; the SVG scales to the card's width).
@@ -53,6 +58,7 @@ final class LandingPage {
             a{color:#0969da}
             .summary{padding:.8rem 1.5rem 0;margin:0;color:#57606a}
             .summary strong.down{color:#cf222e}
+            nav.pages{padding:.5rem 1.5rem 0;color:#57606a}nav.pages a{margin-left:.8rem}
             .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:1rem;padding:1rem 1.5rem 2rem}
             .card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.8rem 1rem;min-width:0}
             .card.failing{border:2px solid #cf222e;background:#fff8f8}
@@ -74,6 +80,7 @@ final class LandingPage {
             dl{display:grid;grid-template-columns:auto 1fr;gap:.15rem .8rem;margin:.4rem 0 0;font-size:.85rem}
             dt{color:#57606a}dd{margin:0;overflow-wrap:anywhere}
             .error{color:#cf222e}.muted{color:#6e7781}
+            .source{font-size:.75rem;color:#57606a;margin:.1rem 0 0}
             .legend{font-size:.75rem;color:#57606a;margin:.1rem 0 0}
             .swatch{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;vertical-align:-1px;margin:0 .2rem 0 .6rem}
             """;
@@ -100,13 +107,16 @@ final class LandingPage {
         this.history = history;
     }
 
-    String render(List<AccountSnapshot> accounts) {
-        history.ifPresent(HistorySection::pageViewed);
+    /** The page of all accounts, or (many accounts) page {@code requestedPage} of them, worst first; see {@link AccountPages}. */
+    String render(List<AccountSnapshot> accounts, String requestedPage) throws AccountPages.NoSuchPage {
         Instant now = clock.instant();
-        DateWindow window = DateWindow.at(now, zone);
+        // Each account in its own zone (the page's zone unless it sets one).
+        Function<AccountSnapshot, DateWindow> windowOf = account -> DateWindow.at(now, account.account().zone(zone));
+        AccountPages.Page page = AccountPages.page(accounts, windowOf, requestedPage);
+        history.ifPresent(HistorySection::pageViewed);
         long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
         long up = accounts.stream().filter(AccountSnapshot::up).count();
-        StringBuilder html = new StringBuilder(8192 + 6144 * accounts.size());
+        StringBuilder html = new StringBuilder(8192 + 6144 * page.accounts().size());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>crc-exporter</title><style>").append(STYLE)
@@ -123,21 +133,22 @@ final class LandingPage {
                 .append(": ").append(up).append(" up");
         if (failing > 0) {
             html.append(", <strong class=\"down\">").append(failing).append(" failing</strong> (");
-            boolean first = true;
+            int named = 0;
             for (AccountSnapshot account : accounts) {
-                if (account.polled() && !account.up()) {
-                    html.append(first ? "" : ", ").append("<a href=\"#account-").append(Html.escape(account.name()))
+                if (account.polled() && !account.up() && named < FAILING_NAMED) {
+                    html.append(named > 0 ? ", " : "").append("<a href=\"#account-").append(Html.escape(account.name()))
                             .append("\">").append(Html.escape(account.name())).append("</a>");
-                    first = false;
+                    named++;
                 }
             }
-            html.append(')');
+            html.append(failing > named ? " and " + (failing - named) + " more" : "").append(')');
         }
         html.append(" &middot; hourly peaks of concurrent CRC ports, yesterday and today, in ")
                 .append(Html.escape(zone.getId())).append(" (now ")
-                .append(Html.escape(LOCAL_TIME.format(now.atZone(zone)))).append(")</p>\n<main class=\"grid\">\n");
-        for (AccountSnapshot account : accounts) {
-            card(html, account, window, now);
+                .append(Html.escape(LOCAL_TIME.format(now.atZone(zone)))).append(")</p>\n")
+                .append(AccountPages.navigation(page)).append("<main class=\"grid\">\n");
+        for (AccountSnapshot account : page.accounts()) {
+            card(html, account, windowOf.apply(account), now);
         }
         html.append("</main>\n").append(history.isPresent() ? HistorySection.docs() : "").append("</body></html>\n");
         return html.toString();
@@ -154,7 +165,8 @@ final class LandingPage {
 
         html.append("<section class=\"card").append(failing ? " failing" : "").append("\" id=\"account-").append(name)
                 .append("\" data-account=\"").append(name).append("\">\n<div class=\"head\"><h2>").append(name)
-                .append("</h2>").append(badge(account)).append("</div>\n<div class=\"figures\">");
+                .append("</h2>").append(badge(account)).append("</div>\n").append(sourceLine(account.account()))
+                .append("<div class=\"figures\">");
         figure(html, current.isPresent() ? Long.toString(current.getAsLong()) : "&ndash;", "", "ports in use now ("
                 + HourUsage.label(window.currentHour()) + ":00 h)");
         if (capacity.isPresent()) {
@@ -244,6 +256,14 @@ final class LandingPage {
             html.append(" &middot; <strong>none of the configured accounts hashes to this shard</strong>");
         }
         html.append("</p>");
+    }
+
+    /** Which API the account's numbers come from, and its zone when it is not the page's. */
+    private String sourceLine(AccountConfig account) {
+        ZoneId accountZone = account.zone(zone);
+        return "<p class=\"source\" data-source=\"" + account.source().label() + "\">source: "
+                + (account.source() == Source.ZOOM ? "Zoom API" : "systec CRC usage API")
+                + (accountZone.equals(zone) ? "" : " &middot; hours in " + Html.escape(accountZone.getId())) + "</p>\n";
     }
 
     private static void figure(StringBuilder html, String value, String cssClass, String label) {

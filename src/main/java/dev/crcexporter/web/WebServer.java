@@ -11,12 +11,14 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.time.ZoneId;
+import java.util.List;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -30,6 +32,12 @@ public final class WebServer {
     /** Few threads on purpose: on 2 cores, 8 gave a p99 of ~5 ms at 32 connections where 32 gave ~25 ms (bench/). */
     private static final int MAX_THREADS = 8;
     private static final int MIN_THREADS = 2;
+    /**
+     * A connection that makes no progress (a client that stopped reading, or sends nothing) is closed after this
+     * long. It holds no thread meanwhile: bodies are written without blocking ({@link TelemetryHandler}). About
+     * Prometheus' default scrape timeout: an answer it has given up on is not worth keeping.
+     */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
 
     /** Reads the configuration files again (POST only). */
     public static final String RELOAD_PATH = "/-/reload";
@@ -37,12 +45,23 @@ public final class WebServer {
     private WebServer() {}
 
     /** A server that listens on {@code listen} (plain HTTP, or TLS per {@code web}) once started. */
-    public static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, PrometheusRegistry registry,
+    public static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, Telemetry telemetry,
             SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone, Optional<Shard> shard,
             HistoryRefresher history, ReloadTrigger reload) {
-        ScrapeEndpoint scrape = new ScrapeEndpoint(registry, new PrometheusScrapeHandler(PrometheusProperties.get(), registry));
+        PrometheusProperties properties = PrometheusProperties.get();
+        FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, telemetry.registry()),
+                telemetry.crc(), FilteredScrape.defaultMaxSeries());
+        ScrapeEndpoint scrape = new ScrapeEndpoint(telemetry.crc(), telemetry.jvm(), filtered, properties,
+                ScrapeEndpoint.crcBudgetBytes());
         LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard,
                 Optional.of(new HistorySection(history, zone)));
+        return create(listen, web, metricsPath, scrape, store, landingPage, shard, reload);
+    }
+
+    /** With a telemetry path of the caller's making (tests give it other bounds). */
+    static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, ScrapeEndpoint scrape,
+            SnapshotStore store, LandingPage landingPage, Optional<Shard> shard, ReloadTrigger reload) {
+        TelemetryHandler telemetryHandler = new TelemetryHandler(metricsPath, scrape, web::access);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -51,9 +70,17 @@ public final class WebServer {
             QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
             threads.setName("web");
             config.jetty.threadPool = threads;
-            config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT.toMillis()));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+                // GET and HEAD of the telemetry path, before Javalin; Javalin answers the rest (401, 405, other paths).
+                server.insertHandler(telemetryHandler);
+            });
             // Our own connector (plain or TLS); Javalin adds its default one only when there is none.
-            config.jetty.addConnector((server, http) -> Connectors.create(server, http, listen, web.tls()));
+            config.jetty.addConnector((server, http) -> {
+                Connector connector = Connectors.create(server, http, listen, web.tls());
+                ((AbstractConnector) connector).setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                return connector;
+            });
 
             // Every endpoint, known or not, gets the configured headers and needs the configured users: both from
             // the web configuration in force when the request came, read once.
@@ -68,11 +95,24 @@ public final class WebServer {
                     ctx.header("Allow", "POST").status(HttpStatus.METHOD_NOT_ALLOWED)
                             .contentType("text/plain; charset=utf-8").result("Method Not Allowed: use POST\n");
                     ctx.skipRemainingHandlers();
+                } else if (ctx.path().equals(metricsPath) && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+                    ctx.header("Allow", "GET, HEAD").status(HttpStatus.METHOD_NOT_ALLOWED)
+                            .contentType("text/plain; charset=utf-8").result("Method Not Allowed: use GET or HEAD\n");
+                    ctx.skipRemainingHandlers();
                 }
             });
 
-            config.routes.get(metricsPath, scrape::handle);
-            config.routes.get("/", ctx -> ctx.html(landingPage.render(store.all())));
+            config.routes.get("/", ctx -> {
+                byte[] page;
+                try {
+                    page = landingPage.render(store.all(), ctx.queryParam("page")).getBytes(StandardCharsets.UTF_8);
+                } catch (AccountPages.NoSuchPage e) {
+                    ctx.status(HttpStatus.BAD_REQUEST).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
+                    return;
+                }
+                ctx.contentType("text/html; charset=utf-8").res().setContentLength(page.length);
+                AsyncBody.send(ctx, Pieces.of(page), () -> {});
+            });
             config.routes.post(RELOAD_PATH, ctx -> {
                 ReloadTrigger.Outcome outcome = reload.reload("POST " + RELOAD_PATH);
                 // As Prometheus answers: 500 when the files could not be applied, the reason in the body.

@@ -7,6 +7,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.upstream.UsageSources;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Response;
@@ -60,9 +61,10 @@ class BackfillTest {
     private String run(ExporterConfig config, String from, String to, Duration step, Backfill.Result[] result)
             throws Exception {
         StringWriter out = new StringWriter();
-        Backfill backfill = new Backfill(config, new dev.crcexporter.upstream.CrcUsageClient(config.apiUrl(),
-                config.method(), config.timeout(), CLOCK), CLOCK, step, new PrintWriter(progress), sleeps::add);
-        result[0] = backfill.run(LocalDate.parse(from), LocalDate.parse(to), BackfillOutput.single(out));
+        try (UsageSources sources = new UsageSources(config, CLOCK)) {
+            Backfill backfill = new Backfill(config, sources, CLOCK, step, new PrintWriter(progress), sleeps::add);
+            result[0] = backfill.run(LocalDate.parse(from), LocalDate.parse(to), BackfillOutput.single(out));
+        }
         return out.toString();
     }
 

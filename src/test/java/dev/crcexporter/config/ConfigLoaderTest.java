@@ -68,8 +68,7 @@ class ConfigLoaderTest {
         assertThat(config.retry()).isEqualTo(RetryConfig.DEFAULT);
         assertThat(config.accounts()).singleElement().satisfies(account -> {
             assertThat(account.name()).isEqualTo("hq");
-            assertThat(account.apiKey()).isEqualTo("key-hq");
-            assertThat(account.apiSecret().reveal()).isEqualTo("secret-hq");
+            assertThat(account.credentials()).isEqualTo(new Credentials.Systec("key-hq", new Secret("secret-hq")));
             assertThat(account.capacity()).isEmpty();
         });
     }
@@ -91,7 +90,7 @@ class ConfigLoaderTest {
         assertThat(config.retry()).isEqualTo(new RetryConfig(5, Duration.ofSeconds(2), Duration.ofSeconds(30)));
         assertThat(config.accounts()).extracting(AccountConfig::name).containsExactly("hq", "branch.sh-2");
         assertThat(config.accounts().get(0).capacity()).isEqualTo(OptionalInt.of(40));
-        assertThat(config.accounts().get(1).apiSecret().reveal()).isEqualTo("from-file-secret");
+        assertThat(systec(config, 1).apiSecret().reveal()).isEqualTo("from-file-secret");
     }
 
     @Test
@@ -125,7 +124,7 @@ class ConfigLoaderTest {
         Path secret = Files.writeString(dir.resolve("s"), "\uFEFF  file-secret \r\n");
         ExporterConfig config = ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET_FILE", secret.toString()));
 
-        assertThat(config.accounts().get(0).apiSecret().reveal()).isEqualTo("file-secret");
+        assertThat(systec(config, 0).apiSecret().reveal()).isEqualTo("file-secret");
     }
 
     @Test
@@ -162,7 +161,7 @@ class ConfigLoaderTest {
                 "CRC_API_KEY", "k", "CRC_API_SECRET_FILE", secret.toString(), "CRC_ACCOUNT", "room-systems"));
 
         assertThat(config.accounts().get(0).name()).isEqualTo("room-systems");
-        assertThat(config.accounts().get(0).apiSecret().reveal()).isEqualTo("file-secret");
+        assertThat(systec(config, 0).apiSecret().reveal()).isEqualTo("file-secret");
     }
 
     @Test
@@ -182,6 +181,87 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void zoomAccountsReadTheirCredentialsZoneAndTheZoomBlock(@TempDir Path dir) throws Exception {
+        Path secretFile = Files.writeString(dir.resolve("emea"), "\uFEFF zoom-file-secret\n");
+        ExporterConfig config = ConfigLoader.parse("""
+                timezone: Asia/Shanghai
+                zoom:
+                  api_url: https://api.zoomgov.com/v2/metrics/crc
+                  oauth_url: https://zoomgov.com/oauth/token
+                accounts:
+                  - name: hq
+                    api_key: key-hq
+                    api_secret: secret-hq
+                  - name: emea
+                    source: zoom
+                    account_id: " acct-emea "
+                    client_id: client-emea
+                    client_secret_file: %s
+                    capacity: 24
+                    timezone: Europe/Berlin
+                  - name: apac
+                    source: ZOOM
+                    account_id: acct-apac
+                    client_id: client-apac
+                    client_secret: zoom-inline-secret
+                """.formatted(secretFile), "zoom.yml");
+
+        assertThat(config.zoom()).isEqualTo(new ZoomConfig(URI.create("https://api.zoomgov.com/v2/metrics/crc"),
+                URI.create("https://zoomgov.com/oauth/token")));
+        assertThat(config.accounts()).extracting(AccountConfig::source).containsExactly(Source.SYSTEC, Source.ZOOM, Source.ZOOM);
+        AccountConfig emea = config.accounts().get(1);
+        assertThat(emea.credentials()).isEqualTo(new Credentials.Zoom("acct-emea", "client-emea", new Secret("zoom-file-secret")));
+        assertThat(emea.capacity()).isEqualTo(OptionalInt.of(24));
+        assertThat(config.zoneOf(emea)).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(config.zoneOf(config.accounts().get(0))).isEqualTo(ZoneId.of("Asia/Shanghai"));
+        assertThat(config.toString()).doesNotContain("zoom-file-secret", "zoom-inline-secret", "secret-hq");
+    }
+
+    @Test
+    void zoomUrlsDefaultToZoomsOwn() throws ConfigException {
+        ExporterConfig config = ConfigLoader.load(Path.of("src/test/resources/config/valid-minimal.yml"));
+        assertThat(config.zoom().apiUrl()).isEqualTo(URI.create("https://api.zoom.us/v2/metrics/crc"));
+        assertThat(config.zoom().oauthUrl()).isEqualTo(URI.create("https://zoom.us/oauth/token"));
+    }
+
+    @Test
+    void environmentGivesOneZoomAccount(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("s"), "zoom-env-secret\r\n");
+        ExporterConfig config = ConfigLoader.fromEnvironment(Map.of("ZOOM_ACCOUNT_ID", "acct", "ZOOM_CLIENT_ID", "client",
+                "ZOOM_CLIENT_SECRET_FILE", secret.toString(), "CRC_ACCOUNT", "emea", "CRC_CAPACITY", "16",
+                "CRC_TIMEZONE", "Europe/Berlin"));
+
+        assertThat(config.accounts()).singleElement().satisfies(account -> {
+            assertThat(account.name()).isEqualTo("emea");
+            assertThat(account.credentials()).isEqualTo(new Credentials.Zoom("acct", "client", new Secret("zoom-env-secret")));
+            assertThat(account.capacity()).isEqualTo(OptionalInt.of(16));
+        });
+        assertThat(config.timezone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    }
+
+    @Test
+    void environmentZoomErrorsNameTheVariable() {
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("ZOOM_ACCOUNT_ID", "acct", "ZOOM_CLIENT_SECRET", "s")))
+                .hasMessageStartingWith("ZOOM_CLIENT_ID is required for a Zoom account");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("ZOOM_CLIENT_ID", "c", "ZOOM_CLIENT_SECRET", "s")))
+                .hasMessageStartingWith("ZOOM_ACCOUNT_ID is required for a Zoom account");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("ZOOM_ACCOUNT_ID", "a", "ZOOM_CLIENT_ID", "c")))
+                .hasMessage("set ZOOM_CLIENT_SECRET or ZOOM_CLIENT_SECRET_FILE");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("ZOOM_ACCOUNT_ID", "a", "ZOOM_CLIENT_ID", "c",
+                "ZOOM_CLIENT_SECRET", "s", "ZOOM_CLIENT_SECRET_FILE", "/run/secrets/s")))
+                .hasMessage("set only one of ZOOM_CLIENT_SECRET and ZOOM_CLIENT_SECRET_FILE");
+    }
+
+    @Test
+    void bothFamiliesInTheEnvironmentAreAnErrorNamingBoth() {
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET", "the-api-secret",
+                "ZOOM_ACCOUNT_ID", "a", "ZOOM_CLIENT_ID", "c", "ZOOM_CLIENT_SECRET", "the-client-secret")))
+                .hasMessage("both CRC_API_KEY, CRC_API_SECRET (a systec account) and ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID,"
+                        + " ZOOM_CLIENT_SECRET (a Zoom account) are set; the environment configures one account: unset one"
+                        + " family, or use --config.file for several accounts");
+    }
+
+    @Test
     void noEnvironmentMeansNoConfiguration() throws ConfigException {
         assertThat(ConfigLoader.fromEnvironment(Map.of("HOME", "/root"))).isNull();
     }
@@ -190,6 +270,10 @@ class ConfigLoaderTest {
     void secretNeverShowsInToString() throws ConfigException {
         ExporterConfig config = ConfigLoader.load(Path.of("src/test/resources/config/valid-minimal.yml"));
         assertThat(config.toString()).doesNotContain("secret-hq").contains("<secret>");
+    }
+
+    private static Credentials.Systec systec(ExporterConfig config, int index) {
+        return (Credentials.Systec) config.accounts().get(index).credentials();
     }
 
     static {

@@ -14,26 +14,26 @@ class DateChunksTest {
     }
 
     private static List<String> requests(List<Chunk> chunks) {
-        return chunks.stream().map(c -> "from=" + c.first() + " to=" + c.requestTo()).toList();
+        return chunks.stream().map(Chunk::toString).toList();
     }
 
     @Test
-    void aSingleDayIsOneRequestWhoseToIsTheNextDay() {
+    void aSingleDayIsOneChunk() {
         List<Chunk> chunks = DateChunks.of(d("2026-12-01"), d("2026-12-01"));
 
-        assertThat(requests(chunks)).containsExactly("from=2026-12-01 to=2026-12-02");
+        assertThat(requests(chunks)).containsExactly("2026-12-01..2026-12-01");
         assertThat(chunks.get(0).days()).isEqualTo(1);
     }
 
     @Test
     void aRangeInsideOneMonthIsOneRequest() {
-        assertThat(requests(DateChunks.of(d("2026-03-05"), d("2026-03-31")))).containsExactly("from=2026-03-05 to=2026-04-01");
+        assertThat(requests(DateChunks.of(d("2026-03-05"), d("2026-03-31")))).containsExactly("2026-03-05..2026-03-31");
     }
 
     @Test
     void monthBoundariesSplitTheRange() {
         assertThat(requests(DateChunks.of(d("2026-01-31"), d("2026-02-01"))))
-                .containsExactly("from=2026-01-31 to=2026-02-01", "from=2026-02-01 to=2026-02-02");
+                .containsExactly("2026-01-31..2026-01-31", "2026-02-01..2026-02-01");
     }
 
     @Test
@@ -50,12 +50,12 @@ class DateChunksTest {
         LocalDate to = from.plusDays(89);
         List<Chunk> chunks = DateChunks.of(from, to);
 
-        assertThat(requests(chunks)).containsExactly("from=2026-08-29 to=2026-09-01", "from=2026-09-01 to=2026-10-01",
-                "from=2026-10-01 to=2026-11-01", "from=2026-11-01 to=2026-11-27");
+        assertThat(requests(chunks)).containsExactly("2026-08-29..2026-08-31", "2026-09-01..2026-09-30",
+                "2026-10-01..2026-10-31", "2026-11-01..2026-11-26");
         assertThat(chunks.stream().mapToLong(Chunk::days).sum()).isEqualTo(90);
         for (int i = 0; i < chunks.size(); i++) {
             Chunk chunk = chunks.get(i);
-            assertThat(chunk.requestTo()).isAfter(chunk.first()).isBeforeOrEqualTo(chunk.first().plusMonths(1));
+            assertThat(chunk.last()).isAfterOrEqualTo(chunk.first()).isBefore(chunk.first().plusMonths(1));
             if (i > 0) {
                 assertThat(chunk.first()).isEqualTo(chunks.get(i - 1).last().plusDays(1));
             }
@@ -65,7 +65,7 @@ class DateChunksTest {
     @Test
     void aYearEndIsCrossed() {
         assertThat(requests(DateChunks.of(d("2025-12-30"), d("2026-01-02"))))
-                .containsExactly("from=2025-12-30 to=2026-01-01", "from=2026-01-01 to=2026-01-03");
+                .containsExactly("2025-12-30..2025-12-31", "2026-01-01..2026-01-02");
     }
 
     @Test

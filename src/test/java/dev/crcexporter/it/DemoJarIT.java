@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.Http;
+import dev.crcexporter.testing.JarExporter;
 import dev.crcexporter.testing.Poll;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,10 +25,8 @@ class DemoJarIT {
     private static final List<String> CONTRACT = List.of(
             "crc_ports_max_usage{", "crc_ports_total_usage{", "crc_ports_current_max_usage{", "crc_ports_daily_max_usage{",
             "crc_ports_capacity{", "crc_up{", "crc_exporter_last_success_timestamp_seconds{",
-            "crc_exporter_poll_duration_seconds{", "crc_exporter_poll_errors_total{", "crc_exporter_build_info{",
+            "crc_exporter_poll_duration_seconds{", "crc_exporter_poll_errors_total{", "crc_account_info{", "crc_exporter_build_info{",
             "jvm_memory_used_bytes{", "process_resident_memory_bytes ");
-    /** The start line names the port the system chose for port 0. */
-    private static final Pattern PORT = Pattern.compile("address=\"127\\.0\\.0\\.1:0 \\(port (\\d+)\\)\"");
 
     @TempDir
     Path tmp;
@@ -43,15 +38,6 @@ class DemoJarIT {
         processes.close();
     }
 
-    private static int portInLog(Path log) {
-        try {
-            Matcher port = PORT.matcher(Files.readString(log));
-            return port.find() ? Integer.parseInt(port.group(1)) : -1;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Test
     void demoServesTheWholeContractPassesPromtoolAndStopsCleanlyOnSigterm() throws Exception {
         assertThat(JAR).as("run `mvn package` first").exists();
@@ -60,7 +46,7 @@ class DemoJarIT {
 
         int port = Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the demo's port in its log", () -> {
             ExternalProcesses.assertAlive(exporter);
-            return portInLog(log);
+            return JarExporter.portInLog(log);
         }, p -> p > 0, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
         String base = "http://127.0.0.1:" + port;
         Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "demo ready", () -> {
@@ -74,7 +60,10 @@ class DemoJarIT {
         for (String series : CONTRACT) {
             assertThat(metrics).as("a sample of %s", series).contains("\n" + series);
         }
-        assertThat(metrics).contains("crc_up{account=\"headquarters\"} 1.0");
+        assertThat(metrics).contains("crc_up{account=\"headquarters\"} 1.0",
+                // one account through the simulated Zoom: token endpoint and metrics endpoint
+                "crc_up{account=\"emea-office\"} 1.0", "crc_account_info{account=\"emea-office\",source=\"zoom\"} 1",
+                "crc_account_info{account=\"headquarters\",source=\"systec\"} 1");
 
         ExternalProcesses.Result lint = processes.runWithInput(Duration.ofSeconds(30), metrics, "promtool", "check", "metrics");
         assertThat(lint.output()).isEmpty();
@@ -86,5 +75,21 @@ class DemoJarIT {
         String output = Files.readString(log);
         assertThat(output).contains("msg=\"crc-exporter started\"").contains("msg=\"shutting down\"")
                 .doesNotContain("Exception", "demo-secret");
+    }
+
+    /** The jar's report writes only the report on standard output: log lines (a Zoom token's, say) go to stderr. */
+    @Test
+    void reportOfTheDemoWritesOnlyCsvOnStandardOutputWithBothSources() throws Exception {
+        assertThat(JAR).as("run `mvn package` first").exists();
+        ExternalProcesses.Result report = processes.run(Duration.ofSeconds(60), new ProcessBuilder("java", "-jar",
+                JAR.toString(), "report", "--demo", "--format=csv"));
+
+        assertThat(report.exitCode()).as(report.errors()).isZero();
+        List<String> lines = report.output().lines().toList();
+        assertThat(lines.get(0)).startsWith("account,status,");
+        assertThat(lines).hasSize(5).allMatch(l -> !l.contains("DEBUG") && !l.contains("level="));
+        assertThat(lines.stream().map(l -> l.substring(0, l.indexOf(',')))).containsExactly("account", "headquarters",
+                "shanghai-branch", "training-center", "emea-office");
+        assertThat(report.errors()).contains("report: account emea-office (4/4) chunk 1/4").doesNotContain("demo-secret");
     }
 }

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crcexporter.Exporter;
 import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.Credentials;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.demo.ApiAnswers;
+import dev.crcexporter.demo.ZoomAnswers;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.Http;
@@ -18,6 +20,7 @@ import dev.crcexporter.testing.Poll;
 import dev.crcexporter.testing.Ports;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Response;
+import dev.crcexporter.testing.FakeZoomApi;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.io.IOException;
@@ -38,6 +41,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -182,12 +186,21 @@ class EndToEndIT {
         // fake upstream and an HA pair of exporters polling it (UTC, real clock, short poll interval, no retries)
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi());
         upstream.behave(EndToEndIT::answer);
+        // and a fake Zoom whose account "zoomfull" is at its 8 ports (its tokens live an hour of the real clock)
+        FakeZoomApi zoom = fixture.closeLater(new FakeZoomApi(Clock.systemUTC()));
+        zoom.account("acct-zoomfull", "client-zoomfull", "zoomfull-secret", List.of());
+        zoom.behaveMetrics(request -> request.accountId() == null ? zoom.documentedMetrics(request)
+                : FakeZoomApi.json(200, ZoomAnswers.usage(LocalDate.parse(request.query().get("from")),
+                        LocalDate.parse(request.query().get("to")), days(8, 3), ZoomAnswers.Style.DATE_TIME_AND_PLAIN_HOURS)));
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneOffset.UTC, Duration.ofSeconds(2),
                 Duration.ofSeconds(1), 4, new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
                 List.of(new AccountConfig("full", "key-full", new Secret("full-secret"), OptionalInt.of(10)),
                         new AccountConfig("quiet", "key-quiet", new Secret("quiet-secret"), OptionalInt.of(40)),
                         new AccountConfig("broken", "key-broken", new Secret("broken-secret"), OptionalInt.of(20)),
-                        new AccountConfig("nocap", "key-nocap", new Secret("nocap-secret"), OptionalInt.empty())));
+                        new AccountConfig("nocap", "key-nocap", new Secret("nocap-secret"), OptionalInt.empty()),
+                        new AccountConfig("zoomfull", new Credentials.Zoom("acct-zoomfull", "client-zoomfull",
+                                new Secret("zoomfull-secret")), OptionalInt.of(8), Optional.empty())),
+                zoom.urls());
         Exporter exporterA = fixture.start(config, Clock.systemUTC());
         Exporter exporterB = fixture.start(config, Clock.systemUTC());
 
@@ -230,11 +243,12 @@ class EndToEndIT {
         String prom = "http://127.0.0.1:" + haServer.port();
         String single = "http://127.0.0.1:" + singleServer.port();
 
-        // alerts: CrcPortsSaturated for full, CrcApiFailing for broken, CrcCapacityNotConfigured for nocap
-        JsonNode alerts = await(ALERT_BOUND, "CrcPortsSaturated{account=full}, CrcApiFailing{account=broken} and"
-                        + " CrcCapacityNotConfigured{account=nocap} in Alertmanager",
+        // alerts: CrcPortsSaturated for full and for the Zoom account, CrcApiFailing for broken, CrcCapacityNotConfigured for nocap
+        JsonNode alerts = await(ALERT_BOUND, "CrcPortsSaturated{account=full}, CrcPortsSaturated{account=zoomfull},"
+                        + " CrcApiFailing{account=broken} and CrcCapacityNotConfigured{account=nocap} in Alertmanager",
                 () -> getJson(am + "/api/v2/alerts"),
-                a -> has(a, "CrcPortsSaturated", "full", "critical") && has(a, "CrcApiFailing", "broken", "warning")
+                a -> has(a, "CrcPortsSaturated", "full", "critical") && has(a, "CrcPortsSaturated", "zoomfull", "critical")
+                        && has(a, "CrcApiFailing", "broken", "warning")
                         && has(a, "CrcCapacityNotConfigured", "nocap", "info"),
                 alertmanager, prometheus);
         long alertsAfter = System.nanoTime();
@@ -242,8 +256,9 @@ class EndToEndIT {
         // the pair raises one saturation alert per account, not one per exporter; every alert is service="crc"
         List<Map<String, String>> saturated = labelsOf(alerts).stream()
                 .filter(l -> "CrcPortsSaturated".equals(l.get("alertname"))).toList();
-        assertThat(saturated).as("CrcPortsSaturated in Alertmanager").hasSize(1);
-        assertThat(saturated.get(0)).containsOnlyKeys("alertname", "account", "severity", "service");
+        assertThat(saturated).as("CrcPortsSaturated in Alertmanager").extracting(l -> l.get("account"))
+                .containsExactlyInAnyOrder("full", "zoomfull");
+        assertThat(saturated).allSatisfy(l -> assertThat(l).containsOnlyKeys("alertname", "account", "severity", "service"));
         assertThat(labelsOf(alerts)).as("every alert is routed by service=crc").allMatch(l -> "crc".equals(l.get("service")));
         assertThat(labelsOf(alerts)).as("no saturation alert without a capacity").noneMatch(l -> "nocap".equals(l.get("account"))
                 && l.get("alertname").startsWith("CrcPorts"));
@@ -357,6 +372,7 @@ class EndToEndIT {
     static String substitute(String expr) {
         return expr
                 .replaceAll("\\$\\{account(:[a-z]+)?}|\\$account\\b", ".*")
+                .replaceAll("\\$\\{source(:[a-z]+)?}|\\$source\\b", ".*")
                 .replaceAll("\\$\\{datasource}|\\$datasource\\b", "")
                 .replaceAll("\\$\\{?__rate_interval}?", "1m")
                 .replaceAll("\\$\\{?__interval_ms}?", "60000")
@@ -417,7 +433,9 @@ class EndToEndIT {
                     + encode(substitute(labelValues.group(1))));
             List<String> found = new ArrayList<>();
             values.path("data").forEach(v -> found.add(v.asText()));
-            if (!found.containsAll(List.of("full", "quiet", "broken", "nocap"))) {
+            List<String> expected = variable.path("name").asText().equals("source") ? List.of("systec", "zoom")
+                    : List.of("full", "quiet", "broken", "nocap", "zoomfull");
+            if (!found.containsAll(expected)) {
                 problems.add("variable " + variable.path("name").asText() + " (" + query + "): " + found);
             }
             checked.add(query);

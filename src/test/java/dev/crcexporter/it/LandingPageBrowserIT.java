@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.Exporter;
 import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.Credentials;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
@@ -13,6 +14,7 @@ import dev.crcexporter.testing.Chromium;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
+import dev.crcexporter.testing.FakeZoomApi;
 import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.testing.Poll;
 import dev.crcexporter.upstream.DailyUsage;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -46,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The landing page in a real browser: an exporter (in-process) polls a fake API with three accounts (one with a
- * capacity, one without, one failing); headless Chromium renders {@code /} to a screenshot and to its DOM, whose
+ * capacity, one without, one failing) and a fake Zoom with a fourth; headless Chromium renders {@code /} to a screenshot and to its DOM, whose
  * charts must match the data.
  */
 class LandingPageBrowserIT {
@@ -71,11 +74,16 @@ class LandingPageBrowserIT {
         upstream.behave(request -> "key-broken".equals(request.params().get("api_key"))
                 ? Response.json(ApiAnswers.error(401, "invalid api_key <b>broken</b>"))
                 : upstream.documentedAnswer(request));
+        FakeZoomApi zoom = fixture.closeLater(new FakeZoomApi(Clock.fixed(NOW, ZoneOffset.UTC)))
+                .account("acct-emea", "client-emea", "s-emea", List.of(day("2026-11-25", 0, 23, "emea"), day("2026-11-26", 0, 23, "emea")));
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                 Duration.ofHours(1), Duration.ofSeconds(2), 4, new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
                 List.of(new AccountConfig("hq", "key-hq", new Secret("s-hq"), OptionalInt.of(40)),
                         new AccountConfig("branch", "key-branch", new Secret("s-branch"), OptionalInt.empty()),
-                        new AccountConfig("broken", "key-broken", new Secret("s-broken"), OptionalInt.of(10))));
+                        new AccountConfig("broken", "key-broken", new Secret("s-broken"), OptionalInt.of(10)),
+                        new AccountConfig("emea", new Credentials.Zoom("acct-emea", "client-emea", new Secret("s-emea")),
+                                OptionalInt.of(16), Optional.empty())),
+                zoom.urls());
         exporter = fixture.start(config, Clock.fixed(NOW, ZoneOffset.UTC));
         Poll.until(Duration.ofSeconds(15), "every account polled", () -> exporter.store().allPolled());
     }
@@ -117,12 +125,17 @@ class LandingPageBrowserIT {
 
         // one chart per account, in configuration order
         Elements charts = page.select("svg.usage-chart");
-        assertThat(charts.eachAttr("data-account")).containsExactly("hq", "branch", "broken");
+        assertThat(charts.eachAttr("data-account")).containsExactly("hq", "branch", "broken", "emea");
 
         // bars: yesterday's 24 hours and today's 00..10 for hq; what the API reported for branch
         assertThat(bars(page, "hq")).isEqualTo(expectedBars("hq", 0, 23));
         assertThat(bars(page, "branch")).isEqualTo(expectedBars("branch", 8, 17));
         assertThat(page.select("svg.usage-chart[data-account=broken] rect.bar")).isEmpty();
+        // the Zoom account's chart like any other, and its card says where the numbers come from
+        assertThat(bars(page, "emea")).isEqualTo(expectedBars("emea", 0, 23));
+        assertThat(page.selectFirst("section.card[data-account=emea] .source").attr("data-source")).isEqualTo("zoom");
+        assertThat(page.selectFirst("section.card[data-account=emea] .source").text()).isEqualTo("source: Zoom API");
+        assertThat(page.selectFirst("section.card[data-account=hq] .source").attr("data-source")).isEqualTo("systec");
 
         // capacity where configured, with a value; none for branch
         assertThat(page.select("svg.usage-chart[data-account=hq] line.capacity").eachAttr("data-value")).containsExactly("40");
@@ -147,7 +160,7 @@ class LandingPageBrowserIT {
         assertThat(broken.select("b")).isEmpty();
         assertThat(hq.classNames()).doesNotContain("failing");
         assertThat(hq.select(".badge").text()).isEqualTo("up");
-        assertThat(page.select(".summary").text()).contains("3 accounts: 2 up, 1 failing (broken)");
+        assertThat(page.select(".summary").text()).contains("4 accounts: 3 up, 1 failing (broken)");
 
         // relative links; nothing is loaded from anywhere
         assertThat(page.select("nav a").eachAttr("href")).containsExactly("metrics", "-/healthy", "-/ready");

@@ -247,8 +247,17 @@ class MonitoringAssetsIT {
         assertThat(account.path("type").asText()).isEqualTo("query");
         String query = account.path("query").isObject() ? account.path("query").path("query").asText()
                 : account.path("query").asText();
-        assertThat(query).isEqualTo("label_values(crc_up, account)");
+        // Accounts of the chosen sources: crc_account_info has every account, with its source.
+        assertThat(query).isEqualTo("label_values(crc_account_info{source=~\"$source\"}, account)");
         assertThat(account.path("multi").asBoolean()).as("account is multi-select").isTrue();
+
+        JsonNode source = variable(dashboard, "source");
+        assertThat(source.path("query").asText()).isEqualTo("label_values(crc_account_info, source)");
+        assertThat(source.path("multi").asBoolean()).as("source is multi-select").isTrue();
+        assertThat(source.path("includeAll").asBoolean()).isTrue();
+        List<String> order = new ArrayList<>();
+        dashboard.path("templating").path("list").forEach(v -> order.add(v.path("name").asText()));
+        assertThat(order).as("source before the account that depends on it").containsSubsequence("source", "account");
     }
 
     @Test

@@ -171,13 +171,16 @@ class ReportIT {
 
         JsonNode accounts = JSON.readTree(json.toFile()).get("accounts");
         assertThat(accounts).extracting(a -> a.get("account").asText())
-                .containsExactly("headquarters", "shanghai-branch", "training-center");
+                .containsExactly("headquarters", "shanghai-branch", "training-center", "emea-office");
         JsonNode hq = accounts.get(0);
         assertThat(hq.get("days_with_data").asInt()).isEqualTo(90);
         assertThat(hq.get("censored").asBoolean()).as("headquarters reaches its 40 ports").isTrue();
         assertThat(hq.get("trend_ports_per_week").decimalValue().signum()).as("growth").isPositive();
         assertThat(accounts.get(1).get("trend_ports_per_week").decimalValue().signum()).isPositive();
         assertThat(accounts.get(2).get("censored").asBoolean()).isFalse();
+        // the account of the simulated Zoom: 90 days in month requests with Zoom's inclusive to, growing too
+        assertThat(accounts.get(3).get("days_with_data").asInt()).isEqualTo(90);
+        assertThat(accounts.get(3).get("trend_ports_per_week").decimalValue().signum()).isPositive();
         // weekly rhythm: Saturdays are far quieter than Tuesdays
         JsonNode grid = hq.get("weekday_hour_peaks");
         assertThat(grid.get("Sat").get(10).asLong() * 3).isLessThan(grid.get("Tue").get(10).asLong());

@@ -3,6 +3,7 @@ package dev.crcexporter.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.Credentials;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.poll.PollError;
 import dev.crcexporter.poll.SnapshotStore;
@@ -13,7 +14,6 @@ import dev.crcexporter.upstream.HourUsage;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +26,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -123,19 +124,19 @@ class CrcMetricsTest {
     }
 
     @Test
-    void familiesAreBuiltAgainOnlyAfterAPollOrWhenTheHourChanges() throws IOException {
+    void theViewStaysTheSameObjectUntilAPollOrTheHourChangesIt() throws IOException {
         SnapshotStore store = knownSnapshots();
         MutableClock clock = new MutableClock(NOW);
         CrcMetrics metrics = new CrcMetrics(store, clock, SHANGHAI, BUILD);
 
-        MetricSnapshots first = metrics.collect();
-        assertThat(metrics.collect()).as("nothing changed").isSameAs(first);
+        CrcMetrics.View first = metrics.view();
+        assertThat(metrics.view()).as("nothing changed").isSameAs(first);
 
         clock.advance(Duration.ofMinutes(20)); // 10:50, same hour
-        assertThat(metrics.collect()).as("same hour, same snapshots").isSameAs(first);
+        assertThat(metrics.view()).as("same hour, same snapshots").isSameAs(first);
 
         clock.advance(Duration.ofMinutes(20)); // 11:10: hour 11 has begun, so it is shown now
-        MetricSnapshots nextHour = metrics.collect();
+        CrcMetrics.View nextHour = metrics.view();
         assertThat(nextHour).isNotSameAs(first);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(metrics);
@@ -143,7 +144,41 @@ class CrcMetricsTest {
                 .contains("crc_ports_max_usage{account=\"hq\",date=\"2026-11-26\",hour=\"11\"} 0.0");
 
         store.update("lab", s -> s.withFailure(Duration.ofSeconds(3)));
-        assertThat(metrics.collect()).as("a poll swapped a snapshot").isNotSameAs(nextHour);
+        assertThat(metrics.view()).as("a poll swapped a snapshot").isNotSameAs(nextHour);
+    }
+
+    @Test
+    void aFilteredScrapeBuildsOnlyTheAskedFamiliesAndBoundsTheirSeries() {
+        CrcMetrics metrics = new CrcMetrics(knownSnapshots(), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD);
+        assertThat(metrics.collect(name -> name.equals("crc_up"), null).stream().map(s -> s.getMetadata().getPrometheusName()))
+                .containsExactly("crc_up");
+        assertThat(metrics.seriesBound(name -> name.equals("crc_up"))).isEqualTo(2);
+        assertThat(metrics.seriesBound(name -> name.equals("crc_ports_max_usage"))).isEqualTo(2 * 48);
+        long actual = metrics.collect().stream().mapToLong(s -> s.getDataPoints().size()).sum();
+        assertThat(metrics.seriesBound(name -> true)).isGreaterThanOrEqualTo(actual);
+    }
+
+    @Test
+    void aZoomAccountInItsOwnZoneHasItsOwnWindowAndItsSource() throws IOException {
+        // 02:30 UTC: 10:30 on the 26th in Shanghai (the configured zone), 21:30 on the 25th in New York.
+        AccountConfig ny = new AccountConfig("ny", new Credentials.Zoom("acct-ny", "client-ny", new Secret("s-ny")),
+                OptionalInt.of(20), Optional.of(ZoneId.of("America/New_York")));
+        SnapshotStore store = new SnapshotStore(List.of(HQ, ny));
+        store.update("ny", s -> s.withSuccess(List.of(
+                new DailyUsage(LocalDate.of(2026, 11, 23), List.of(new HourUsage(9, 99, 99))),
+                new DailyUsage(LocalDate.of(2026, 11, 24), List.of(new HourUsage(9, 5, 6))),
+                new DailyUsage(LocalDate.of(2026, 11, 25), List.of(new HourUsage(20, 11, 12), new HourUsage(21, 14, 15),
+                        new HourUsage(22, 0, 0)))), NOW, Duration.ofMillis(300)));
+
+        String text = prometheusText(registry(store, NOW));
+
+        assertThat(text).contains("crc_account_info{account=\"ny\",source=\"zoom\"} 1",
+                        "crc_account_info{account=\"hq\",source=\"systec\"} 1",
+                        "crc_ports_max_usage{account=\"ny\",date=\"2026-11-24\",hour=\"09\"} 5.0",
+                        "crc_ports_current_max_usage{account=\"ny\"} 14.0",
+                        "crc_ports_recent_max_usage{account=\"ny\"} 14.0",
+                        "crc_ports_daily_max_usage{account=\"ny\",date=\"2026-11-25\"} 14.0")
+                .doesNotContain("date=\"2026-11-23\"", "hour=\"22\"");
     }
 
     @Test

@@ -9,19 +9,33 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import dev.crcexporter.poll.SnapshotStore;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;
 
 class ShardInfoTest {
-    private static PrometheusRegistry registry() {
+    private static final Instant NOW = Instant.parse("2026-11-26T10:15:00Z");
+
+    private static PrometheusRegistry registry(Optional<Shard> shard) {
         PrometheusRegistry registry = new PrometheusRegistry();
-        new ShardInfo(new Shard(3, 10)).register(registry);
+        new CrcMetrics(new SnapshotStore(List.of()), Clock.fixed(NOW, ZoneOffset.UTC), ZoneOffset.UTC,
+                new BuildInfo("test", "test", "17"), shard).register(registry);
         return registry;
+    }
+
+    private static MetricSnapshots shardFamily(PrometheusRegistry registry) {
+        return registry.scrape(name -> name.startsWith("crc_exporter_shard"));
     }
 
     @Test
     void exposesTheShardAndTheNumberOfShardsInPrometheusText() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrometheusTextFormatWriter.create().write(out, registry().scrape());
+        PrometheusTextFormatWriter.create().write(out, shardFamily(registry(Optional.of(new Shard(3, 10)))));
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
                 # HELP crc_exporter_shard_info Shard of the accounts this replica polls and exposes (--shard=shard/shards, counted from 0).
                 # TYPE crc_exporter_shard_info gauge
@@ -32,7 +46,7 @@ class ShardInfoTest {
     @Test
     void isAnInfoMetricInOpenMetrics() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        OpenMetricsTextFormatWriter.create().write(out, registry().scrape());
+        OpenMetricsTextFormatWriter.create().write(out, shardFamily(registry(Optional.of(new Shard(3, 10)))));
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
                 # TYPE crc_exporter_shard info
                 # HELP crc_exporter_shard Shard of the accounts this replica polls and exposes (--shard=shard/shards, counted from 0).
@@ -42,8 +56,9 @@ class ShardInfoTest {
     }
 
     @Test
-    void everyScrapeReturnsTheSameSnapshotSoTheRenderedAnswerIsReused() {
-        PrometheusRegistry registry = registry();
-        assertThat(registry.scrape().get(0)).isSameAs(registry.scrape().get(0));
+    void isAbsentWithoutAShard() {
+        assertThat(shardFamily(registry(Optional.empty()))).isEmpty();
+        assertThat(registry(Optional.empty()).scrape().stream().map(f -> f.getMetadata().getPrometheusName()))
+                .contains("crc_up").doesNotContain("crc_exporter_shard");
     }
 }

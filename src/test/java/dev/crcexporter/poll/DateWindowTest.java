@@ -30,7 +30,6 @@ class DateWindowTest {
         assertThat(window.today()).isEqualTo(LocalDate.of(2026, 11, 26));
         assertThat(window.yesterday()).isEqualTo(LocalDate.of(2026, 11, 25));
         assertThat(window.currentHour()).isZero();
-        assertThat(window.requestEnd()).isEqualTo(LocalDate.of(2026, 11, 27));
     }
 
     @Test

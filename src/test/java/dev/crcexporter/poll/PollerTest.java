@@ -14,10 +14,10 @@ import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.testing.LogCapture;
 import dev.crcexporter.testing.MutableClock;
 import dev.crcexporter.testing.Poll;
-import dev.crcexporter.upstream.CrcUsageClient;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
 import dev.crcexporter.upstream.HourUsage;
+import dev.crcexporter.upstream.UsageSources;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,8 +68,9 @@ class PollerTest {
     }
 
     private Poller start(ExporterConfig config, SnapshotStore store, Clock clock) {
-        Poller poller = new Poller(config, new CrcUsageClient(config.apiUrl(), config.method(), config.timeout(), clock),
-                store, clock);
+        UsageSources sources = new UsageSources(config, clock);
+        toClose.add(sources);
+        Poller poller = new Poller(config, sources, store, clock);
         toClose.add(poller);
         poller.start();
         return poller;

@@ -1,7 +1,12 @@
 package dev.crcexporter.testing;
 
 import dev.crcexporter.Exporter;
+import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.config.RequestMethod;
+import dev.crcexporter.config.RetryConfig;
+import dev.crcexporter.config.Secret;
+import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.web.ListenAddress;
 import dev.crcexporter.web.WebConfig;
 import java.io.IOException;
@@ -11,9 +16,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /** Starts exporters on loopback port 0, scrapes them over HTTP, and closes them all afterwards. */
 public final class ExporterFixture implements AutoCloseable {
@@ -29,6 +36,26 @@ public final class ExporterFixture implements AutoCloseable {
     /** With a web configuration (TLS, basic auth, headers). */
     public Exporter start(ExporterConfig config, WebConfig webConfig, Clock clock) {
         return closeLater(Exporter.start(config, LOOPBACK_ANY_PORT, webConfig, "/metrics", clock));
+    }
+
+    /**
+     * An exporter of {@code count} accounts {@code account-0}.. (keys {@code key-0}.., secret "secret", capacity 40),
+     * each with 24 hours on 2026-11-25 and 2026-11-26 at {@code upstream}, in Asia/Shanghai; returned once every
+     * account has been polled.
+     */
+    public Exporter startWithFullDays(FakeCrcApi upstream, int count, Clock clock) {
+        List<AccountConfig> accounts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            upstream.account("key-" + i, "secret", List.of(Days.peakingAtTen("2026-11-25", 10 + i % 30),
+                    Days.peakingAtTen("2026-11-26", 12 + i % 25)));
+            accounts.add(new AccountConfig("account-" + i, "key-" + i, new Secret("secret"), OptionalInt.of(40)));
+        }
+        Exporter exporter = start(new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
+                Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                accounts), clock);
+        Poll.until(Duration.ofSeconds(60), "every account polled",
+                () -> exporter.store().all().stream().allMatch(AccountSnapshot::up));
+        return exporter;
     }
 
     /** Closed by {@link #close()}, before everything registered earlier. */

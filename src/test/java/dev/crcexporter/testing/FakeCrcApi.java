@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * The CRC usage API as documented, on loopback port 0, for tests: it checks the credentials, answers
@@ -175,6 +176,11 @@ public final class FakeCrcApi implements AutoCloseable {
     }
 
     private void respond(HttpExchange exchange, Response response) throws IOException {
+        send(exchange, response, bytesSent::addAndGet);
+    }
+
+    /** Sends {@code response} as told (delay, framing); {@code sent} learns how many body bytes went out. */
+    static void send(HttpExchange exchange, Response response, LongConsumer sent) throws IOException {
         if (!response.delay().isZero()) {
             try {
                 Thread.sleep(response.delay().toMillis());
@@ -190,7 +196,7 @@ public final class FakeCrcApi implements AutoCloseable {
                 exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
                 if (bytes.length > 0) {
                     try (OutputStream out = exchange.getResponseBody()) {
-                        write(out, bytes, bytes.length);
+                        write(out, bytes, bytes.length, sent);
                     }
                 }
             }
@@ -198,13 +204,13 @@ public final class FakeCrcApi implements AutoCloseable {
                 exchange.sendResponseHeaders(response.status(), 0);
                 OutputStream out = exchange.getResponseBody();
                 while (!Thread.currentThread().isInterrupted()) {
-                    write(out, bytes, bytes.length); // ends with an IOException when the client hangs up
+                    write(out, bytes, bytes.length, sent); // ends with an IOException when the client hangs up
                 }
             }
             case CUT_SHORT -> {
                 exchange.sendResponseHeaders(response.status(), bytes.length);
                 OutputStream out = exchange.getResponseBody();
-                write(out, bytes, bytes.length / 2);
+                write(out, bytes, bytes.length / 2, sent);
                 out.flush();
                 // Closing the exchange now (try-with-resources in handle) drops the connection mid-body.
                 throw new IOException("cut short on purpose");
@@ -212,11 +218,11 @@ public final class FakeCrcApi implements AutoCloseable {
         }
     }
 
-    private void write(OutputStream out, byte[] bytes, int length) throws IOException {
+    private static void write(OutputStream out, byte[] bytes, int length, LongConsumer sent) throws IOException {
         for (int offset = 0; offset < length; offset += 64 * 1024) {
             int n = Math.min(64 * 1024, length - offset);
             out.write(bytes, offset, n);
-            bytesSent.addAndGet(n);
+            sent.accept(n);
         }
     }
 

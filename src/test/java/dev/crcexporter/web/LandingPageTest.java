@@ -26,8 +26,13 @@ class LandingPageTest {
     private static final PollError TIMEOUT = new PollError(NOW.minusSeconds(5), FailureReason.TIMEOUT, "no complete answer within 10000ms");
 
     private static Element lastError(AccountSnapshot account) {
-        String html = new LandingPage(new BuildInfo("1.2.3", "abc", "17"), "/metrics", Clock.fixed(NOW, ZoneOffset.UTC),
-                ZoneId.of("Asia/Shanghai")).render(List.of(account));
+        String html;
+        try {
+            html = new LandingPage(new BuildInfo("1.2.3", "abc", "17"), "/metrics", Clock.fixed(NOW, ZoneOffset.UTC),
+                    ZoneId.of("Asia/Shanghai")).render(List.of(account), null);
+        } catch (AccountPages.NoSuchPage e) {
+            throw new AssertionError(e);
+        }
         return Jsoup.parse(html).selectFirst("section[data-account=hq] dt:contains(Last error) + dd");
     }
 

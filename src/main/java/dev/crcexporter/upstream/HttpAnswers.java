@@ -1,0 +1,65 @@
+package dev.crcexporter.upstream;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.function.UnaryOperator;
+
+/** What every source reads the same way from an HTTP answer: {@code Retry-After}, and the start of an error body. */
+final class HttpAnswers {
+    private static final int MAX_ERROR_BODY_CHARS = 120;
+
+    private HttpAnswers() {}
+
+    /**
+     * {@code Retry-After} as delay-seconds or an HTTP-date (RFC 9110 section 10.2.3), or as an ISO-8601 instant
+     * ({@code 2026-11-27T00:00:00Z}: how Zoom's daily limit has been seen to say when it resets); null when absent
+     * or unreadable. A moment in the past is zero.
+     */
+    static Duration retryAfter(HttpResponse<?> response, Clock clock) {
+        String header = response.headers().firstValue("Retry-After").orElse(null);
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.trim();
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException notSeconds) {
+            Instant at = instant(value);
+            if (at == null) {
+                return null;
+            }
+            Duration until = Duration.between(clock.instant(), at);
+            return until.isNegative() ? Duration.ZERO : until;
+        }
+    }
+
+    private static Instant instant(String value) {
+        for (DateTimeFormatter format : new DateTimeFormatter[] {DateTimeFormatter.RFC_1123_DATE_TIME, DateTimeFormatter.ISO_DATE_TIME}) {
+            try {
+                return ZonedDateTime.parse(value, format).toInstant();
+            } catch (DateTimeParseException next) {
+                // try the next form
+            }
+        }
+        return null;
+    }
+
+    /** The start of an error body, one line; redacted before it is cut, so no part of a secret survives the cut. */
+    static String bodyExcerpt(byte[] body, UnaryOperator<String> redact) {
+        if (body == null || body.length == 0) {
+            return "";
+        }
+        String text = redact.apply(new String(body, StandardCharsets.UTF_8)).replaceAll("[\\s\\p{Cntrl}]+", " ").trim();
+        if (text.length() > MAX_ERROR_BODY_CHARS) {
+            text = text.substring(0, MAX_ERROR_BODY_CHARS) + "...";
+        }
+        return text.isEmpty() ? "" : ": " + text;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.crcexporter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.crcexporter.Exporter;
+import dev.crcexporter.testing.ExporterFixture;
+import dev.crcexporter.testing.ExternalProcesses;
+import dev.crcexporter.testing.FakeCrcApi;
+import dev.crcexporter.testing.Http;
+import dev.crcexporter.testing.Poll;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The exporter joins two rendered parts per scrape, and with gzip sends them as two gzip members. The real
+ * Prometheus (Debian's) must read the whole of it: every CRC series (first part, first member) and the jvm_* and
+ * process_* ones (second part, second member, with OpenMetrics' {@code # EOF}). Prometheus asks for gzip always,
+ * for OpenMetrics by default and for protobuf when native histograms are enabled.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one exporter for both runs of Prometheus
+class PrometheusReadsJoinedScrapesIT {
+    /** 23:30 in Shanghai: 48 reported hours per account. */
+    private static final Instant NOW = Instant.parse("2026-11-26T15:30:00Z");
+    private static final int ACCOUNTS = 150;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private final ExporterFixture fixture = new ExporterFixture();
+    private final ExternalProcesses processes = new ExternalProcesses();
+    private final List<String> acceptHeaders = new CopyOnWriteArrayList<>();
+    private HttpServer acceptRecorder;
+    private Exporter exporter;
+
+    @BeforeAll
+    void startExporter() throws Exception {
+        exporter = fixture.startWithFullDays(fixture.closeLater(new FakeCrcApi()), ACCOUNTS, Clock.fixed(NOW, ZoneOffset.UTC));
+        // A second target that only records what Prometheus asks for.
+        acceptRecorder = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        acceptRecorder.createContext("/", exchange -> {
+            acceptHeaders.add(exchange.getRequestHeaders().getFirst("Accept") + " | " + exchange.getRequestHeaders().getFirst("Accept-Encoding"));
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        acceptRecorder.start();
+    }
+
+    @AfterEach
+    void stopPrometheus() {
+        processes.close();
+        acceptHeaders.clear();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (acceptRecorder != null) {
+            acceptRecorder.stop(0);
+        }
+        fixture.close();
+    }
+
+    @ParameterizedTest(name = "native histograms {0}")
+    @ValueSource(booleans = {false, true})
+    void prometheusReadsEveryPartOfAJoinedScrape(boolean nativeHistograms) throws Exception {
+        Path config = Files.writeString(tmp.resolve("prometheus-" + nativeHistograms + ".yml"), """
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: crc
+                    scrape_timeout: 1s
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                  - job_name: recorder
+                    scrape_timeout: 1s
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                """.formatted(exporter.port(), acceptRecorder.getAddress().getPort()));
+        Path log = tmp.resolve("prometheus-" + nativeHistograms + ".log");
+        List<String> flags = new ArrayList<>(List.of("prometheus", "--config.file=" + config,
+                "--storage.tsdb.path=" + Files.createDirectories(tmp.resolve("data-" + nativeHistograms))));
+        if (nativeHistograms) {
+            flags.add("--enable-feature=native-histograms");
+        }
+        ExternalProcesses.Server prometheus = processes.startServer(log, Duration.ofSeconds(30), port -> {
+            List<String> command = new ArrayList<>(flags);
+            command.add("--web.listen-address=127.0.0.1:" + port);
+            return command;
+        }, port -> Http.ok("http://127.0.0.1:" + port + "/-/ready"));
+        String api = "http://127.0.0.1:" + prometheus.port() + "/api/v1/query?query=";
+
+        long maxUsageLines = fixture.metrics(exporter).lines().filter(l -> l.startsWith("crc_ports_max_usage{")).count();
+        assertThat(maxUsageLines).isEqualTo(ACCOUNTS * 48L);
+        // Every series of both parts, from one and the same scrape.
+        String query = "count(crc_ports_max_usage) + count(crc_up) + count(process_resident_memory_bytes)"
+                + " + count(jvm_memory_used_bytes > 0) * 0";
+        double expected = maxUsageLines + ACCOUNTS + 1;
+        Poll.until(Duration.ofSeconds(30), Duration.ofMillis(300), "Prometheus has every series of a scrape", () -> {
+            ExternalProcesses.assertAlive(prometheus.process());
+            return value(api + URLEncoder.encode(query, StandardCharsets.UTF_8));
+        }, v -> v == expected, () -> "\n--- prometheus log ---\n" + ExternalProcesses.tail(log, 20));
+        // The next scrapes too; a scrape may time out on a loaded machine, but none may be unreadable.
+        String targets = "http://127.0.0.1:" + prometheus.port() + "/api/v1/targets";
+        List<String> errors = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        Poll.until(Duration.ofSeconds(20), Duration.ofMillis(200), "three more scrapes", () -> {
+            for (JsonNode target : json(targets).path("data").path("activeTargets")) {
+                if (target.path("labels").path("job").asText().equals("crc") && !seen.contains(target.path("lastScrape").asText())) {
+                    seen.add(target.path("lastScrape").asText());
+                    errors.add(target.path("lastError").asText());
+                }
+            }
+            return seen.size();
+        }, n -> n >= 4, () -> "");
+        assertThat(errors).as("errors of the last scrapes").allSatisfy(error ->
+                assertThat(error).satisfiesAnyOf(e -> assertThat(e).isEmpty(), e -> assertThat(e).contains("deadline exceeded")));
+
+        assertThat(acceptHeaders).as("what Prometheus asks for").isNotEmpty().allSatisfy(header -> {
+            assertThat(header).contains("| gzip");
+            assertThat(header).startsWith(nativeHistograms ? "application/vnd.google.protobuf" : "application/openmetrics-text");
+        });
+    }
+
+    /** The single value of an instant query, or NaN while there is none. */
+    private static double value(String url) {
+        JsonNode result = json(url).path("data").path("result");
+        return result.isEmpty() ? Double.NaN : result.get(0).path("value").get(1).asDouble();
+    }
+
+    private static JsonNode json(String url) {
+        HttpResponse<String> response = Http.getOrNull(url);
+        if (response == null || response.statusCode() != 200) {
+            throw new AssertionError("GET " + url + " -> " + (response == null ? "unreachable" : response.statusCode()));
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON from " + url + ": " + response.body(), e);
+        }
+    }
+}
