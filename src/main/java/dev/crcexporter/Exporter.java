@@ -25,6 +25,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -91,6 +92,7 @@ public final class Exporter implements AutoCloseable {
                 new HistoryFetcher(sources, new RetryPolicy(config.retry()), duration -> {}, line -> {}), clock,
                 HistoryRefresher.DEFAULT_RETRY_INTERVAL);
         LiveWebConfig liveWeb = new LiveWebConfig(webConfig);
+        Poller poller = new Poller(config, sources, store, clock);
         AtomicReference<ExporterConfig> inForce = new AtomicReference<>(config);
         ConfigReloader reloader = new ConfigReloader(configSource, webSource, shard, liveWeb, new ConfigReloader.Accounts() {
             @Override
@@ -100,13 +102,17 @@ public final class Exporter implements AutoCloseable {
 
             @Override
             public void apply(ExporterConfig next) {
-                inForce.set(next); // TODO accounts: store, poller, upstream, history
+                // The poller swaps the store's accounts and polls the fresh ones; then the sources of identities
+                // gone are dropped, and the landing page's months follow.
+                Set<String> fresh = poller.apply(next);
+                sources.apply(next);
+                history.apply(next.accounts(), fresh);
+                inForce.set(next);
             }
         }, reloadMetrics, clock);
         Javalin web = WebServer.create(listen, liveWeb, metricsPath, new Telemetry(registry, crc, recentJvm), store,
                 buildInfo, clock, config.timezone(), shard, history, reloader);
         web.start();
-        Poller poller = new Poller(config, sources, store, clock);
         poller.start();
         return new Exporter(poller, sources, web, store, history, reloader);
     }

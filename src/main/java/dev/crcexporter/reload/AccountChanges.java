@@ -43,7 +43,7 @@ public record AccountChanges(List<String> added, List<String> removed, Map<Strin
             if (previous == null) {
                 added.add(name);
             } else if (!previous.equals(account)) {
-                changed.put(name, differences(previous, account, Set.of()));
+                changed.put(name, accountDifferences(previous, account));
             }
         });
         List<String> removed = old.keySet().stream().filter(name -> !next.containsKey(name)).toList();
@@ -80,6 +80,21 @@ public record AccountChanges(List<String> added, List<String> removed, Map<Strin
         Map<String, AccountConfig> map = new LinkedHashMap<>();
         accounts.forEach(account -> map.put(account.name(), account));
         return map;
+    }
+
+    /**
+     * The account's settings that differ: its credentials by field ({@code api_secret}, {@code client_id}...), or
+     * {@code source} when it moved from one API to the other.
+     */
+    private static List<String> accountDifferences(AccountConfig before, AccountConfig after) {
+        List<String> names = new ArrayList<>();
+        if (before.source() != after.source()) {
+            names.add("source");
+        } else {
+            names.addAll(differences((Record) before.credentials(), (Record) after.credentials(), Set.of()));
+        }
+        names.addAll(differences(before, after, Set.of("credentials")));
+        return names;
     }
 
     /** The names (as the YAML writes them) of the record components that differ; values are never read out. */

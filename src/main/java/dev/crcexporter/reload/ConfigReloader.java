@@ -1,6 +1,7 @@
 package dev.crcexporter.reload;
 
 import dev.crcexporter.config.ConfigException;
+import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.metrics.ReloadMetrics;
@@ -9,6 +10,8 @@ import dev.crcexporter.web.ReloadTrigger;
 import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebConfigException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +80,12 @@ public final class ConfigReloader implements ReloadTrigger {
             return failed(trigger, "internal error " + e.getClass().getSimpleName() + " (a bug of crc-exporter)");
         }
         ExporterConfig next = shard.map(s -> s.select(loaded)).orElse(loaded);
-        AccountChanges changes = AccountChanges.between(accounts.current(), next);
+        ExporterConfig running = accounts.current();
+        AccountChanges changes = AccountChanges.between(running, next);
+        Optional<String> refusal = restartOnly(running, next);
+        if (refusal.isPresent()) {
+            return failed(trigger, refusal.get());
+        }
         try {
             web.apply(nextWeb);
         } catch (WebConfigException e) {
@@ -95,6 +103,24 @@ public final class ConfigReloader implements ReloadTrigger {
                 .addKeyValue("basic_auth_users", nextWeb.basicAuthUsers().size())
                 .log();
         return new Outcome(true, "configuration reloaded: " + summary);
+    }
+
+    /**
+     * Settings a reload does not apply, with why: the timeout is built into the upstream HTTP client shared by every
+     * account, and the top-level zone into the metrics' and the landing page's windows. Changing them half-way would
+     * mix configurations, so the whole reload is refused and names them.
+     */
+    static Optional<String> restartOnly(ExporterConfig running, ExporterConfig next) {
+        List<String> refused = new ArrayList<>();
+        if (!running.timeout().equals(next.timeout())) {
+            refused.add("timeout changed (" + Durations.format(running.timeout()) + " to " + Durations.format(next.timeout())
+                    + ")");
+        }
+        if (!running.timezone().equals(next.timezone())) {
+            refused.add("timezone changed (" + running.timezone().getId() + " to " + next.timezone().getId() + ")");
+        }
+        return refused.isEmpty() ? Optional.empty()
+                : Optional.of(String.join(", ", refused) + ": needs a restart, the rest of the file was not applied either");
     }
 
     private Outcome failed(String trigger, String reason) {
