@@ -83,8 +83,9 @@ public final class Exporter implements AutoCloseable {
         JvmMetrics.builder().register(jvm);
         RecentSnapshots recentJvm = new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime);
         registry.register(recentJvm);
-        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo, shard).register(registry);
-        ReloadMetrics reloadMetrics = new ReloadMetrics(clock.instant()).register(registry);
+        ReloadMetrics reloadMetrics = new ReloadMetrics(clock.instant());
+        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo, shard, Optional.of(reloadMetrics))
+                .register(registry);
         // Each account's source (the seed API or Zoom), chosen in one place; polls and history share them.
         UsageSources sources = new UsageSources(config, clock);
         // The landing page's last month: its own requests, one account at a time, never retried within a refresh.
