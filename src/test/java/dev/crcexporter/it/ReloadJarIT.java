@@ -89,7 +89,8 @@ class ReloadJarIT {
     @Test
     void sighupAndPostReloadTheJarUnderItsJvmOptionsAndABadFileKeepsItRunning() throws Exception {
         assertThat(JAR).as("run `mvn package` first").exists();
-        FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k1", "secret-one", List.of());
+        FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k1", "secret-one", List.of())
+                .account("k2", "secret-two", List.of());
         Path config = Files.writeString(tmp.resolve("crc.yml"), """
                 api_url: %s
                 poll_interval: 1h
@@ -107,15 +108,23 @@ class ReloadJarIT {
         String oldUser = basic(OLD_PASSWORD);
         String newUser = basic(NEW_PASSWORD);
 
-        // SIGHUP: the new users are in force, the process lives on.
+        Poll.until(Duration.ofSeconds(30), "hq's first poll", () -> upstream.requestsFor("k1") == 1);
+
+        // SIGHUP: the new users and the new account are in force, the process lives on.
         Files.writeString(web, users(NEW_PASSWORD));
+        Files.writeString(config, "api_url: %s\npoll_interval: 1h\naccounts:\n  - {name: hq, api_key: k1, api_secret: secret-one}\n"
+                .formatted(upstream.url()) + "  - {name: emea, api_key: k2, api_secret: secret-two}\n");
         hangUp(exporter);
         Poll.until(Duration.ofSeconds(20), Duration.ofMillis(100), "the new user accepted after SIGHUP", () -> {
             ExternalProcesses.assertAlive(exporter);
             return send(port, "GET", "/metrics", newUser).statusCode();
         }, status -> status == 200, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
         assertThat(send(port, "GET", "/metrics", oldUser).statusCode()).isEqualTo(401);
-        assertThat(Files.readString(log)).contains("msg=\"configuration reloaded\" trigger=SIGHUP");
+        assertThat(Files.readString(log)).contains("msg=\"configuration reloaded\" trigger=SIGHUP",
+                "changes=\"2 account(s); added: emea\"");
+        Poll.until(Duration.ofSeconds(20), Duration.ofMillis(100), "emea polled at once and shown", () ->
+                ExporterFixture.value(send(port, "GET", "/metrics", newUser).body(), "crc_up{account=\"emea\"}").orElse(-1),
+                up -> up == 1.0, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
 
         // A broken configuration file: SIGHUP keeps the running configuration and the process.
         Files.writeString(config, "api_url: %s\naccounts:\n  - {name: hq, api_key: k1, api_secret: secret-one, capacity: -5}\n"
@@ -129,13 +138,16 @@ class ReloadJarIT {
         assertThat(Files.readString(log)).contains("msg=\"reload failed: the running configuration stays\" trigger=SIGHUP",
                 "accounts[hq].capacity must be > 0 (got -5)");
 
-        // POST /-/reload once the file is right again.
+        // POST /-/reload once the file is right again (emea removed, hq kept: not polled again).
         Files.writeString(config, "api_url: %s\npoll_interval: 1h\naccounts:\n  - {name: hq, api_key: k1, api_secret: secret-one}\n"
                 .formatted(upstream.url()));
         HttpResponse<String> reloaded = send(port, "POST", "/-/reload", newUser);
         assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
-        assertThat(ExporterFixture.value(send(port, "GET", "/metrics", newUser).body(),
-                "crc_exporter_config_last_reload_successful")).hasValue(1.0);
+        assertThat(reloaded.body()).isEqualTo("configuration reloaded: 1 account(s); removed: emea\n");
+        String scraped = send(port, "GET", "/metrics", newUser).body();
+        assertThat(ExporterFixture.value(scraped, "crc_exporter_config_last_reload_successful")).hasValue(1.0);
+        assertThat(scraped).contains("crc_up{account=\"hq\"} 1").doesNotContain("account=\"emea\"");
+        assertThat(List.of(upstream.requestsFor("k1"), upstream.requestsFor("k2"))).containsExactly(1L, 1L);
 
         exporter.destroy(); // SIGTERM: the exit status is what it always was, whatever the reloads did
         assertThat(exporter.waitFor(20, TimeUnit.SECONDS)).isTrue();
