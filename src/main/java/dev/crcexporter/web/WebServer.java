@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -120,16 +121,22 @@ public final class WebServer {
                         .contentType("text/plain; charset=utf-8").result(outcome.message() + "\n");
             });
             config.routes.get("/-/healthy", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n"));
+            // Once ready, ready for good: accounts a reload adds are polled at once, and a replica that turned unready
+            // for that would leave its Service and spend the PodDisruptionBudget for nothing.
+            AtomicBoolean wasReady = new AtomicBoolean();
             config.routes.get("/-/ready", ctx -> {
                 ctx.contentType("text/plain; charset=utf-8");
                 // One read of the store, so the answer and its counts agree.
                 List<AccountSnapshot> accounts = store.all();
                 long done = accounts.stream().filter(AccountSnapshot::polled).count();
-                if (accounts.isEmpty() && shard.isPresent()) {
+                if (wasReady.get()) {
+                    ctx.result("Ready\n");
+                } else if (accounts.isEmpty() && shard.isPresent()) {
                     // Ready: there is nothing to wait for, and a pod that never became ready would stall the
                     // StatefulSet's rolling updates and use up the PodDisruptionBudget.
                     ctx.result("Ready: shard " + shard.get() + " has no accounts\n");
                 } else if (done == accounts.size()) {
+                    wasReady.set(true);
                     ctx.result("Ready\n");
                 } else {
                     ctx.status(HttpStatus.SERVICE_UNAVAILABLE)

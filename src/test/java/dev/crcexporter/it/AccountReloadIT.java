@@ -137,6 +137,7 @@ class AccountReloadIT {
         String before = metrics(exporter);
         assertThat(errors(before, "hq")).isEqualTo(1.0);
         assertThat(errors(before, "apac")).isEqualTo(1.0);
+        assertThat(fixture.get(exporter, "/-/ready").statusCode()).isEqualTo(200);
 
         crc.account("k-apac", "s-apac-2", List.of(Days.peakingAtTen(DAY, 21)));
         Files.writeString(file, config("", systec("new", "k-new", "s-new"), systec("hq", "k-hq", "s-hq", "capacity: 48"),
@@ -147,6 +148,8 @@ class AccountReloadIT {
         assertThat(answer.body()).isEqualTo("configuration reloaded: 4 account(s); added: new; removed: lat;"
                 + " changed: hq (capacity), apac (api_secret), emea (api_key)\n");
 
+        // Ready it was, ready it stays while the new accounts' first polls run.
+        assertThat(fixture.get(exporter, "/-/ready").statusCode()).isEqualTo(200);
         // Removed at once; new and changed accounts are polled at once, as fresh accounts.
         assertThat(exporter.store().all()).extracting(AccountSnapshot::name).containsExactly("new", "hq", "apac", "emea");
         awaitUp(exporter, "new", "apac", "emea");
