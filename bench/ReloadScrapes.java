@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * reloads, then for SECONDS while another thread reloads in a loop, switching the configuration file between A and B
  * (each reload is POST /-/reload after the file was replaced by a rename). Every scrape asks for OpenMetrics and is
  * checked: complete (ends with "# EOF"), the reload gauge 1, and its set of accounts exactly A's or B's, never a mix.
- *   java bench/ReloadScrapes.java BASE_URL LIVE_CONFIG CONFIG_A CONFIG_B SECONDS
+ *   java bench/ReloadScrapes.java BASE_URL LIVE_CONFIG CONFIG_A CONFIG_B SECONDS [PAUSE_MS between reloads, default 0]
  * Prints one line per phase: scrapes, latency median/p90/p99/max (ms), answers checked, inconsistent answers; and
  * for the reload phase the reloads done and their duration median/max (ms).
  */
@@ -35,6 +35,7 @@ public class ReloadScrapes {
         Path configA = Path.of(args[2]);
         Path configB = Path.of(args[3]);
         Duration phase = Duration.ofSeconds(Long.parseLong(args[4]));
+        long pauseMillis = args.length > 5 ? Long.parseLong(args[5]) : 0;
         Set<String> accountsA = accounts(Files.readString(configA));
         Set<String> accountsB = accounts(Files.readString(configB));
 
@@ -55,6 +56,7 @@ public class ReloadScrapes {
                     reload(base);
                     reloadNanos.add(System.nanoTime() - start);
                     toB = !toB;
+                    Thread.sleep(pauseMillis);
                 } catch (Exception e) {
                     System.err.println("reload failed: " + e);
                     stop.set(true);

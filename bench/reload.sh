@@ -2,13 +2,14 @@
 # What a scrape sees while the exporter reloads (bench/README.md, "Reload"): one exporter under deploy/jvm.options with
 # ACCOUNTS accounts of bench/ShardUpstream.java; configuration A holds customer-0..customer-(ACCOUNTS-1), B the same
 # less the first CHURN plus CHURN new ones, with every capacity changed. Per run, bench/ReloadScrapes.java scrapes
-# /metrics one request after the other for SECONDS without reloads, then for SECONDS while another thread reloads in a
-# loop (A, B, A, ...), checking every answer (complete, accounts exactly A's or B's, reload gauge 1). Then:
+# /metrics one request after the other for PHASE_SECONDS without reloads, then for PHASE_SECONDS while another thread
+# reloads in a loop (A, B, A, ...; PAUSE_MS between two reloads, none by default: the worst case), checking every answer (complete, accounts exactly A's or B's, reload gauge 1). Then:
 #  - requests to the upstream of the accounts in both A and B: 1 each (their first poll) is the target, whatever the
 #    number of reloads: a reload neither repeats nor skips a poll of an account that stays;
 #  - VmRSS before and after the reloads.
-#   bench/reload.sh                                   # RUNS=3, 1,000 accounts, CHURN=50, SECONDS=20
-#   RUNS=1 ACCOUNTS=100 SECONDS=5 bench/reload.sh     # a quick look
+#   bench/reload.sh                                        # RUNS=3, 1,000 accounts, CHURN=50, PHASE_SECONDS=20
+#   PAUSE_MS=1000 bench/reload.sh                          # one reload a second
+#   RUNS=1 ACCOUNTS=100 PHASE_SECONDS=5 bench/reload.sh    # a quick look
 # Needs: the jar (built if missing), curl, python3. Everything listens on 127.0.0.1 and is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,9 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 ACCOUNTS=${ACCOUNTS:-1000}
 CHURN=${CHURN:-50}
-SECONDS_PER_PHASE=${SECONDS:-20}
+# Not SECONDS: bash counts that one up from 0 by itself, so its default would be a phase of 0 s.
+PHASE_SECONDS=${PHASE_SECONDS:-20}
+PAUSE_MS=${PAUSE_MS:-0}
 JAR=target/crc-exporter.jar
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 for tool in curl python3; do command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }; done
@@ -67,7 +70,7 @@ for run in $(seq 1 "$RUNS"); do
   curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null || { echo "bench: exporter not ready" >&2; tail "$work/exporter-$run.log" >&2; exit 1; }
   before=$(rss_mib "$exporter")
   java -cp "$JAR" bench/ReloadScrapes.java "http://127.0.0.1:$port" "$work/live.yml" "$work/a.yml" "$work/b.yml" \
-    "$SECONDS_PER_PHASE" | sed "s/^/run $run\t/"
+    "$PHASE_SECONDS" "$PAUSE_MS" | sed "s/^/run $run\t/"
   after=$(rss_mib "$exporter")
   kept=$(curl -s "$upstream/counts?from=$CHURN&to=$ACCOUNTS" | tr '\n' ' ')
   echo -e "run $run\tkept accounts' requests (R K = K accounts asked R times): $kept\tVmRSS ${before} -> ${after} MiB"

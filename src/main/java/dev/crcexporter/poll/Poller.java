@@ -19,7 +19,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -56,9 +55,7 @@ public final class Poller implements AutoCloseable {
     /** Accounts (their slots: a replaced account is another one) whose poll or retry is running or queued. */
     private final Map<SnapshotStore.Slot, Boolean> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    /** When the current schedule's first round is due ({@link System#nanoTime()}); later rounds follow at fixed rate. */
-    private volatile long scheduleStartNanos;
-    private ScheduledFuture<?> schedule;
+    private final Rounds rounds;
     private static final Duration RETRY_MARGIN = Duration.ofSeconds(1);
     /** Stack frames an internal error's log line shows. */
     private static final int INTERNAL_ERROR_FRAMES = 5;
@@ -75,7 +72,7 @@ public final class Poller implements AutoCloseable {
         this.store = store;
         this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("poll-scheduler"));
-        // At least one thread: a shard may have no accounts at all (see Shard).
+        this.rounds = new Rounds(scheduler, this::pollAll);
         int threads = workerThreads(config);
         this.workers = new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 daemonThreads("poll-worker"));
@@ -88,9 +85,7 @@ public final class Poller implements AutoCloseable {
 
     /** Polls every account now, then every poll interval. */
     public synchronized void start() {
-        scheduleStartNanos = System.nanoTime();
-        schedule = scheduler.scheduleAtFixedRate(this::pollAll, 0, plan.config().pollInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        rounds.start(plan.config().pollInterval());
     }
 
     /**
@@ -113,15 +108,8 @@ public final class Poller implements AutoCloseable {
         dropped.forEach(notBeforeNanos::remove);
         plan = new Plan(next);
         resizeWorkers(workerThreads(next));
-        if (!next.pollInterval().equals(before.pollInterval()) && schedule != null) {
-            long nowNanos = System.nanoTime();
-            long due = nextPollNanos(nowNanos, before);
-            schedule.cancel(false);
-            scheduleStartNanos = due;
-            schedule = scheduler.scheduleAtFixedRate(this::pollAll, due - nowNanos, next.pollInterval().toNanos(),
-                    TimeUnit.NANOSECONDS);
-        }
-        if (schedule != null) {
+        rounds.change(next.pollInterval());
+        if (rounds.started()) {
             // New and changed accounts at once; the others keep their round.
             store.slots().values().stream().filter(slot -> fresh.contains(slot.account().name()))
                     .forEach(slot -> pollNow(slot, System.nanoTime()));
@@ -168,15 +156,6 @@ public final class Poller implements AutoCloseable {
         } catch (RejectedExecutionException closing) {
             run.finish();
         }
-    }
-
-    /** When the first scheduled round after {@code nowNanos} is due: the next one that would find this account busy. */
-    private long nextPollNanos(long nowNanos, ExporterConfig config) {
-        if (nowNanos - scheduleStartNanos < 0) {
-            return scheduleStartNanos; // a reload's new interval, before its first round
-        }
-        long interval = config.pollInterval().toNanos();
-        return scheduleStartNanos + ((nowNanos - scheduleStartNanos) / interval + 1) * interval;
     }
 
     /**
@@ -274,7 +253,7 @@ public final class Poller implements AutoCloseable {
             // queued: a poll that waited past a scheduled time still has until the one after.
             long margin = Math.min(RETRY_MARGIN.toNanos(), config.pollInterval().toNanos() / 10);
             boolean retry = retryPolicy.mayRetry(attempt)
-                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin - nextPollNanos(nowNanos, plan.config()) < 0;
+                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin - rounds.nextNanos(nowNanos) < 0;
             LOG.atWarn().setMessage("poll failed")
                     .addKeyValue("account", account.name())
                     .addKeyValue("reason", reason.label())
