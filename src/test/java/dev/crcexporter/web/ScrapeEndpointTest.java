@@ -21,6 +21,8 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -223,6 +225,10 @@ class ScrapeEndpointTest {
                 socket.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 stalled.add(socket); // never read: the answer stops at what the socket buffers hold
             }
+            // Each holds its place once its answer has begun (its first bytes arrived); a loaded machine may take
+            // seconds to get there, and asking for a ninth before that would only be served.
+            Poll.until(Duration.ofSeconds(20), Duration.ofMillis(20), "all eight answers begun",
+                    () -> stalled.stream().allMatch(ScrapeEndpointTest::hasBytes));
             HttpResponse<byte[]> ninth = Poll.until(Duration.ofSeconds(20), Duration.ofMillis(50), "a ninth large scrape turned away",
                     () -> get(server), r -> r.statusCode() == 503, () -> "");
             assertThat(ninth.headers().firstValue("Retry-After")).hasValue("1");
@@ -239,6 +245,14 @@ class ScrapeEndpointTest {
         }
     }
 
+
+    private static boolean hasBytes(Socket socket) {
+        try {
+            return socket.getInputStream().available() > 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private HttpResponse<byte[]> get(Server server) {
         try {
