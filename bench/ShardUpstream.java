@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * secret "bench-secret", answering instantly and counting the requests of every key. Run from the repository root:
  *   java -cp target/crc-exporter.jar bench/ShardUpstream.java N POLL_INTERVAL CONFIG_OUT PORT_OUT
  * It writes an exporter configuration for those accounts to CONFIG_OUT and its port to PORT_OUT, and answers
- *   GET /counts  "requests TOTAL", then "R K" lines: K keys were asked for exactly R times (R = 0 included)
+ *   GET /counts  "requests TOTAL", then "R K" lines: K keys were asked for exactly R times (R = 0 included);
+ *                ?from=A&to=B counts keys key-A to key-(B-1) only
  *   GET /reset   forgets the counts
  */
 public class ShardUpstream {
@@ -61,9 +62,13 @@ public class ShardUpstream {
         });
         server.createContext("/counts", exchange -> {
             try (exchange) {
+                // ?from=A&to=B: keys key-A to key-(B-1) only
+                Map<String, String> range = FormData.decode(String.valueOf(exchange.getRequestURI().getRawQuery()));
+                int from = Integer.parseInt(range.getOrDefault("from", "0"));
+                int to = Integer.parseInt(range.getOrDefault("to", Integer.toString(accounts)));
                 Map<Integer, Integer> keysByCount = new TreeMap<>();
                 long total = 0;
-                for (int i = 0; i < accounts; i++) {
+                for (int i = from; i < to; i++) {
                     int count = requests.get(i);
                     total += count;
                     keysByCount.merge(count, 1, Integer::sum);

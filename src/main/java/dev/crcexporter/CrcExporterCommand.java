@@ -11,6 +11,8 @@ import dev.crcexporter.log.LogSetup;
 import dev.crcexporter.log.LogSetup.LogFormat;
 import dev.crcexporter.log.LogSetup.LogLevel;
 import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.reload.ConfigReloader;
+import dev.crcexporter.reload.ReloadSignal;
 import dev.crcexporter.report.ReportCommand;
 import dev.crcexporter.web.ListenAddress;
 import dev.crcexporter.web.WebConfig;
@@ -169,7 +171,11 @@ public final class CrcExporterCommand implements Callable<Integer> {
 
         Exporter exporter;
         try {
-            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock, servedShard);
+            // A reload reads both files again (or the environment and its secret files); the demo's accounts stay.
+            ConfigReloader.ConfigSource configSource = demoMode != null ? demoMode::config : this::loadConfig;
+            ConfigReloader.WebConfigSource webSource = webConfigFile == null ? () -> WebConfig.NONE
+                    : () -> WebConfigLoader.load(webConfigFile);
+            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock, servedShard, configSource, webSource);
         } catch (RuntimeException e) {
             err.println("crc-exporter: error: " + startFailure(listenAddress, e));
             err.flush();
@@ -192,9 +198,11 @@ public final class CrcExporterCommand implements Callable<Integer> {
             log.atWarn().setMessage("this shard has no accounts: none of the configured accounts hashes to it")
                     .addKeyValue("shard", servedShard.get()).addKeyValue("configured_accounts", loaded.accounts().size()).log();
         }
+        ReloadSignal hangup = ReloadSignal.install(exporter::reload);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
+            hangup.close();
             exporter.close();
             if (demoMode != null) demoMode.close();
             stopped.countDown();

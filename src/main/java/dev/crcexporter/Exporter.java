@@ -7,11 +7,15 @@ import dev.crcexporter.history.HistoryRefresher;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.metrics.RecentSnapshots;
+import dev.crcexporter.metrics.ReloadMetrics;
 import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.RetryPolicy;
 import dev.crcexporter.poll.SnapshotStore;
+import dev.crcexporter.reload.ConfigReloader;
 import dev.crcexporter.upstream.UsageSources;
 import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.LiveWebConfig;
+import dev.crcexporter.web.ReloadTrigger;
 import dev.crcexporter.web.Telemetry;
 import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebServer;
@@ -21,6 +25,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running exporter: snapshots, poller, metrics and HTTP server wired together. {@code Main} starts
@@ -35,13 +41,16 @@ public final class Exporter implements AutoCloseable {
     private final Javalin web;
     private final SnapshotStore store;
     private final HistoryRefresher history;
+    private final ReloadTrigger reloader;
 
-    private Exporter(Poller poller, UsageSources sources, Javalin web, SnapshotStore store, HistoryRefresher history) {
+    private Exporter(Poller poller, UsageSources sources, Javalin web, SnapshotStore store, HistoryRefresher history,
+            ReloadTrigger reloader) {
         this.poller = poller;
         this.sources = sources;
         this.web = web;
         this.store = store;
         this.history = history;
+        this.reloader = reloader;
     }
 
     public static Exporter start(ExporterConfig config, ListenAddress listen, String metricsPath, Clock clock) {
@@ -55,10 +64,18 @@ public final class Exporter implements AutoCloseable {
 
     /**
      * With {@code shard}, {@code config} holds that shard's accounts only ({@link Shard#select}); the shard is shown on
-     * the landing page, on {@code /-/ready} when it has no accounts, and as {@code crc_exporter_shard_info}.
+     * the landing page, on {@code /-/ready} when it has no accounts, and as {@code crc_exporter_shard_info}. A reload
+     * applies the same configurations again.
      */
     public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
             Clock clock, Optional<Shard> shard) {
+        return start(config, listen, webConfig, metricsPath, clock, shard, () -> config, () -> webConfig);
+    }
+
+    /** A reload reads the configurations from {@code configSource} (before the shard's selection) and {@code webSource}. */
+    public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
+            Clock clock, Optional<Shard> shard, ConfigReloader.ConfigSource configSource,
+            ConfigReloader.WebConfigSource webSource) {
         BuildInfo buildInfo = BuildInfo.load();
         SnapshotStore store = new SnapshotStore(config.accounts());
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -66,19 +83,39 @@ public final class Exporter implements AutoCloseable {
         JvmMetrics.builder().register(jvm);
         RecentSnapshots recentJvm = new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime);
         registry.register(recentJvm);
-        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo, shard).register(registry);
+        ReloadMetrics reloadMetrics = new ReloadMetrics(clock.instant());
+        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo, shard, Optional.of(reloadMetrics))
+                .register(registry);
         // Each account's source (the seed API or Zoom), chosen in one place; polls and history share them.
         UsageSources sources = new UsageSources(config, clock);
         // The landing page's last month: its own requests, one account at a time, never retried within a refresh.
         HistoryRefresher history = new HistoryRefresher(config.accounts(), config.timezone(),
                 new HistoryFetcher(sources, new RetryPolicy(config.retry()), duration -> {}, line -> {}), clock,
                 HistoryRefresher.DEFAULT_RETRY_INTERVAL);
-        Javalin web = WebServer.create(listen, webConfig, metricsPath, new Telemetry(registry, crc, recentJvm), store,
-                buildInfo, clock, config.timezone(), shard, history);
-        web.start();
+        LiveWebConfig liveWeb = new LiveWebConfig(webConfig);
         Poller poller = new Poller(config, sources, store, clock);
+        AtomicReference<ExporterConfig> inForce = new AtomicReference<>(config);
+        ConfigReloader reloader = new ConfigReloader(configSource, webSource, shard, liveWeb, new ConfigReloader.Accounts() {
+            @Override
+            public ExporterConfig current() {
+                return inForce.get();
+            }
+
+            @Override
+            public void apply(ExporterConfig next) {
+                // The poller swaps the store's accounts and polls the fresh ones; then the sources of identities
+                // gone are dropped, and the landing page's months follow.
+                Set<String> fresh = poller.apply(next);
+                sources.apply(next);
+                history.apply(next.accounts(), fresh);
+                inForce.set(next);
+            }
+        }, reloadMetrics, clock);
+        Javalin web = WebServer.create(listen, liveWeb, metricsPath, new Telemetry(registry, crc, recentJvm), store,
+                buildInfo, clock, config.timezone(), shard, history, reloader);
+        web.start();
         poller.start();
-        return new Exporter(poller, sources, web, store, history);
+        return new Exporter(poller, sources, web, store, history, reloader);
     }
 
     /** The port the HTTP server listens on (useful after starting on port 0). */
@@ -88,6 +125,11 @@ public final class Exporter implements AutoCloseable {
 
     public SnapshotStore store() {
         return store;
+    }
+
+    /** Reads the configurations again and applies them when valid, as SIGHUP and {@code POST /-/reload} do. */
+    public ReloadTrigger.Outcome reload(String trigger) {
+        return reloader.reload(trigger);
     }
 
     /** Stops polling and closes the upstream connections, then the server, letting in-flight scrapes finish. */

@@ -10,11 +10,13 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,10 @@ public final class HistoryRefresher implements AutoCloseable {
     public record AccountHistory(Optional<CompactDays> days, Optional<LocalDate> fetchedOn, Instant attemptedAt,
             Optional<String> error) {}
 
-    private final List<AccountConfig> accounts;
+    /** The accounts in force and a count of reloads, swapped together (see {@link #apply}). */
+    private record Accounts(List<AccountConfig> list, long generation) {}
+
+    private volatile Accounts accounts;
     private final ZoneId zone;
     private final HistoryFetcher fetcher;
     private final Clock clock;
@@ -62,7 +67,7 @@ public final class HistoryRefresher implements AutoCloseable {
     /** @param zone the zone of accounts that do not set their own */
     public HistoryRefresher(List<AccountConfig> accounts, ZoneId zone, HistoryFetcher fetcher, Clock clock,
             Duration retryInterval) {
-        this.accounts = List.copyOf(accounts);
+        this.accounts = new Accounts(List.copyOf(accounts), 0);
         this.zone = zone;
         this.fetcher = fetcher;
         this.clock = clock;
@@ -87,11 +92,22 @@ public final class HistoryRefresher implements AutoCloseable {
         return Optional.ofNullable(histories.get(account));
     }
 
+    /**
+     * Follows a reload: the month of removed accounts and of those in {@code fresh} (a new secret, URL, zone or source:
+     * another account upstream) is forgotten; the others keep theirs. A refresh running across it stores nothing more.
+     */
+    public synchronized void apply(List<AccountConfig> next, Set<String> fresh) {
+        Set<String> names = next.stream().map(AccountConfig::name).collect(Collectors.toSet());
+        accounts = new Accounts(List.copyOf(next), accounts.generation() + 1);
+        histories.keySet().removeIf(name -> !names.contains(name) || fresh.contains(name));
+    }
+
     /** One request for each account that is due, one account after the other. */
     void refreshDue() {
-        for (AccountConfig account : accounts) {
-            if (Thread.currentThread().isInterrupted()) {
-                return;
+        Accounts refreshed = accounts;
+        for (AccountConfig account : refreshed.list()) {
+            if (Thread.currentThread().isInterrupted() || accounts != refreshed) {
+                return; // closed, or a reload came: the next page view refreshes the accounts in force
             }
             Instant now = clock.instant();
             LocalDate today = LocalDate.ofInstant(now, account.zone(zone));
@@ -104,21 +120,28 @@ public final class HistoryRefresher implements AutoCloseable {
             LocalDate last = today.minusDays(1);
             try {
                 CompactDays days = CompactDays.of(fetcher.fetchOnce(account, first, last), first, last);
-                histories.put(account.name(), new AccountHistory(Optional.of(days), Optional.of(today), now, Optional.empty()));
+                store(refreshed, account.name(), new AccountHistory(Optional.of(days), Optional.of(today), now, Optional.empty()));
             } catch (UpstreamException e) {
                 String error = e.reason().label() + ": " + e.getMessage();
                 LOG.atWarn().setMessage("fetching the last month failed").addKeyValue("account", account.name())
                         .addKeyValue("error", error).log();
-                histories.put(account.name(), new AccountHistory(known == null ? Optional.empty() : known.days(),
+                store(refreshed, account.name(), new AccountHistory(known == null ? Optional.empty() : known.days(),
                         known == null ? Optional.empty() : known.fetchedOn(), now, Optional.of(error)));
             } catch (RuntimeException e) {
                 // The class only: an unexpected message could quote anything, the secret included.
                 LOG.atError().setMessage("fetching the last month failed unexpectedly").addKeyValue("account", account.name())
                         .addKeyValue("error", e.getClass().getName()).log();
-                histories.put(account.name(), new AccountHistory(known == null ? Optional.empty() : known.days(),
+                store(refreshed, account.name(), new AccountHistory(known == null ? Optional.empty() : known.days(),
                         known == null ? Optional.empty() : known.fetchedOn(), now,
                         Optional.of("unexpected " + e.getClass().getSimpleName())));
             }
+        }
+    }
+
+    /** Keeps {@code history} unless a reload came since the refresh began (it may be of a replaced account). */
+    private synchronized void store(Accounts refreshed, String account, AccountHistory history) {
+        if (accounts == refreshed) {
+            histories.put(account, history);
         }
     }
 

@@ -96,6 +96,7 @@ public final class CrcMetrics implements MultiCollector {
     private final Clock clock;
     /** The zone of accounts that do not set their own. */
     private final ZoneId zone;
+    private final Optional<ReloadMetrics> reload;
     /** Every family, sorted by name as client_java sorts them in an exposition. */
     private final List<Family> families;
     /** The view of the last scrape; handed out again while no poll has swapped a snapshot and the hour is the same. */
@@ -107,13 +108,16 @@ public final class CrcMetrics implements MultiCollector {
      */
     public static final class View {
         private final long version;
+        /** The reload gauges' families as of this view (replaced whole by each reload, failed or not). */
+        private final Object reloadState;
         private final Instant hourStart;
         private final Instant hourEnd;
         /** Sorted by name: the order of the {@code account} label in every family. */
         final List<AccountView> accounts;
 
-        private View(long version, List<AccountSnapshot> snapshots, Instant now, ZoneId defaultZone) {
+        private View(long version, Object reloadState, List<AccountSnapshot> snapshots, Instant now, ZoneId defaultZone) {
             this.version = version;
+            this.reloadState = reloadState;
             // Yesterday, today and the hour in every zone the accounts use, from one clock reading. The view holds
             // while the hour is the same in all of them (zones with half-hour offsets change hour at :30).
             Map<ZoneId, DateWindow> windows = new HashMap<>();
@@ -145,8 +149,8 @@ public final class CrcMetrics implements MultiCollector {
         }
 
         /** No poll since (the store's version), and the same hour in every zone: the windows are the same. */
-        private boolean isFor(long currentVersion, Instant now) {
-            return version == currentVersion && !now.isBefore(hourStart) && now.isBefore(hourEnd);
+        private boolean isFor(long currentVersion, Object currentReloadState, Instant now) {
+            return version == currentVersion && reloadState == currentReloadState && !now.isBefore(hourStart) && now.isBefore(hourEnd);
         }
 
         public int accountCount() {
@@ -160,11 +164,28 @@ public final class CrcMetrics implements MultiCollector {
 
     /** With {@code crc_exporter_shard_info} when the replica serves a {@code shard}. */
     public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo, Optional<Shard> shard) {
+        this(store, clock, zone, buildInfo, shard, Optional.empty());
+    }
+
+    /**
+     * With the {@code reload} gauges among the families too (then not registered apart): the streamed exposition has
+     * room for the accounts' families and the JVM's only, and the gauges sort among the former.
+     */
+    public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo, Optional<Shard> shard,
+            Optional<ReloadMetrics> reload) {
         this.store = store;
         this.clock = clock;
         this.zone = zone;
+        this.reload = reload;
         List<Family> all = new ArrayList<>(families(buildInfo));
         shard.ifPresent(s -> all.add(ShardInfo.family(s)));
+        reload.ifPresent(gauges -> {
+            List<MetricFamilyDescriptor> descriptors = gauges.getMetricFamilyDescriptors();
+            for (int i = 0; i < descriptors.size(); i++) {
+                int index = i;
+                all.add(Family.fixed(descriptors.get(i), () -> gauges.collect().get(index)));
+            }
+        });
         this.families = all.stream().sorted(Comparator.comparing(Family::prometheusName)).toList();
     }
 
@@ -230,12 +251,13 @@ public final class CrcMetrics implements MultiCollector {
     /** The accounts as of now; the same object as last time while nothing changed. */
     public View view() {
         long version = store.version(); // before reading the snapshots: see SnapshotStore.version
+        Object reloadState = reload.map(ReloadMetrics::collect).orElse(null);
         Instant now = clock.instant();
         View cached = last;
-        if (cached != null && cached.isFor(version, now)) {
+        if (cached != null && cached.isFor(version, reloadState, now)) {
             return cached;
         }
-        View view = new View(version, store.all(), now, zone);
+        View view = new View(version, reloadState, store.all(), now, zone);
         last = view;
         return view;
     }

@@ -12,6 +12,7 @@ import io.prometheus.metrics.model.snapshots.MetricFamilyDescriptor;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One metric family of the contract and how each account contributes data points to it. A family is built for
@@ -29,7 +30,7 @@ final class Family {
         void emit(AccountView account, Points points);
     }
 
-    private enum Kind { GAUGE, COUNTER, INFO, ACCOUNT_INFO }
+    private enum Kind { GAUGE, COUNTER, INFO, ACCOUNT_INFO, FIXED }
 
     private final Kind kind;
     private final String name;
@@ -39,6 +40,7 @@ final class Family {
     private final int seriesPerAccount;
     private final Emitter emitter;
     private final Labels infoLabels;
+    private final Supplier<MetricSnapshot> fixed;
 
     private Family(Kind kind, String name, String help, Unit unit, List<String> labelNames, int seriesPerAccount,
             Emitter emitter, Labels infoLabels) {
@@ -49,11 +51,13 @@ final class Family {
         this.seriesPerAccount = seriesPerAccount;
         this.emitter = emitter;
         this.infoLabels = infoLabels;
+        this.fixed = null;
         String[] labels = labelNames.toArray(String[]::new);
         MetricFamilyDescriptor.Builder<?> builder = switch (kind) {
             case GAUGE -> MetricFamilyDescriptor.gauge(name);
             case COUNTER -> MetricFamilyDescriptor.counter(name);
             case INFO, ACCOUNT_INFO -> MetricFamilyDescriptor.info(name);
+            case FIXED -> throw new IllegalArgumentException("a fixed family comes with its descriptor");
         };
         if (unit != null) {
             builder.unit(unit);
@@ -83,6 +87,26 @@ final class Family {
         return new Family(Kind.INFO, name, help, null, labels.stream().map(Label::getName).toList(), 0, null, labels);
     }
 
+    private Family(MetricFamilyDescriptor descriptor, Supplier<MetricSnapshot> snapshot) {
+        this.kind = Kind.FIXED;
+        this.name = descriptor.getPrometheusName();
+        this.help = descriptor.getMetadata().getHelp();
+        this.unit = descriptor.getMetadata().getUnit();
+        this.descriptor = descriptor;
+        this.seriesPerAccount = 0;
+        this.emitter = null;
+        this.infoLabels = null;
+        this.fixed = snapshot;
+    }
+
+    /**
+     * A family that does not depend on the accounts, built elsewhere ({@code snapshot} returns the same object while it
+     * does not change: see {@link CrcMetrics.View}).
+     */
+    static Family fixed(MetricFamilyDescriptor descriptor, Supplier<MetricSnapshot> snapshot) {
+        return new Family(descriptor, snapshot);
+    }
+
     MetricFamilyDescriptor descriptor() {
         return descriptor;
     }
@@ -94,7 +118,7 @@ final class Family {
 
     /** False for a family that does not depend on the accounts: it is built once, not per slice of accounts. */
     boolean perAccount() {
-        return kind != Kind.INFO;
+        return kind != Kind.INFO && kind != Kind.FIXED;
     }
 
     /** At most this many series for {@code accounts} accounts. */
@@ -125,6 +149,7 @@ final class Family {
             }
             case INFO -> InfoSnapshot.builder().name(name).help(help)
                     .dataPoint(InfoDataPointSnapshot.builder().labels(infoLabels).build()).build();
+            case FIXED -> fixed.get();
         };
     }
 }

@@ -52,6 +52,11 @@ public record AccountSnapshot(
         return account.name();
     }
 
+    /** The same data and counters under the account's new settings (a reload that changed only its capacity). */
+    public AccountSnapshot withAccount(AccountConfig settings) {
+        return new AccountSnapshot(settings, usage, polled, up, lastSuccess, lastDuration, lastError, errorCounts);
+    }
+
     public AccountSnapshot withSuccess(List<DailyUsage> newUsage, Instant at, Duration took) {
         return new AccountSnapshot(account, newUsage, true, true, Optional.of(at), Optional.of(took), lastError, errorCounts);
     }

@@ -10,14 +10,17 @@ import dev.crcexporter.upstream.UsageSources;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -29,21 +32,30 @@ import org.slf4j.LoggerFactory;
  * failed request is retried with exponential backoff and jitter while the poll interval allows.
  * At most {@code concurrency} requests run at once, so one slow account never holds up the rest,
  * and an account whose previous poll is still running is skipped rather than piled up.
+ *
+ * <p>{@link #apply} puts a reloaded configuration in force between two rounds of polls (see {@link SnapshotStore}
+ * for what a poll in flight across a reload does).
  */
 public final class Poller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
 
-    private final ExporterConfig config;
-    private final RetryPolicy retryPolicy;
+    /** The configuration in force and what follows from it; replaced whole by a reload. */
+    private record Plan(ExporterConfig config, RetryPolicy retryPolicy) {
+        Plan(ExporterConfig config) {
+            this(config, new RetryPolicy(config.retry()));
+        }
+    }
+
+    private volatile Plan plan;
     private final UsageSources sources;
     private final SnapshotStore store;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
-    private final ExecutorService workers;
-    private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor workers;
+    /** Accounts (their slots: a replaced account is another one) whose poll or retry is running or queued. */
+    private final Map<SnapshotStore.Slot, Boolean> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    /** When the first scheduled poll ran ({@link System#nanoTime()}); the schedule's later polls follow at fixed rate. */
-    private volatile long scheduleStartNanos;
+    private final Rounds rounds;
     private static final Duration RETRY_MARGIN = Duration.ofSeconds(1);
     /** Stack frames an internal error's log line shows. */
     private static final int INTERNAL_ERROR_FRAMES = 5;
@@ -52,50 +64,98 @@ public final class Poller implements AutoCloseable {
      * deadlines are measured on the monotonic clock, so a wall-clock step (NTP, a fixed test clock) neither
      * freezes an account nor lets it hammer the API.
      */
-    private final Map<String, Long> notBeforeNanos = new ConcurrentHashMap<>();
+    private final Map<SnapshotStore.Slot, Long> notBeforeNanos = new ConcurrentHashMap<>();
 
     public Poller(ExporterConfig config, UsageSources sources, SnapshotStore store, Clock clock) {
-        this.config = config;
-        this.retryPolicy = new RetryPolicy(config.retry());
+        this.plan = new Plan(config);
         this.sources = sources;
         this.store = store;
         this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("poll-scheduler"));
-        // At least one thread: a shard may have no accounts at all (see Shard).
-        this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(config.concurrency(), config.accounts().size())),
+        this.rounds = new Rounds(scheduler, this::pollAll);
+        int threads = workerThreads(config);
+        this.workers = new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 daemonThreads("poll-worker"));
     }
 
-    /** Polls every account now, then every poll interval. */
-    public void start() {
-        scheduleStartNanos = System.nanoTime();
-        scheduler.scheduleAtFixedRate(this::pollAll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    /** At least one thread: a shard may have no accounts at all (see Shard). */
+    private static int workerThreads(ExporterConfig config) {
+        return Math.max(1, Math.min(config.concurrency(), config.accounts().size()));
     }
 
-    private void pollAll() {
-        long nowNanos = System.nanoTime();
-        for (AccountConfig account : config.accounts()) {
-            Long waitUntil = notBeforeNanos.get(account.name());
-            if (waitUntil != null && nowNanos - waitUntil < 0) {
-                LOG.atDebug().setMessage("poll skipped: the API asked to wait")
-                        .addKeyValue("account", account.name())
-                        .addKeyValue("wait_ms", TimeUnit.NANOSECONDS.toMillis(waitUntil - nowNanos)).log();
-                continue;
+    /** Polls every account now, then every poll interval. */
+    public synchronized void start() {
+        rounds.start(plan.config().pollInterval());
+    }
+
+    /**
+     * Puts {@code next} in force (valid; its timeout and timezone those in force). An account of the same name and
+     * {@link UsageSources.Identity} keeps its snapshot, counters and place in the schedule; a changed capacity shows at
+     * the next scrape. Any other is new: a fresh snapshot, polled at once. Removed and replaced accounts are dropped
+     * from the store; their retries are not sent. A new poll interval applies from the round that was next due; a new
+     * concurrency resizes the workers. Returns the names of the accounts that start afresh.
+     */
+    public synchronized Set<String> apply(ExporterConfig next) {
+        ExporterConfig before = plan.config();
+        Set<String> fresh = new HashSet<>();
+        for (AccountConfig account : next.accounts()) {
+            SnapshotStore.Slot slot = store.slots().get(account.name());
+            if (slot == null || !UsageSources.Identity.of(before, slot.account()).equals(UsageSources.Identity.of(next, account))) {
+                fresh.add(account.name());
             }
-            if (inFlight.putIfAbsent(account.name(), Boolean.TRUE) != null) {
-                LOG.atWarn().setMessage("poll skipped: the previous poll is still running")
-                        .addKeyValue("account", account.name()).log();
-                continue;
-            }
-            PollRun run = new PollRun(account);
-            workers.execute(() -> run.attempt(1));
+        }
+        List<SnapshotStore.Slot> dropped = store.replace(next.accounts(), fresh);
+        dropped.forEach(notBeforeNanos::remove);
+        plan = new Plan(next);
+        resizeWorkers(workerThreads(next));
+        rounds.change(next.pollInterval());
+        if (rounds.started()) {
+            // New and changed accounts at once; the others keep their round.
+            store.slots().values().stream().filter(slot -> fresh.contains(slot.account().name()))
+                    .forEach(slot -> pollNow(slot, System.nanoTime()));
+        }
+        return fresh;
+    }
+
+    private void resizeWorkers(int threads) {
+        // The core size may never exceed the maximum: grow the maximum first, shrink it last.
+        if (threads > workers.getMaximumPoolSize()) {
+            workers.setMaximumPoolSize(threads);
+            workers.setCorePoolSize(threads);
+        } else {
+            workers.setCorePoolSize(threads);
+            workers.setMaximumPoolSize(threads);
         }
     }
 
-    /** When the first scheduled poll after {@code nowNanos} is due: the next one that would find this account busy. */
-    private long nextPollNanos(long nowNanos) {
-        long interval = config.pollInterval().toNanos();
-        return scheduleStartNanos + ((nowNanos - scheduleStartNanos) / interval + 1) * interval;
+    /** One round; serialized with {@link #apply}, so a round polls the accounts of one configuration. */
+    private synchronized void pollAll() {
+        long nowNanos = System.nanoTime();
+        for (SnapshotStore.Slot slot : store.slots().values()) {
+            pollNow(slot, nowNanos);
+        }
+    }
+
+    private void pollNow(SnapshotStore.Slot slot, long nowNanos) {
+        String name = slot.account().name();
+        Long waitUntil = notBeforeNanos.get(slot);
+        if (waitUntil != null && nowNanos - waitUntil < 0) {
+            LOG.atDebug().setMessage("poll skipped: the API asked to wait")
+                    .addKeyValue("account", name)
+                    .addKeyValue("wait_ms", TimeUnit.NANOSECONDS.toMillis(waitUntil - nowNanos)).log();
+            return;
+        }
+        if (inFlight.putIfAbsent(slot, Boolean.TRUE) != null) {
+            LOG.atWarn().setMessage("poll skipped: the previous poll is still running")
+                    .addKeyValue("account", name).log();
+            return;
+        }
+        PollRun run = new PollRun(slot, plan);
+        try {
+            workers.execute(() -> run.attempt(1));
+        } catch (RejectedExecutionException closing) {
+            run.finish();
+        }
     }
 
     /**
@@ -104,19 +164,31 @@ public final class Poller implements AutoCloseable {
      * reads the clock for its own dates and its own deadline, and the duration counts from the first attempt.
      */
     private final class PollRun {
+        private final SnapshotStore.Slot slot;
         private final AccountConfig account;
+        private final ExporterConfig config;
+        private final RetryPolicy retryPolicy;
         private final UsageSource source;
         private long startNanos;
 
-        PollRun(AccountConfig account) {
-            this.account = account;
-            this.source = sources.of(account);
+        PollRun(SnapshotStore.Slot slot, Plan plan) {
+            this.slot = slot;
+            this.account = slot.account();
+            this.config = plan.config();
+            this.retryPolicy = plan.retryPolicy();
+            this.source = sources.of(config, account);
         }
 
         void attempt(int attempt) {
             boolean retryScheduled = false;
             try {
                 if (closed) {
+                    return;
+                }
+                if (!store.current(slot)) {
+                    // Removed or replaced by a reload while queued or waiting to retry: its request is not sent.
+                    LOG.atDebug().setMessage("poll dropped: the account was reloaded")
+                            .addKeyValue("account", account.name()).addKeyValue("attempt", attempt).log();
                     return;
                 }
                 if (attempt == 1) {
@@ -127,7 +199,7 @@ public final class Poller implements AutoCloseable {
                 DateWindow window = DateWindow.at(clock.instant(), config.zoneOf(account));
                 List<DailyUsage> days = source.fetch(window.yesterday(), window.today());
                 List<DailyUsage> kept = window.select(days);
-                store.update(account.name(), s -> s.withSuccess(kept, clock.instant(), elapsed()));
+                store.update(slot, s -> s.withSuccess(kept, clock.instant(), elapsed()));
                 LOG.atDebug().setMessage("poll succeeded").addKeyValue("account", account.name())
                         .addKeyValue("days", kept.size()).addKeyValue("attempt", attempt).log();
             } catch (UpstreamException e) {
@@ -162,26 +234,26 @@ public final class Poller implements AutoCloseable {
                     .addKeyValue("err", what)
                     .addKeyValue("at", where.toString())
                     .log();
-            store.update(account.name(), s -> s.withError(new PollError(clock.instant(), FailureReason.INTERNAL,
+            store.update(slot, s -> s.withError(new PollError(clock.instant(), FailureReason.INTERNAL,
                     "internal error " + e.getClass().getSimpleName() + " (a bug of crc-exporter; see its log)")));
-            store.update(account.name(), s -> s.withFailure(elapsed()));
+            store.update(slot, s -> s.withFailure(elapsed()));
         }
 
         /** Records the failure; returns whether a retry was scheduled (which then owns the account). */
         private boolean failed(int attempt, FailureReason reason, String message, Duration retryAfter) {
             Instant now = clock.instant();
             long nowNanos = System.nanoTime();
-            store.update(account.name(), s -> s.withError(new PollError(now, reason, message)));
+            store.update(slot, s -> s.withError(new PollError(now, reason, message)));
             Duration delay = retryPolicy.delay(attempt, retryAfter);
             if (retryAfter != null) {
-                notBeforeNanos.put(account.name(), nowNanos + RetryPolicy.honoured(retryAfter).toNanos());
+                notBeforeNanos.put(slot, nowNanos + RetryPolicy.honoured(retryAfter).toNanos());
             }
             // A retry must be over, timeout included, with a margin before the next scheduled poll is due: a
             // stalled machine should not make a retry overlap it. "Next" as of now, not as of when the poll was
             // queued: a poll that waited past a scheduled time still has until the one after.
             long margin = Math.min(RETRY_MARGIN.toNanos(), config.pollInterval().toNanos() / 10);
             boolean retry = retryPolicy.mayRetry(attempt)
-                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin - nextPollNanos(nowNanos) < 0;
+                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin - rounds.nextNanos(nowNanos) < 0;
             LOG.atWarn().setMessage("poll failed")
                     .addKeyValue("account", account.name())
                     .addKeyValue("reason", reason.label())
@@ -192,7 +264,7 @@ public final class Poller implements AutoCloseable {
             if (retry && scheduleRetry(attempt + 1, delay)) {
                 return true;
             }
-            store.update(account.name(), s -> s.withFailure(elapsed()));
+            store.update(slot, s -> s.withFailure(elapsed()));
             return false;
         }
 
@@ -216,7 +288,7 @@ public final class Poller implements AutoCloseable {
         }
 
         private void finish() {
-            inFlight.remove(account.name());
+            inFlight.remove(slot);
         }
     }
 

@@ -9,7 +9,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The one place that chooses, per account, which API its usage comes from, for the daemon, backfill and report alike.
@@ -40,7 +42,7 @@ public final class UsageSources implements AutoCloseable {
     /** Where a systec account is polled, and how. */
     public record SystecEndpoint(URI apiUrl, RequestMethod method) {}
 
-    private final ExporterConfig config;
+    private volatile ExporterConfig config;
     private final Clock clock;
     private final BoundedExchange exchange;
     private final Map<Identity, UsageSource> sources = new ConcurrentHashMap<>();
@@ -52,7 +54,7 @@ public final class UsageSources implements AutoCloseable {
         this.exchange = new BoundedExchange(config.timeout());
     }
 
-    /** The source of {@code account} of this object's configuration. */
+    /** The source of {@code account} of the configuration in force (the last {@link #apply}'s). */
     public UsageSource of(AccountConfig account) {
         return of(config, account);
     }
@@ -63,6 +65,17 @@ public final class UsageSources implements AutoCloseable {
      */
     public UsageSource of(ExporterConfig configuration, AccountConfig account) {
         return sources.computeIfAbsent(Identity.of(configuration, account), this::build);
+    }
+
+    /**
+     * Puts a reloaded configuration in force (its timeout is the running one: the exchange is not rebuilt) and drops
+     * the sources of identities it no longer has, with what they hold (a Zoom token); a poll in flight keeps the
+     * source it started with until it ends.
+     */
+    public void apply(ExporterConfig next) {
+        config = next;
+        Set<Identity> kept = next.accounts().stream().map(account -> Identity.of(next, account)).collect(Collectors.toSet());
+        sources.keySet().retainAll(kept);
     }
 
     private UsageSource build(Identity identity) {

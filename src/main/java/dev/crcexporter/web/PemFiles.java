@@ -1,6 +1,5 @@
 package dev.crcexporter.web;
 
-import dev.crcexporter.config.BoundedFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,8 +23,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 final class PemFiles {
     private PemFiles() {}
 
-    static List<X509Certificate> certificates(Path file, String key) throws WebConfigException {
-        try (InputStream in = new ByteArrayInputStream(read(file, key))) {
+    /** The certificates in {@code bytes}, read from {@code file} (named with {@code key} in messages). */
+    static List<X509Certificate> certificates(byte[] bytes, Path file, String key) throws WebConfigException {
+        try (InputStream in = new ByteArrayInputStream(bytes)) {
             List<X509Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
                     .map(X509Certificate.class::cast).toList();
             if (certificates.isEmpty()) {
@@ -39,8 +39,8 @@ final class PemFiles {
         }
     }
 
-    static PrivateKey privateKey(Path file, String key) throws WebConfigException {
-        byte[] bytes = read(file, key);
+    /** The private key in {@code bytes}, read from {@code file} (named with {@code key} in messages). */
+    static PrivateKey privateKey(byte[] bytes, Path file, String key) throws WebConfigException {
         try (Reader reader = new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.US_ASCII);
                 PEMParser pem = new PEMParser(reader)) {
             Object object = pem.readObject();
@@ -56,15 +56,6 @@ final class PemFiles {
         } catch (IOException | RuntimeException e) {
             // Never the parser's message: it could quote key material.
             throw new WebConfigException(key + ": " + file + " cannot be read as a PEM private key (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    /** The file's bytes, at most {@link BoundedFiles#MAX_PEM_BYTES}: never an unbounded read of a path typed by mistake. */
-    private static byte[] read(Path file, String key) throws WebConfigException {
-        try {
-            return BoundedFiles.read(file, BoundedFiles.MAX_PEM_BYTES);
-        } catch (IOException e) {
-            throw new WebConfigException(key + ": " + file + " " + BoundedFiles.reason(e));
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.EndPoint;
@@ -32,30 +32,31 @@ final class TelemetryHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryHandler.class);
     private final String path;
     private final ScrapeEndpoint scrape;
-    private final Predicate<String> authorized;
-    private final Map<String, String> configuredHeaders;
+    private final Supplier<WebAccess> access;
 
     /**
-     * @param authorized        whether an {@code Authorization} header value (or null) may scrape
-     * @param configuredHeaders the web configuration's headers, added to every answer
+     * @param access the users who may scrape and the headers added to every answer, as the web configuration in force
+     *               says; read once per request, so a reload never mixes two configurations in one answer
      */
-    TelemetryHandler(String path, ScrapeEndpoint scrape, Predicate<String> authorized, Map<String, String> configuredHeaders) {
+    TelemetryHandler(String path, ScrapeEndpoint scrape, Supplier<WebAccess> access) {
         this.path = path;
         this.scrape = scrape;
-        this.authorized = authorized;
-        this.configuredHeaders = Map.copyOf(configuredHeaders);
+        this.access = access;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         boolean head = HttpMethod.HEAD.is(request.getMethod());
-        if (!path.equals(Request.getPathInContext(request)) || !(head || HttpMethod.GET.is(request.getMethod()))
-                || !authorized.test(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+        if (!path.equals(Request.getPathInContext(request)) || !(head || HttpMethod.GET.is(request.getMethod()))) {
             return super.handle(request, response, callback);
+        }
+        WebAccess inForce = access.get();
+        if (!inForce.allows(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+            return super.handle(request, response, callback); // Javalin answers 401, with the configured headers
         }
         Answer answer = scrape.answer(new ScrapeRequest(request), head, () -> notIdle(request));
         response.setStatus(answer.status());
-        configuredHeaders.forEach((name, value) -> response.getHeaders().put(name, value));
+        inForce.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         if (answer.length() >= 0) {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.length());

@@ -1,26 +1,32 @@
 package dev.crcexporter.web;
 
-import java.security.KeyStore;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * TLS as Prometheus' exporter-toolkit configures it, turned into JDK terms.
  *
- * @param keyStore         the server certificate chain and its key, in memory
- * @param keyStorePassword the in-memory store's random password
- * @param clientAuth       what to ask of clients
- * @param clientCas        CAs that client certificates must chain to, when verified
- * @param protocols        JDK protocol names from min_version to max_version
- * @param cipherSuites     JDK cipher suite names, or empty for the JDK's defaults
+ * @param files        the PEM files, read again when they change
+ * @param clientAuth   what to ask of clients
+ * @param protocols    JDK protocol names from min_version to max_version
+ * @param cipherSuites JDK cipher suite names, or empty for the JDK's defaults
+ * @param material     what the files held when last read successfully
  */
 public record TlsSettings(
-        KeyStore keyStore,
-        char[] keyStorePassword,
+        TlsFiles files,
         ClientAuth clientAuth,
-        Optional<KeyStore> clientCas,
         List<String> protocols,
-        List<String> cipherSuites) {
+        List<String> cipherSuites,
+        TlsMaterial material) {
+
+    public TlsSettings {
+        protocols = List.copyOf(protocols);
+        cipherSuites = List.copyOf(cipherSuites);
+    }
+
+    /** The same settings with what the files hold now. */
+    TlsSettings withMaterial(TlsMaterial newMaterial) {
+        return new TlsSettings(files, clientAuth, protocols, cipherSuites, newMaterial);
+    }
 
     /** exporter-toolkit's {@code client_auth_type} values (Go's tls.ClientAuthType). */
     public enum ClientAuth {
@@ -43,6 +49,6 @@ public record TlsSettings(
 
     @Override
     public String toString() {
-        return "TlsSettings[clientAuth=" + clientAuth + ", protocols=" + protocols + "]";
+        return "TlsSettings[clientAuth=" + clientAuth + ", protocols=" + protocols + ", " + material + "]";
     }
 }

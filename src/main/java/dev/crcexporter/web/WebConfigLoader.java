@@ -157,19 +157,11 @@ public final class WebConfigLoader {
         if (blank(raw.keyFile())) {
             throw new WebConfigException("tls_server_config.key_file is required");
         }
-        List<X509Certificate> chain = PemFiles.certificates(resolve(baseDir, raw.certFile()), "tls_server_config.cert_file");
-        PrivateKey key = PemFiles.privateKey(resolve(baseDir, raw.keyFile()), "tls_server_config.key_file");
-        if (!PemFiles.matches(key, chain.get(0))) {
-            throw new WebConfigException("tls_server_config.key_file does not belong to the certificate of cert_file");
-        }
-
+        TlsFiles files = new TlsFiles(resolve(baseDir, raw.certFile()), resolve(baseDir, raw.keyFile()),
+                blank(raw.clientCaFile()) ? Optional.empty() : Optional.of(resolve(baseDir, raw.clientCaFile())));
+        TlsMaterial material = TlsMaterial.read(files);
         ClientAuth clientAuth = clientAuth(raw);
-        Optional<KeyStore> clientCas = Optional.empty();
-        if (!blank(raw.clientCaFile())) {
-            clientCas = Optional.of(trustStore(PemFiles.certificates(resolve(baseDir, raw.clientCaFile()),
-                    "tls_server_config.client_ca_file")));
-        }
-        if (clientAuth.verify && clientCas.isEmpty()) {
+        if (clientAuth.verify && files.clientCa().isEmpty()) {
             throw new WebConfigException("tls_server_config.client_auth_type " + clientAuth + " needs client_ca_file");
         }
 
@@ -190,16 +182,7 @@ public final class WebConfigLoader {
         }
         List<String> protocols = range.stream().map(TLS_VERSIONS::get).toList();
 
-        char[] password = randomPassword();
-        KeyStore keyStore;
-        try {
-            keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(null, null);
-            keyStore.setKeyEntry("server", key, password, chain.toArray(new Certificate[0]));
-        } catch (GeneralSecurityException | IOException e) {
-            throw new WebConfigException("tls_server_config: the key and certificate cannot be combined (" + e.getClass().getSimpleName() + ")");
-        }
-        return new TlsSettings(keyStore, password, clientAuth, clientCas, protocols, cipherSuites(raw.cipherSuites()));
+        return new TlsSettings(files, clientAuth, protocols, cipherSuites(raw.cipherSuites()), material);
     }
 
     private static ClientAuth clientAuth(RawTls raw) throws WebConfigException {
@@ -240,25 +223,6 @@ public final class WebConfigLoader {
             result.add(name);
         }
         return result;
-    }
-
-    private static KeyStore trustStore(List<X509Certificate> cas) throws WebConfigException {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < cas.size(); i++) {
-                store.setCertificateEntry("ca-" + i, cas.get(i));
-            }
-            return store;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new WebConfigException("tls_server_config.client_ca_file cannot be used (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    private static char[] randomPassword() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return java.util.Base64.getEncoder().encodeToString(bytes).toCharArray();
     }
 
     /** Relative paths are read from the web config file's folder, as exporter-toolkit does. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -39,12 +40,15 @@ public final class WebServer {
      */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
 
+    /** Reads the configuration files again (POST only). */
+    public static final String RELOAD_PATH = "/-/reload";
+
     private WebServer() {}
 
     /** A server that listens on {@code listen} (plain HTTP, or TLS per {@code web}) once started. */
-    public static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, Telemetry telemetry,
+    public static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, Telemetry telemetry,
             SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone, Optional<Shard> shard,
-            HistoryRefresher history) {
+            HistoryRefresher history, ReloadTrigger reload) {
         PrometheusProperties properties = PrometheusProperties.get();
         FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, telemetry.registry()),
                 telemetry.crc(), FilteredScrape.defaultMaxSeries());
@@ -52,15 +56,13 @@ public final class WebServer {
                 ScrapeEndpoint.crcBudgetBytes());
         LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard,
                 Optional.of(new HistorySection(history, zone)));
-        return create(listen, web, metricsPath, scrape, store, landingPage, shard);
+        return create(listen, web, metricsPath, scrape, store, landingPage, shard, reload);
     }
 
     /** With a telemetry path of the caller's making (tests give it other bounds). */
-    static Javalin create(ListenAddress listen, WebConfig web, String metricsPath, ScrapeEndpoint scrape,
-            SnapshotStore store, LandingPage landingPage, Optional<Shard> shard) {
-        BasicAuth basicAuth = web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers());
-        TelemetryHandler telemetryHandler = new TelemetryHandler(metricsPath, scrape,
-                authorization -> basicAuth == null || basicAuth.allows(authorization), web.headers());
+    static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, ScrapeEndpoint scrape,
+            SnapshotStore store, LandingPage landingPage, Optional<Shard> shard, ReloadTrigger reload) {
+        TelemetryHandler telemetryHandler = new TelemetryHandler(metricsPath, scrape, web::access);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -81,12 +83,18 @@ public final class WebServer {
                 return connector;
             });
 
-            // Every endpoint, known or not, gets the configured headers and needs the configured users.
+            // Every endpoint, known or not, gets the configured headers and needs the configured users: both from
+            // the web configuration in force when the request came, read once.
             config.routes.before(ctx -> {
-                web.headers().forEach(ctx::header);
-                if (basicAuth != null && !basicAuth.allows(ctx.header("Authorization"))) {
+                WebAccess access = web.access();
+                access.headers().forEach(ctx::header);
+                if (!access.allows(ctx.header("Authorization"))) {
                     ctx.header("WWW-Authenticate", "Basic realm=\"crc-exporter\", charset=\"UTF-8\"")
                             .status(HttpStatus.UNAUTHORIZED).result("Unauthorized\n");
+                    ctx.skipRemainingHandlers();
+                } else if (ctx.path().equals(RELOAD_PATH) && !HandlerType.POST.equals(ctx.method())) {
+                    ctx.header("Allow", "POST").status(HttpStatus.METHOD_NOT_ALLOWED)
+                            .contentType("text/plain; charset=utf-8").result("Method Not Allowed: use POST\n");
                     ctx.skipRemainingHandlers();
                 } else if (ctx.path().equals(metricsPath) && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
                     ctx.header("Allow", "GET, HEAD").status(HttpStatus.METHOD_NOT_ALLOWED)
@@ -106,17 +114,29 @@ public final class WebServer {
                 ctx.contentType("text/html; charset=utf-8").res().setContentLength(page.length);
                 AsyncBody.send(ctx, Pieces.of(page), () -> {});
             });
+            config.routes.post(RELOAD_PATH, ctx -> {
+                ReloadTrigger.Outcome outcome = reload.reload("POST " + RELOAD_PATH);
+                // As Prometheus answers: 500 when the files could not be applied, the reason in the body.
+                ctx.status(outcome.applied() ? HttpStatus.OK : HttpStatus.INTERNAL_SERVER_ERROR)
+                        .contentType("text/plain; charset=utf-8").result(outcome.message() + "\n");
+            });
             config.routes.get("/-/healthy", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n"));
+            // Once ready, ready for good: accounts a reload adds are polled at once, and a replica that turned unready
+            // for that would leave its Service and spend the PodDisruptionBudget for nothing.
+            AtomicBoolean wasReady = new AtomicBoolean();
             config.routes.get("/-/ready", ctx -> {
                 ctx.contentType("text/plain; charset=utf-8");
                 // One read of the store, so the answer and its counts agree.
                 List<AccountSnapshot> accounts = store.all();
                 long done = accounts.stream().filter(AccountSnapshot::polled).count();
-                if (accounts.isEmpty() && shard.isPresent()) {
+                if (wasReady.get()) {
+                    ctx.result("Ready\n");
+                } else if (accounts.isEmpty() && shard.isPresent()) {
                     // Ready: there is nothing to wait for, and a pod that never became ready would stall the
                     // StatefulSet's rolling updates and use up the PodDisruptionBudget.
                     ctx.result("Ready: shard " + shard.get() + " has no accounts\n");
                 } else if (done == accounts.size()) {
+                    wasReady.set(true);
                     ctx.result("Ready\n");
                 } else {
                     ctx.status(HttpStatus.SERVICE_UNAVAILABLE)

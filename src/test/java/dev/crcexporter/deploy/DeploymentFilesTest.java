@@ -121,6 +121,7 @@ class DeploymentFilesTest {
                 + " -jar " + docker.destinationOf(BUILD_OUTPUT) + " --config.file=/etc/crc-exporter/config.yml");
         assertThat(single(unit, "MemoryDenyWriteExecute")).as("the JIT needs writable+executable memory").isEqualTo("no");
         assertThat(single(unit, "SuccessExitStatus")).as("the JVM exits 143 after SIGTERM").isEqualTo("143");
+        assertThat(single(unit, "ExecReload")).as("SIGHUP reloads (ReloadJarIT)").isEqualTo("/bin/kill -HUP $MAINPID");
         assertThat(single(unit, "CapabilityBoundingSet")).isEmpty();
         for (String key : List.of("NoNewPrivileges", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables",
                 "ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "RestrictNamespaces", "LockPersonality")) {

@@ -93,6 +93,7 @@ class MonitoringAssetsIT {
                 {"crc-pager", "service=crc", "severity=critical", "alertname=CrcExporterAbsent"},
                 {"crc-pager", "service=crc", "severity=critical", "alertname=CrcExporterShardMissing", "job=crc-exporter", "shards=10"},
                 {"crc-team", "service=crc", "severity=warning", "alertname=CrcExporterDown", "instance=a:9877"},
+                {"crc-team", "service=crc", "severity=warning", "alertname=CrcExporterConfigReloadFailed", "instance=a:9877"},
                 {"crc-team", "service=crc", "severity=warning", "alertname=CrcPortsNearlySaturated", "account=hq"},
                 {"crc-low-priority", "service=crc", "severity=info", "alertname=CrcPortsSaturationForecast", "account=hq"},
                 // another service's alerts, even with the same names and severities, are not routed to crc's receivers

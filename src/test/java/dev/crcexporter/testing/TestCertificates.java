@@ -26,6 +26,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -86,7 +87,8 @@ public final class TestCertificates {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
             for (Object object : objects) {
-                writer.writeObject(object instanceof PrivateKey key ? new JcaMiscPEMGenerator(key) : new JcaMiscPEMGenerator(object));
+                // JcaMiscPEMGenerator would write an EC private key as SEC1 without its curve, which nothing reads.
+                writer.writeObject(object instanceof PrivateKey key ? new JcaPKCS8Generator(key, null) : new JcaMiscPEMGenerator(object));
             }
         }
         return Files.writeString(file, text.toString());

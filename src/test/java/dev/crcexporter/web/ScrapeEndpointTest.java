@@ -94,8 +94,8 @@ class ScrapeEndpointTest {
         PrometheusProperties properties = PrometheusProperties.get();
         FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, registry), crc, maxFilteredSeries);
         ScrapeEndpoint endpoint = new ScrapeEndpoint(crc, jvm, filtered, properties, crcBudgetBytes);
-        Javalin app = WebServer.create(new ListenAddress("127.0.0.1", 0), WebConfig.NONE, "/metrics", endpoint, store,
-                new LandingPage(BUILD, "/metrics", clock, SHANGHAI), Optional.empty());
+        Javalin app = WebServer.create(new ListenAddress("127.0.0.1", 0), new LiveWebConfig(WebConfig.NONE), "/metrics", endpoint, store,
+                new LandingPage(BUILD, "/metrics", clock, SHANGHAI), Optional.empty(), trigger -> new ReloadTrigger.Outcome(false, "no reload here"));
         app.start();
         return new Server(app, endpoint, registry);
     }

@@ -59,7 +59,7 @@ class WebConfigLoaderTest {
             assertThat(tls.protocols()).containsExactly("TLSv1.3");
             // exporter-toolkit's default once a client CA is given
             assertThat(tls.clientAuth()).isEqualTo(TlsSettings.ClientAuth.RequireAndVerifyClientCert);
-            assertThat(tls.clientCas()).isPresent();
+            assertThat(tls.material().clientCas()).isPresent();
         });
         assertThat(config.basicAuthUsers()).containsOnlyKeys("alice", "bob");
         assertThat(config.headers()).containsEntry("X-Frame-Options", "deny");

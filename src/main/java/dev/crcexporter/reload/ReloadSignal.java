@@ -1,0 +1,59 @@
+package dev.crcexporter.reload;
+
+import dev.crcexporter.web.ReloadTrigger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * SIGHUP reloads the configuration, as it does for Prometheus and blackbox_exporter (without this, the JVM ends
+ * on SIGHUP with status 129). The reload runs on its own thread, not the signal's; signals that arrive while one is
+ * waiting to start are one reload, and one that arrives during a reload brings another after it, which reads the
+ * files as they are then.
+ */
+public final class ReloadSignal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReloadSignal.class);
+    private static final String HANGUP = "HUP";
+
+    private final ExecutorService reloads;
+
+    private ReloadSignal(ExecutorService reloads) {
+        this.reloads = reloads;
+    }
+
+    /** Handles SIGHUP from now on; where the platform has no SIGHUP (Windows), logs that and does nothing. */
+    public static ReloadSignal install(ReloadTrigger trigger) {
+        ExecutorService reloads = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        AtomicBoolean waiting = new AtomicBoolean();
+        try {
+            Signal.handle(new Signal(HANGUP), signal -> {
+                if (waiting.compareAndSet(false, true)) {
+                    try {
+                        reloads.execute(() -> {
+                            waiting.set(false);
+                            trigger.reload("SIGHUP");
+                        });
+                    } catch (RejectedExecutionException stopping) {
+                        // closed: the process is on its way out
+                    }
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            LOG.atInfo().setMessage("no SIGHUP on this platform: reload with POST /-/reload").log();
+        }
+        return new ReloadSignal(reloads);
+    }
+
+    @Override
+    public void close() {
+        reloads.shutdownNow();
+    }
+}
