@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# JMH: snapshot -> Prometheus text for 1 and 1,000 accounts (src/test/java/dev/crcexporter/bench/).
+# JMH: snapshot -> Prometheus text for 1 and 1,000 accounts. The benchmark is
+# src/test/java/dev/crcexporter/bench/ExpositionBenchmark.java, where all the Java code of the benchmarks lives (see
+# bench/README.md, "Where things are"): Maven compiles it with the tests, so an API change breaks the build, not the bench.
 #   bench/jmh.sh                 # default warm-up/measurement of the benchmark class
 #   bench/jmh.sh -wi 1 -i 3      # any JMH option
 set -euo pipefail

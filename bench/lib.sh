@@ -59,7 +59,7 @@ late_zone() {
 
 start_upstream() { # accounts -> sets upstream_pid, upstream_url; writes $work/config-N.yml
   rm -f "$work/config-$1.yml"
-  TZ=$(late_zone) java -cp "$JAR" bench/FakeUpstream.java "$1" "$work/config-$1.yml" "$work/count-$1" > "$work/upstream-$1.log" 2>&1 &
+  TZ=$(late_zone) java -cp "$JAR" src/test/java/dev/crcexporter/bench/FakeUpstream.java "$1" "$work/config-$1.yml" "$work/count-$1" > "$work/upstream-$1.log" 2>&1 &
   upstream_pid=$!
   pids+=("$upstream_pid")
   local start; start=$(now_ms)

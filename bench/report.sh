@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The capacity report against the simulated API (bench/FakeUpstream.java, answering instantly):
+# The capacity report against the simulated API (src/test/java/dev/crcexporter/bench/FakeUpstream.java, answering instantly):
 #   bench/report.sh                       # 100 accounts, the default 90 days up to yesterday, RUNS=3
 #   ACCOUNTS=1000 RUNS=5 bench/report.sh
 #   CONCURRENCY=1 bench/report.sh         # accounts one after the other (the config's default is 8)
@@ -23,7 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -cp "$JAR" bench/FakeUpstream.java "$ACCOUNTS" "$work/config.yml" "$work/count" > "$work/upstream.log" 2>&1 &
+java -cp "$JAR" src/test/java/dev/crcexporter/bench/FakeUpstream.java "$ACCOUNTS" "$work/config.yml" "$work/count" > "$work/upstream.log" 2>&1 &
 upstream_pid=$!
 for _ in $(seq 1 300); do [ -s "$work/config.yml" ] && [ -s "$work/count" ] && break; sleep 0.05; done
 [ -s "$work/config.yml" ] || { echo "bench: fake upstream did not start" >&2; cat "$work/upstream.log" >&2; exit 1; }

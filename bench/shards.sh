@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The shard simulation of bench/README.md ("Shards"): ACCOUNTS accounts over N replicas started with --shard=I/N,
-# against one fake upstream on loopback (bench/ShardUpstream.java, which counts the requests of every account):
+# against one fake upstream on loopback (src/test/java/dev/crcexporter/bench/ShardUpstream.java, which counts the requests of every account):
 #   bench/shards.sh                               # 10,000 accounts, 10 shards then 12, RUNS=3 (about 25 minutes)
 #   RUNS=1 ACCOUNTS=600 BEFORE=3 AFTER=4 INTERVAL=60s bench/shards.sh   # a quick look (3 minutes)
 # For each layout (BEFORE shards, then all replicas stopped and AFTER shards started with the new flag) it checks
@@ -40,7 +40,7 @@ results="$work/results.tsv"
 : > "$results"
 record() { echo -e "$1\t$2" >> "$results"; }
 
-java -cp "$JAR" bench/ShardUpstream.java "$ACCOUNTS" "$INTERVAL" "$work/config.yml" "$work/upstream.port" \
+java -cp "$JAR" src/test/java/dev/crcexporter/bench/ShardUpstream.java "$ACCOUNTS" "$INTERVAL" "$work/config.yml" "$work/upstream.port" \
   > "$work/upstream.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 600); do [ -s "$work/upstream.port" ] && break; sleep 0.05; done

@@ -2,7 +2,8 @@
 # Generates deploy/kubernetes/base/prometheusrule.yaml from alerts/crc-exporter.rules.yml, the single source of the
 # recording and alerting rules: the rules file's "groups:" block, copied as text (comments and folded
 # descriptions included) and indented under the PrometheusRule's spec.
-# Run it after every change to the rules file; KubernetesFilesTest fails while the two differ.
+# deploy/regenerate.sh runs it with the other generators; GeneratedFilesTest and KubernetesFilesTest fail while the
+# two differ.
 #   deploy/kubernetes/generate-prometheusrule.sh           rewrite prometheusrule.yaml
 #   deploy/kubernetes/generate-prometheusrule.sh --check   exit 1 and show the diff if it is out of date
 set -euo pipefail

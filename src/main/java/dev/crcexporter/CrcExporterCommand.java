@@ -1,5 +1,8 @@
 package dev.crcexporter;
 
+import static dev.crcexporter.cli.UsageErrors.EXIT_USAGE;
+import static dev.crcexporter.cli.UsageErrors.usageError;
+
 import dev.crcexporter.backfill.BackfillCommand;
 import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
@@ -43,8 +46,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "crc-exporter", sortOptions = false, versionProvider = CrcExporterCommand.Version.class,
         description = "Exports Cloud Room Connector (CRC) port usage to Prometheus.")
 public final class CrcExporterCommand implements Callable<Integer> {
-    /** Exit status for a bad flag or configuration (the subcommands use it too). */
-    public static final int EXIT_USAGE = 2;
     /** RFC 3986 path characters, without the router's parameter and wildcard markers. */
     private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z0-9/._~!$&'()+,;=:@%-]+");
     /** The environment's form of {@code --shard}; the flag wins when both are given. */
@@ -227,13 +228,6 @@ public final class CrcExporterCommand implements Callable<Integer> {
 
     private ExporterConfig loadConfig() throws ConfigException {
         return ConfigLoader.fromFileOrEnvironment(configFile, environment);
-    }
-
-    /** The one way a command reports bad flags or configuration: one line on stderr, exit status 2. */
-    public static int usageError(PrintWriter err, String message) {
-        err.println("crc-exporter: error: " + message);
-        err.flush();
-        return EXIT_USAGE;
     }
 
     /**

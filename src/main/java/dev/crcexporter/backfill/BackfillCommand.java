@@ -1,6 +1,7 @@
 package dev.crcexporter.backfill;
 
-import dev.crcexporter.CrcExporterCommand;
+import static dev.crcexporter.cli.UsageErrors.usageError;
+
 import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.Durations;
@@ -82,28 +83,28 @@ public final class BackfillCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         if (from.isAfter(to)) {
-            return CrcExporterCommand.usageError(err, "--from (" + from + ") must not be after --to (" + to + ")");
+            return usageError(err, "--from (" + from + ") must not be after --to (" + to + ")");
         }
         Duration stepDuration;
         try {
             stepDuration = Durations.parse(step);
         } catch (IllegalArgumentException e) {
-            return CrcExporterCommand.usageError(err, "--step is not a duration like 30s, 1m or 5m (got \"" + step + "\")");
+            return usageError(err, "--step is not a duration like 30s, 1m or 5m (got \"" + step + "\")");
         }
         if (stepDuration.isZero() || stepDuration.toMillis() % 1000 != 0 || stepDuration.compareTo(Duration.ofHours(1)) > 0) {
-            return CrcExporterCommand.usageError(err, "--step must be whole seconds between 1s and 1h (got \"" + step + "\")");
+            return usageError(err, "--step must be whole seconds between 1s and 1h (got \"" + step + "\")");
         }
         ExporterConfig config;
         try {
             config = ConfigLoader.fromFileOrEnvironment(configFile, environment);
         } catch (ConfigException e) {
-            return CrcExporterCommand.usageError(err, e.getMessage());
+            return usageError(err, e.getMessage());
         }
         OutputFiles output;
         try {
             output = splitByDay ? new DayFiles(this.output) : new OneFile(this.output);
         } catch (IOException | RuntimeException e) {
-            return CrcExporterCommand.usageError(err, "--output cannot be written: " + this.output + " (" + e.getClass().getSimpleName() + ")");
+            return usageError(err, "--output cannot be written: " + this.output + " (" + e.getClass().getSimpleName() + ")");
         }
 
         long started = System.nanoTime();

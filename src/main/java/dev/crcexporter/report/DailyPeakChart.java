@@ -1,7 +1,7 @@
 package dev.crcexporter.report;
 
 import dev.crcexporter.report.Observations.DailyPeak;
-import dev.crcexporter.web.Html;
+import dev.crcexporter.html.Html;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.crcexporter.report;
 
 import dev.crcexporter.upstream.HourUsage;
-import dev.crcexporter.web.Html;
+import dev.crcexporter.html.Html;
 import java.time.DayOfWeek;
 import java.util.Locale;
 import java.util.OptionalInt;

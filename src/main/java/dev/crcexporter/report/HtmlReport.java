@@ -1,7 +1,7 @@
 package dev.crcexporter.report;
 
 import dev.crcexporter.upstream.HourUsage;
-import dev.crcexporter.web.Html;
+import dev.crcexporter.html.Html;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.temporal.ChronoUnit;

@@ -1,6 +1,7 @@
 package dev.crcexporter.report;
 
-import dev.crcexporter.CrcExporterCommand;
+import static dev.crcexporter.cli.UsageErrors.usageError;
+
 import dev.crcexporter.backfill.BackfillCommand.DateConverter;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ConfigException;
@@ -101,7 +102,7 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         if (demo && configFile != null) {
-            return CrcExporterCommand.usageError(err, "--demo reports on its own simulated accounts and cannot be combined"
+            return usageError(err, "--demo reports on its own simulated accounts and cannot be combined"
                     + " with --config.file");
         }
         HourSelection selection = HourSelection.ALL;
@@ -109,14 +110,14 @@ public final class ReportCommand implements Callable<Integer> {
             selection = businessHours == null ? selection : HourSelection.withHours(selection, businessHours);
             selection = businessDays == null ? selection : HourSelection.withDays(selection, businessDays);
         } catch (IllegalArgumentException e) {
-            return CrcExporterCommand.usageError(err, e.getMessage());
+            return usageError(err, e.getMessage());
         }
         try (DemoMode demoMode = demo ? DemoMode.start(clock) : null) {
             ExporterConfig config;
             try {
                 config = demoMode != null ? demoMode.config() : ConfigLoader.fromFileOrEnvironment(configFile, environment);
             } catch (ConfigException e) {
-                return CrcExporterCommand.usageError(err, e.getMessage());
+                return usageError(err, e.getMessage());
             }
             List<AccountConfig> chosen;
             ReportOptions options;
@@ -124,7 +125,7 @@ public final class ReportCommand implements Callable<Integer> {
                 chosen = chosenAccounts(config);
                 options = options(config, selection);
             } catch (IllegalArgumentException e) {
-                return CrcExporterCommand.usageError(err, e.getMessage());
+                return usageError(err, e.getMessage());
             }
             return run(config, chosen, options, err);
         }
@@ -137,7 +138,7 @@ public final class ReportCommand implements Callable<Integer> {
         try {
             out = output == null ? spec.commandLine().getOut() : Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
-            return CrcExporterCommand.usageError(err, "--output cannot be written: " + output + " (" + e.getClass().getSimpleName() + ")");
+            return usageError(err, "--output cannot be written: " + output + " (" + e.getClass().getSimpleName() + ")");
         }
         long started = System.nanoTime();
         HistoryFetcher fetcher;

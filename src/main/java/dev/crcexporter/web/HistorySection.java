@@ -2,6 +2,7 @@ package dev.crcexporter.web;
 
 import dev.crcexporter.history.HistoryRefresher;
 import dev.crcexporter.history.HistoryRefresher.AccountHistory;
+import dev.crcexporter.html.Html;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.report.AccountReport;
@@ -27,13 +28,9 @@ import java.util.Optional;
  * {@link DailyPeakChart}) and {@code <p class="recommendation" data-ports="44">}.
  */
 final class HistorySection {
-    static final String STYLE = DailyPeakChart.STYLE + """
-            .history{margin:.6rem 0 0;border-top:1px solid #d0d7de;padding-top:.4rem}
-            .history h3{font-size:.85rem;margin:0;color:#57606a;font-weight:600}
-            svg.history-chart{width:100%;height:auto;display:block}
-            .history .recommendation{font-size:.85rem;margin:.2rem 0 0}
-            #capacity-report{padding:0 1.5rem 2rem;font-size:.85rem;color:#57606a;max-width:60rem}
-            """;
+    /** The chart's CSS and the section's own (src/main/resources/dev/crcexporter/web/landing-page-history.css). */
+    static final String STYLE = DailyPeakChart.STYLE + StyleSheets.load("landing-page-history.css");
+
     private static final int DAYS = HistoryRefresher.PAST_DAYS + 1;
     private static final int CHART_WIDTH = 480;
 

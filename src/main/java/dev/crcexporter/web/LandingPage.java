@@ -3,11 +3,11 @@ package dev.crcexporter.web;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.config.Source;
+import dev.crcexporter.html.Html;
 import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.poll.PollError;
-import dev.crcexporter.report.DailyPeakChart;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.time.Clock;
@@ -24,7 +24,7 @@ import java.util.OptionalLong;
 
 /**
  * The page at {@code /}: what this is, where the metrics are, and one card per account with yesterday's and
- * today's hourly peaks as a bar chart (inline SVG drawn here: no JavaScript, nothing loaded from elsewhere),
+ * today's hourly peaks as a bar chart ({@link HourlyPeakChart}: inline SVG, no JavaScript, nothing loaded from elsewhere),
  * the capacity as a line, the current usage and utilisation, the last successful poll and the last error.
  * The data is what {@code /metrics} exposes: the same snapshots cut by the same {@link DateWindow}.
  *
@@ -38,52 +38,8 @@ final class LandingPage {
     private static final int FAILING_NAMED = 20;
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
-    // Chart geometry (SVG user units; the SVG scales to the card's width).
-    private static final int WIDTH = 480;
-    private static final int HEIGHT = 150;
-    private static final int LEFT = 30;
-    private static final int RIGHT = 8;
-    private static final int TOP = 10;
-    private static final int BOTTOM = 122;
-    private static final double SLOT = (WIDTH - LEFT - RIGHT) / 48.0;
-
-    private static final String STYLE = """
-            :root{color-scheme:light}
-            body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
-            header{background:#fff;border-bottom:1px solid #d0d7de;padding:.8rem 1.5rem;display:flex;flex-wrap:wrap;\
-            align-items:baseline;gap:.4rem 1.5rem}
-            header h1{font-size:1.3rem;margin:0}
-            header p{margin:0;color:#57606a}
-            nav a{margin-right:1rem}
-            a{color:#0969da}
-            .summary{padding:.8rem 1.5rem 0;margin:0;color:#57606a}
-            .summary strong.down{color:#cf222e}
-            nav.pages{padding:.5rem 1.5rem 0;color:#57606a}nav.pages a{margin-left:.8rem}
-            .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:1rem;padding:1rem 1.5rem 2rem}
-            .card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.8rem 1rem;min-width:0}
-            .card.failing{border:2px solid #cf222e;background:#fff8f8}
-            .card h2{font-size:1.1rem;margin:0;overflow-wrap:anywhere}
-            .head{display:flex;justify-content:space-between;align-items:center;gap:.5rem}
-            .badge{font-size:.8rem;font-weight:600;border-radius:1rem;padding:.1rem .6rem;white-space:nowrap}
-            .badge.up{background:#dafbe1;color:#116329}.badge.down{background:#cf222e;color:#fff}
-            .badge.pending{background:#eaeef2;color:#57606a}
-            .figures{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.8rem;margin:.5rem 0 .2rem}
-            .figure .value{font-size:1.6rem;font-weight:600;line-height:1.1;display:block}
-            .figure .label{font-size:.8rem;color:#57606a}
-            .warn{color:#9a6700}.crit{color:#cf222e}
-            svg.usage-chart{width:100%;height:auto;display:block}
-            svg text{font-size:10px;fill:#57606a}
-            .bar.yesterday{fill:#a5c3e6}.bar.today{fill:#2f6fb0}
-            .bar.high{fill:#d4a72c}.bar.full{fill:#cf222e}
-            line.capacity{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:5 3}
-            .axis{stroke:#8c959f;stroke-width:1}.divider{stroke:#d0d7de;stroke-dasharray:2 2}
-            dl{display:grid;grid-template-columns:auto 1fr;gap:.15rem .8rem;margin:.4rem 0 0;font-size:.85rem}
-            dt{color:#57606a}dd{margin:0;overflow-wrap:anywhere}
-            .error{color:#cf222e}.muted{color:#6e7781}
-            .source{font-size:.75rem;color:#57606a;margin:.1rem 0 0}
-            .legend{font-size:.75rem;color:#57606a;margin:.1rem 0 0}
-            .swatch{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;vertical-align:-1px;margin:0 .2rem 0 .6rem}
-            """;
+    /** The page's CSS (src/main/resources/dev/crcexporter/web/landing-page.css). */
+    private static final String STYLE = StyleSheets.load("landing-page.css");
 
     private final BuildInfo buildInfo;
     private final String metricsPath;
@@ -192,69 +148,10 @@ final class LandingPage {
         }
         figure(html, todaysPeak.isPresent() ? Long.toString(todaysPeak.getAsLong()) : "&ndash;", "", "today's peak");
         html.append("</div>\n");
-        chart(html, name, days, window, capacity);
-        html.append("<p class=\"legend\"><span class=\"swatch\" style=\"background:#a5c3e6;margin-left:0\"></span>yesterday")
-                .append("<span class=\"swatch\" style=\"background:#2f6fb0\"></span>today");
-        if (capacity.isPresent()) {
-            html.append("<span class=\"swatch\" style=\"background:#d4a72c\"></span>&ge;&#8239;80&#8239;%")
-                    .append("<span class=\"swatch\" style=\"background:#cf222e\"></span>at capacity (dashed line)");
-        }
-        html.append("</p>\n").append(history.map(h -> h.render(account, window)).orElse(""))
+        HourlyPeakChart.append(html, name, days, window, capacity);
+        html.append(history.map(h -> h.render(account, window)).orElse(""))
                 .append("<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
                 .append("<dt>Last error</dt><dd>").append(error(account, now)).append("</dd></dl>\n</section>\n");
-    }
-
-    private void chart(StringBuilder svg, String name, List<DailyUsage> days, DateWindow window, OptionalInt capacity) {
-        long highest = days.stream().map(DailyUsage::peak).filter(OptionalLong::isPresent)
-                .mapToLong(OptionalLong::getAsLong).max().orElse(0);
-        long top = DailyPeakChart.niceCeiling(Math.max(1, Math.max(highest, capacity.orElse(0))));
-        svg.append("<svg class=\"usage-chart\" data-account=\"").append(name).append("\" viewBox=\"0 0 ")
-                .append(WIDTH).append(' ').append(HEIGHT).append("\" role=\"img\" aria-label=\"Hourly peak CRC ports of ")
-                .append(name).append(", yesterday and today\" xmlns=\"http://www.w3.org/2000/svg\">");
-        // axes, scale and the line between the days
-        svg.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" y1=\"").append(BOTTOM).append("\" x2=\"")
-                .append(WIDTH - RIGHT).append("\" y2=\"").append(BOTTOM).append("\"/>")
-                .append("<text x=\"").append(LEFT - 4).append("\" y=\"").append(BOTTOM + 3).append("\" text-anchor=\"end\">0</text>")
-                .append("<text x=\"").append(LEFT - 4).append("\" y=\"").append(TOP + 4).append("\" text-anchor=\"end\">")
-                .append(top).append("</text>")
-                .append("<line class=\"divider\" x1=\"").append(fmt(LEFT + 24 * SLOT)).append("\" y1=\"").append(TOP)
-                .append("\" x2=\"").append(fmt(LEFT + 24 * SLOT)).append("\" y2=\"").append(BOTTOM).append("\"/>");
-        for (int slot = 0; slot < 48; slot += 6) {
-            svg.append("<text x=\"").append(fmt(LEFT + slot * SLOT + 1)).append("\" y=\"").append(BOTTOM + 11).append("\">")
-                    .append(HourUsage.label(slot % 24)).append("</text>");
-        }
-        svg.append("<text x=\"").append(fmt(LEFT + 12 * SLOT)).append("\" y=\"").append(HEIGHT - 3)
-                .append("\" text-anchor=\"middle\">yesterday ").append(window.yesterday()).append("</text>")
-                .append("<text x=\"").append(fmt(LEFT + 36 * SLOT)).append("\" y=\"").append(HEIGHT - 3)
-                .append("\" text-anchor=\"middle\">today ").append(window.today()).append("</text>");
-        // one bar per reported hour
-        for (DailyUsage day : days) {
-            boolean today = day.date().equals(window.today());
-            for (HourUsage hour : day.hours()) {
-                int slot = (today ? 24 : 0) + hour.hour();
-                double height = (BOTTOM - TOP) * (double) hour.maxUsage() / top;
-                String level = capacity.isEmpty() ? "" : hour.maxUsage() >= capacity.getAsInt() ? " full"
-                        : hour.maxUsage() >= 0.8 * capacity.getAsInt() ? " high" : "";
-                svg.append("\n<rect class=\"bar ").append(today ? "today" : "yesterday").append(level)
-                        .append("\" data-date=\"").append(day.date()).append("\" data-hour=\"").append(hour.label())
-                        .append("\" data-value=\"").append(hour.maxUsage()).append("\" x=\"").append(fmt(LEFT + slot * SLOT + 1))
-                        .append("\" y=\"").append(fmt(BOTTOM - height)).append("\" width=\"").append(fmt(SLOT - 2))
-                        .append("\" height=\"").append(fmt(height)).append("\"><title>").append(day.date()).append(' ')
-                        .append(hour.label()).append(":00: peak ").append(hour.maxUsage())
-                        .append(hour.maxUsage() == 1 ? " port" : " ports").append("</title></rect>");
-            }
-        }
-        if (capacity.isPresent()) {
-            double y = BOTTOM - (BOTTOM - TOP) * (double) capacity.getAsInt() / top;
-            svg.append("\n<line class=\"capacity\" data-value=\"").append(capacity.getAsInt()).append("\" x1=\"").append(LEFT)
-                    .append("\" y1=\"").append(fmt(y)).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y2=\"").append(fmt(y))
-                    .append("\"><title>capacity: ").append(capacity.getAsInt()).append(" purchased ports</title></line>");
-        }
-        if (days.stream().allMatch(d -> d.hours().isEmpty())) {
-            svg.append("<text x=\"").append(WIDTH / 2).append("\" y=\"").append((TOP + BOTTOM) / 2)
-                    .append("\" text-anchor=\"middle\">no data yet</text>");
-        }
-        svg.append("</svg>\n");
     }
 
     /** Which share of the accounts this replica serves ({@code --shard}); an empty shard says why it shows nothing. */
@@ -314,11 +211,6 @@ final class LandingPage {
         if (seconds < 7200) return seconds / 60 + "m";
         return seconds / 3600 + "h";
     }
-
-    private static String fmt(double value) {
-        return String.format(Locale.ROOT, "%.1f", value);
-    }
-
 
     /** Links relative to "/" so the page also works behind a reverse proxy that adds a path prefix. */
     private static String relative(String path) {

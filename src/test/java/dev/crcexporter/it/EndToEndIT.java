@@ -390,7 +390,7 @@ class EndToEndIT {
 
     private static List<Query> dashboardQueries(JsonNode dashboard) {
         List<Query> queries = new ArrayList<>();
-        for (JsonNode panel : MonitoringAssetsIT.panels(dashboard)) {
+        for (JsonNode panel : DashboardIT.panels(dashboard)) {
             for (JsonNode target : panel.path("targets")) {
                 queries.add(new Query(panel.path("title").asText() + " " + target.path("refId").asText(),
                         target.path("expr").asText(""), target.path("range").asBoolean(false)));
@@ -417,7 +417,7 @@ class EndToEndIT {
     }
 
     private List<String> checkDashboardQueries(String prom, String single) throws IOException {
-        JsonNode dashboard = MonitoringAssetsIT.dashboard();
+        JsonNode dashboard = DashboardIT.dashboard();
         List<String> problems = new ArrayList<>();
         List<String> checked = new ArrayList<>();
 

@@ -1,4 +1,4 @@
-package dev.crcexporter.web;
+package dev.crcexporter.html;
 
 /** HTML escaping for text and attribute values; everything from config or the API goes through it. */
 public final class Html {

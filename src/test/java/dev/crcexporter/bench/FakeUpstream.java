@@ -1,3 +1,5 @@
+package dev.crcexporter.bench;
+
 import dev.crcexporter.demo.DemoAccount;
 import dev.crcexporter.demo.SimulatedCrcApi;
 import java.nio.file.Files;
@@ -11,7 +13,7 @@ import java.util.concurrent.Executors;
 /**
  * A CRC usage API that answers instantly, for the benchmarks: accounts bench-0..bench-(N-1), keys
  * key-0.., secret "bench-secret". Run from the repository root:
- *   java -cp target/crc-exporter.jar bench/FakeUpstream.java N CONFIG_OUT COUNT_OUT
+ *   java -cp target/crc-exporter.jar src/test/java/dev/crcexporter/bench/FakeUpstream.java N CONFIG_OUT COUNT_OUT
  * It writes an exporter config for those accounts to CONFIG_OUT and keeps COUNT_OUT updated with the
  * number of requests it has answered.
  */

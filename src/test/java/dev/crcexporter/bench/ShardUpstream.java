@@ -1,3 +1,5 @@
+package dev.crcexporter.bench;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.crcexporter.demo.ApiAnswers;
@@ -25,7 +27,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 /**
  * The CRC usage API for the shard simulation (bench/shards.sh): accounts customer-0..customer-(N-1) with keys key-0..,
  * secret "bench-secret", answering instantly and counting the requests of every key. Run from the repository root:
- *   java -cp target/crc-exporter.jar bench/ShardUpstream.java N POLL_INTERVAL CONFIG_OUT PORT_OUT
+ *   java -cp target/crc-exporter.jar src/test/java/dev/crcexporter/bench/ShardUpstream.java N POLL_INTERVAL CONFIG_OUT PORT_OUT
  * It writes an exporter configuration for those accounts to CONFIG_OUT and its port to PORT_OUT, and answers
  *   GET /counts  "requests TOTAL", then "R K" lines: K keys were asked for exactly R times (R = 0 included);
  *                ?from=A&to=B counts keys key-A to key-(B-1) only
