@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a scrape sees while the exporter reloads (bench/README.md, "Reload"): one exporter under deploy/jvm.options with
-# ACCOUNTS accounts of bench/ShardUpstream.java; configuration A holds customer-0..customer-(ACCOUNTS-1), B the same
-# less the first CHURN plus CHURN new ones, with every capacity changed. Per run, bench/ReloadScrapes.java scrapes
+# ACCOUNTS accounts of src/test/java/dev/crcexporter/bench/ShardUpstream.java; configuration A holds customer-0..customer-(ACCOUNTS-1), B the same
+# less the first CHURN plus CHURN new ones, with every capacity changed. Per run, src/test/java/dev/crcexporter/bench/ReloadScrapes.java scrapes
 # /metrics one request after the other for PHASE_SECONDS without reloads, then for PHASE_SECONDS while another thread
 # reloads in a loop (A, B, A, ...; PAUSE_MS between two reloads, none by default: the worst case), checking every answer (complete, accounts exactly A's or B's, reload gauge 1). Then:
 #  - requests to the upstream of the accounts in both A and B: 1 each (their first poll) is the target, whatever the
@@ -38,7 +38,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
 # One upstream for all runs: ACCOUNTS + CHURN accounts, polled every hour (no scheduled poll during a run).
-java -cp "$JAR" bench/ShardUpstream.java $((ACCOUNTS + CHURN)) 1h "$work/all.yml" "$work/upstream.port" \
+java -cp "$JAR" src/test/java/dev/crcexporter/bench/ShardUpstream.java $((ACCOUNTS + CHURN)) 1h "$work/all.yml" "$work/upstream.port" \
   > "$work/upstream.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 600); do [ -s "$work/upstream.port" ] && break; sleep 0.05; done
@@ -69,7 +69,7 @@ for run in $(seq 1 "$RUNS"); do
   done
   curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null || { echo "bench: exporter not ready" >&2; tail "$work/exporter-$run.log" >&2; exit 1; }
   before=$(rss_mib "$exporter")
-  java -cp "$JAR" bench/ReloadScrapes.java "http://127.0.0.1:$port" "$work/live.yml" "$work/a.yml" "$work/b.yml" \
+  java -cp "$JAR" src/test/java/dev/crcexporter/bench/ReloadScrapes.java "http://127.0.0.1:$port" "$work/live.yml" "$work/a.yml" "$work/b.yml" \
     "$PHASE_SECONDS" "$PAUSE_MS" | sed "s/^/run $run\t/"
   after=$(rss_mib "$exporter")
   kept=$(curl -s "$upstream/counts?from=$CHURN&to=$ACCOUNTS" | tr '\n' ' ')

@@ -1,0 +1,6 @@
+/**
+ * Reload without restart: {@code ConfigReloader} reads {@code --config.file} and {@code --web.config.file} again on
+ * SIGHUP ({@code ReloadSignal}) or {@code POST /-/reload} and applies both or neither; {@code AccountChanges} says what
+ * changed. May import {@code config}, {@code metrics} (the reload gauges) and {@code web} (the live web configuration).
+ */
+package dev.crcexporter.reload;
