@@ -183,6 +183,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
             if (demoMode != null) demoMode.close();
             return 1;
         }
+        // Before "started": whoever waits for that line (systemd, tests) may send SIGHUP at once.
+        ReloadSignal hangup = ReloadSignal.install(exporter::reload);
         log.atInfo().setMessage("crc-exporter started")
                 .addKeyValue("version", BuildInfo.load().version())
                 .addKeyValue("address", listenAddress + " (port " + exporter.port() + ")")
@@ -199,7 +201,6 @@ public final class CrcExporterCommand implements Callable<Integer> {
             log.atWarn().setMessage("this shard has no accounts: none of the configured accounts hashes to it")
                     .addKeyValue("shard", servedShard.get()).addKeyValue("configured_accounts", loaded.accounts().size()).log();
         }
-        ReloadSignal hangup = ReloadSignal.install(exporter::reload);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");

@@ -109,6 +109,9 @@ class ReloadJarIT {
         String newUser = basic(NEW_PASSWORD);
 
         Poll.until(Duration.ofSeconds(30), "hq's first poll", () -> upstream.requestsFor("k1") == 1);
+        // The poll has ended (not only reached the upstream): a reload then has no round to wait for.
+        Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "hq up", () -> ExporterFixture.value(
+                send(port, "GET", "/metrics", oldUser).body(), "crc_up{account=\"hq\"}").orElse(-1), v -> v == 1.0, () -> "");
 
         // SIGHUP: the new users and the new account are in force, the process lives on.
         Files.writeString(web, users(NEW_PASSWORD));
