@@ -13,7 +13,7 @@ import dev.crcexporter.demo.DemoMode;
 import dev.crcexporter.log.LogSetup;
 import dev.crcexporter.log.LogSetup.LogFormat;
 import dev.crcexporter.log.LogSetup.LogLevel;
-import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.reload.ConfigReloader;
 import dev.crcexporter.reload.ReloadSignal;
 import dev.crcexporter.report.ReportCommand;

@@ -5,7 +5,7 @@ import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.history.HistoryFetcher;
 import dev.crcexporter.metrics.CrcMetrics;
-import dev.crcexporter.poll.RetryPolicy;
+import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import dev.crcexporter.upstream.UpstreamException;

@@ -3,7 +3,7 @@ package dev.crcexporter.history;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Durations;
 import dev.crcexporter.history.DateChunks.Chunk;
-import dev.crcexporter.poll.RetryPolicy;
+import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.UpstreamException;
 import dev.crcexporter.upstream.UsageSources;

@@ -1,5 +1,6 @@
 package dev.crcexporter.metrics;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;

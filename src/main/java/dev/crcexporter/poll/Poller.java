@@ -4,6 +4,7 @@ import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
+import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.upstream.UpstreamException;
 import dev.crcexporter.upstream.UsageSource;
 import dev.crcexporter.upstream.UsageSources;

@@ -4,7 +4,7 @@ import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.config.Source;
 import dev.crcexporter.html.Html;
-import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.poll.PollError;

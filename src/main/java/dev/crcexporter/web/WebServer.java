@@ -2,7 +2,7 @@ package dev.crcexporter.web;
 
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.history.HistoryRefresher;
-import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.SnapshotStore;
 import io.javalin.Javalin;

@@ -7,7 +7,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
-import dev.crcexporter.poll.RetryPolicy;
+import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.upstream.UsageSources;

@@ -2,6 +2,7 @@ package dev.crcexporter.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Credentials;
 import dev.crcexporter.config.Secret;

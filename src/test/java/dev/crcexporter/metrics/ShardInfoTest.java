@@ -2,6 +2,7 @@ package dev.crcexporter.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.Shard;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Secret;
-import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.testing.SimulatedAccounts;

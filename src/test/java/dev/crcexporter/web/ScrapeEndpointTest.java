@@ -2,7 +2,7 @@ package dev.crcexporter.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.testing.GzipMembers;
