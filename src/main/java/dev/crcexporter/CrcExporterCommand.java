@@ -19,7 +19,6 @@ import dev.crcexporter.reload.ReloadSignal;
 import dev.crcexporter.report.ReportCommand;
 import dev.crcexporter.web.ListenAddress;
 import dev.crcexporter.web.WebConfig;
-import dev.crcexporter.web.WebConfigException;
 import dev.crcexporter.web.WebConfigLoader;
 import java.io.IOException;
 import io.javalin.util.JavalinBindException;
@@ -146,7 +145,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
         if (webConfigFile != null) {
             try {
                 webConfig = WebConfigLoader.load(webConfigFile);
-            } catch (WebConfigException e) {
+            } catch (ConfigException e) {
                 return usageError(err, e.getMessage());
             }
         }

@@ -1,5 +1,6 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.config.ConfigException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -36,9 +37,9 @@ public final class LiveWebConfig {
     }
 
     /** Throws when {@code next} cannot be applied to the running server (it would switch between HTTP and HTTPS). */
-    public void check(WebConfig next) throws WebConfigException {
+    public void check(WebConfig next) throws ConfigException {
         if (next.tls().isPresent() != tls.isPresent()) {
-            throw new WebConfigException("tls_server_config " + (tls.isPresent() ? "was removed" : "was added")
+            throw new ConfigException("tls_server_config " + (tls.isPresent() ? "was removed" : "was added")
                     + ": switching between HTTP and HTTPS needs a restart");
         }
     }
@@ -47,7 +48,7 @@ public final class LiveWebConfig {
      * Applies {@code next} to the requests and connections that come after: the TLS settings first (new connections),
      * then users and headers in one swap. Nothing changes when it throws.
      */
-    public synchronized void apply(WebConfig next) throws WebConfigException {
+    public synchronized void apply(WebConfig next) throws ConfigException {
         check(next);
         if (tls.isPresent()) {
             tls.get().apply(next.tls().orElseThrow());
