@@ -1,10 +1,13 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.history.HistoryRefresher;
-import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.SnapshotStore;
+import dev.crcexporter.web.toolkit.ListenAddress;
+import dev.crcexporter.web.toolkit.LiveWebConfig;
+import dev.crcexporter.web.toolkit.WebAccess;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HandlerType;
@@ -14,9 +17,9 @@ import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
@@ -78,7 +81,7 @@ public final class WebServer {
             });
             // Our own connector (plain or TLS); Javalin adds its default one only when there is none.
             config.jetty.addConnector((server, http) -> {
-                Connector connector = Connectors.create(server, http, listen, web.tls());
+                Connector connector = web.connector(server, http, listen);
                 ((AbstractConnector) connector).setIdleTimeout(IDLE_TIMEOUT.toMillis());
                 return connector;
             });

@@ -10,7 +10,7 @@ import static dev.crcexporter.deploy.DeployFiles.validConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.toolkit.ListenAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

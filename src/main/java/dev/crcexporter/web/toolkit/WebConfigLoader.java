@@ -1,4 +1,4 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crcexporter.config.BoundedFiles;
 import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.StrictYaml;
-import dev.crcexporter.web.TlsSettings.ClientAuth;
+import dev.crcexporter.web.toolkit.TlsSettings.ClientAuth;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

@@ -1,11 +1,11 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crcexporter.config.ConfigException;
-import dev.crcexporter.testing.TestCertificates;
 import dev.crcexporter.testing.TestCertificates.Issued;
+import dev.crcexporter.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
