@@ -565,7 +565,7 @@ class UpstreamFaultsIT {
         Exporter exporter = fixture.start(config(upstream.url(), Duration.ofHours(1), Duration.ofSeconds(5), 2, noRetry(),
                 names.stream().map(UpstreamFaultsIT::account).toArray(AccountConfig[]::new)), CLOCK);
 
-        Poll.until(Duration.ofSeconds(10), "every account polled", exporter.store()::allPolled);
+        Poll.until(Duration.ofSeconds(10), "every account polled", () -> exporter.store().readiness().allPolled());
         assertThat(upstream.maxConcurrentRequests()).isEqualTo(2);
         assertThat(names).allMatch(n -> exporter.store().get(n).up());
     }
