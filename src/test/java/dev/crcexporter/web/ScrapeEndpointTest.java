@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
+import dev.crcexporter.metrics.ProcessJvmMetrics;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.testing.GzipMembers;
 import dev.crcexporter.testing.Poll;
@@ -19,7 +20,6 @@ import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -87,9 +87,7 @@ class ScrapeEndpointTest {
         SnapshotStore store = SimulatedAccounts.store(accounts, NOW, SHANGHAI);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         CrcMetrics crc = new CrcMetrics(store, clock, SHANGHAI, BUILD);
-        PrometheusRegistry jvmRegistry = new PrometheusRegistry();
-        JvmMetrics.builder().register(jvmRegistry);
-        MetricSnapshots frozen = jvmRegistry.scrape();
+        MetricSnapshots frozen = ProcessJvmMetrics.registry().scrape();
         MultiCollector jvm = () -> frozen;
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(jvm);
