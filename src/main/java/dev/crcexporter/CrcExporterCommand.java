@@ -4,25 +4,24 @@ import static dev.crcexporter.cli.UsageErrors.EXIT_USAGE;
 import static dev.crcexporter.cli.UsageErrors.usageError;
 
 import dev.crcexporter.backfill.BackfillCommand;
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.demo.DemoMode;
-import dev.crcexporter.log.LogSetup;
 import dev.crcexporter.log.LogSetup.LogFormat;
 import dev.crcexporter.log.LogSetup.LogLevel;
-import dev.crcexporter.metrics.BuildInfo;
+import dev.crcexporter.log.LogSetup;
 import dev.crcexporter.reload.ConfigReloader;
 import dev.crcexporter.reload.ReloadSignal;
 import dev.crcexporter.report.ReportCommand;
-import dev.crcexporter.web.ListenAddress;
-import dev.crcexporter.web.WebConfig;
-import dev.crcexporter.web.WebConfigException;
-import dev.crcexporter.web.WebConfigLoader;
-import java.io.IOException;
+import dev.crcexporter.web.toolkit.ListenAddress;
+import dev.crcexporter.web.toolkit.WebConfig;
+import dev.crcexporter.web.toolkit.WebConfigLoader;
 import io.javalin.util.JavalinBindException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.SocketException;
 import java.nio.channels.UnresolvedAddressException;
@@ -36,11 +35,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The command line: flags as Prometheus exporters name them; exit 2 with one line for bad flags or config. */
 @Command(name = "crc-exporter", sortOptions = false, versionProvider = CrcExporterCommand.Version.class,
@@ -146,7 +145,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
         if (webConfigFile != null) {
             try {
                 webConfig = WebConfigLoader.load(webConfigFile);
-            } catch (WebConfigException e) {
+            } catch (ConfigException e) {
                 return usageError(err, e.getMessage());
             }
         }

@@ -1,26 +1,26 @@
 package dev.crcexporter;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.history.HistoryFetcher;
 import dev.crcexporter.history.HistoryRefresher;
-import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
+import dev.crcexporter.metrics.ProcessJvmMetrics;
 import dev.crcexporter.metrics.RecentSnapshots;
 import dev.crcexporter.metrics.ReloadMetrics;
 import dev.crcexporter.poll.Poller;
-import dev.crcexporter.poll.RetryPolicy;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.reload.ConfigReloader;
+import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.upstream.UsageSources;
-import dev.crcexporter.web.ListenAddress;
-import dev.crcexporter.web.LiveWebConfig;
 import dev.crcexporter.web.ReloadTrigger;
 import dev.crcexporter.web.Telemetry;
-import dev.crcexporter.web.WebConfig;
 import dev.crcexporter.web.WebServer;
+import dev.crcexporter.web.toolkit.ListenAddress;
+import dev.crcexporter.web.toolkit.LiveWebConfig;
+import dev.crcexporter.web.toolkit.WebConfig;
 import io.javalin.Javalin;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,9 +79,7 @@ public final class Exporter implements AutoCloseable {
         BuildInfo buildInfo = BuildInfo.load();
         SnapshotStore store = new SnapshotStore(config.accounts());
         PrometheusRegistry registry = new PrometheusRegistry();
-        PrometheusRegistry jvm = new PrometheusRegistry();
-        JvmMetrics.builder().register(jvm);
-        RecentSnapshots recentJvm = new RecentSnapshots(jvm, JVM_METRICS_MAX_AGE, System::nanoTime);
+        RecentSnapshots recentJvm = new RecentSnapshots(ProcessJvmMetrics.registry(), JVM_METRICS_MAX_AGE, System::nanoTime);
         registry.register(recentJvm);
         ReloadMetrics reloadMetrics = new ReloadMetrics(clock.instant());
         CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo, shard, Optional.of(reloadMetrics))

@@ -23,7 +23,6 @@ public final class OpenMetricsWriter {
     private String family;
     private String series;
     private long lastTimestamp;
-    private long samples;
 
     public OpenMetricsWriter(Writer out) {
         this.out = out;
@@ -60,7 +59,6 @@ public final class OpenMetricsWriter {
         line.setLength(0);
         line.append(series).append(value).append(' ').append(epochSeconds).append('\n');
         out.append(line);
-        samples++;
         return true;
     }
 
@@ -68,10 +66,6 @@ public final class OpenMetricsWriter {
     public void finish() throws IOException {
         out.write("# EOF\n");
         out.flush();
-    }
-
-    public long samples() {
-        return samples;
     }
 
     static String escapeLabelValue(String value) {

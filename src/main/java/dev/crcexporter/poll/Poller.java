@@ -4,6 +4,7 @@ import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
+import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.upstream.UpstreamException;
 import dev.crcexporter.upstream.UsageSource;
 import dev.crcexporter.upstream.UsageSources;
@@ -15,14 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +45,7 @@ public final class Poller implements AutoCloseable {
     private final UsageSources sources;
     private final SnapshotStore store;
     private final Clock clock;
-    private final ScheduledExecutorService scheduler;
-    private final ThreadPoolExecutor workers;
+    private final PollThreads threads;
     /** Accounts (their slots: a replaced account is another one) whose poll or retry is running or queued. */
     private final Map<SnapshotStore.Slot, Boolean> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -71,11 +65,8 @@ public final class Poller implements AutoCloseable {
         this.sources = sources;
         this.store = store;
         this.clock = clock;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("poll-scheduler"));
-        this.rounds = new Rounds(scheduler, this::pollAll);
-        int threads = workerThreads(config);
-        this.workers = new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                daemonThreads("poll-worker"));
+        this.threads = new PollThreads(workerThreads(config));
+        this.rounds = new Rounds(threads.scheduler(), this::pollAll);
     }
 
     /** At least one thread: a shard may have no accounts at all (see Shard). */
@@ -107,7 +98,7 @@ public final class Poller implements AutoCloseable {
         List<SnapshotStore.Slot> dropped = store.replace(next.accounts(), fresh);
         dropped.forEach(notBeforeNanos::remove);
         plan = new Plan(next);
-        resizeWorkers(workerThreads(next));
+        threads.resizeWorkers(workerThreads(next));
         rounds.change(next.pollInterval());
         if (rounds.started()) {
             // New and changed accounts at once; the others keep their round.
@@ -115,17 +106,6 @@ public final class Poller implements AutoCloseable {
                     .forEach(slot -> pollNow(slot, System.nanoTime()));
         }
         return fresh;
-    }
-
-    private void resizeWorkers(int threads) {
-        // The core size may never exceed the maximum: grow the maximum first, shrink it last.
-        if (threads > workers.getMaximumPoolSize()) {
-            workers.setMaximumPoolSize(threads);
-            workers.setCorePoolSize(threads);
-        } else {
-            workers.setCorePoolSize(threads);
-            workers.setMaximumPoolSize(threads);
-        }
     }
 
     /** One round; serialized with {@link #apply}, so a round polls the accounts of one configuration. */
@@ -152,7 +132,7 @@ public final class Poller implements AutoCloseable {
         }
         PollRun run = new PollRun(slot, plan);
         try {
-            workers.execute(() -> run.attempt(1));
+            threads.execute(() -> run.attempt(1));
         } catch (RejectedExecutionException closing) {
             run.finish();
         }
@@ -270,9 +250,9 @@ public final class Poller implements AutoCloseable {
 
         private boolean scheduleRetry(int nextAttempt, Duration delay) {
             try {
-                scheduler.schedule(() -> {
+                threads.scheduler().schedule(() -> {
                     try {
-                        workers.execute(() -> attempt(nextAttempt));
+                        threads.execute(() -> attempt(nextAttempt));
                     } catch (RejectedExecutionException closing) {
                         finish();
                     }
@@ -295,21 +275,6 @@ public final class Poller implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        threads.close();
     }
 }

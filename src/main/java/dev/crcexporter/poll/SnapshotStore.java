@@ -111,8 +111,17 @@ public final class SnapshotStore {
         return version.get();
     }
 
-    /** True once every account has finished its first poll, successful or not. */
-    public boolean allPolled() {
-        return slots.get().values().stream().allMatch(slot -> slot.get().polled());
+    /** How many accounts have finished their first poll, from one read of the store: what {@code /-/ready} answers. */
+    public Readiness readiness() {
+        List<AccountSnapshot> accounts = all();
+        return new Readiness((int) accounts.stream().filter(AccountSnapshot::polled).count(), accounts.size());
+    }
+
+    /** {@code polled} of {@code accounts} have finished their first poll, successful or not. */
+    public record Readiness(int polled, int accounts) {
+        /** True once every account has finished its first poll (also when there are none). */
+        public boolean allPolled() {
+            return polled == accounts;
+        }
     }
 }

@@ -5,10 +5,9 @@ import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.metrics.ReloadMetrics;
-import dev.crcexporter.web.LiveWebConfig;
 import dev.crcexporter.web.ReloadTrigger;
-import dev.crcexporter.web.WebConfig;
-import dev.crcexporter.web.WebConfigException;
+import dev.crcexporter.web.toolkit.LiveWebConfig;
+import dev.crcexporter.web.toolkit.WebConfig;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,7 @@ public final class ConfigReloader implements ReloadTrigger {
     /** Reads the web configuration again ({@link WebConfig#NONE} without a file). */
     @FunctionalInterface
     public interface WebConfigSource {
-        WebConfig load() throws WebConfigException;
+        WebConfig load() throws ConfigException;
     }
 
     /** The running exporter's side: what is polled and exposed. */
@@ -74,7 +73,7 @@ public final class ConfigReloader implements ReloadTrigger {
             loaded = configSource.load();
             nextWeb = webSource.load();
             web.check(nextWeb);
-        } catch (ConfigException | WebConfigException e) {
+        } catch (ConfigException e) {
             return failed(trigger, e.getMessage());
         } catch (RuntimeException e) {
             return failed(trigger, "internal error " + e.getClass().getSimpleName() + " (a bug of crc-exporter)");
@@ -88,7 +87,7 @@ public final class ConfigReloader implements ReloadTrigger {
         }
         try {
             web.apply(nextWeb);
-        } catch (WebConfigException e) {
+        } catch (ConfigException e) {
             return failed(trigger, e.getMessage());
         }
         accounts.apply(next);

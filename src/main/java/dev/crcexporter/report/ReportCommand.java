@@ -9,7 +9,7 @@ import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.demo.DemoMode;
 import dev.crcexporter.history.HistoryFetcher;
-import dev.crcexporter.poll.RetryPolicy;
+import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.upstream.UsageSources;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -18,14 +18,10 @@ public final class UsageParser {
 
     private UsageParser() {}
 
-    /** Every day of the answer, in the answer's order; throws for an API error status or a malformed body. */
-    public static List<DailyUsage> parse(byte[] body) throws UpstreamException {
-        return parse(body, UnaryOperator.identity());
-    }
-
     /**
-     * Like {@link #parse(byte[])}; {@code redact} masks secrets in quoted answer text before it is cut to
-     * length, so that a cut never leaves part of a secret behind.
+     * Every day of the answer, in the answer's order; throws for an API error status or a malformed body.
+     * {@code redact} masks secrets in quoted answer text before it is cut to length, so that a cut never leaves part
+     * of a secret behind.
      */
     public static List<DailyUsage> parse(byte[] body, UnaryOperator<String> redact) throws UpstreamException {
         UsageJson json = new UsageJson(redact);

@@ -1,10 +1,10 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.config.Source;
 import dev.crcexporter.html.Html;
-import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.DateWindow;
 import dev.crcexporter.poll.PollError;
@@ -16,11 +16,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.function.Function;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * The page at {@code /}: what this is, where the metrics are, and one card per account with yesterday's and

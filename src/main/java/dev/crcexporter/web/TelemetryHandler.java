@@ -1,5 +1,6 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.web.toolkit.WebAccess;
 import io.prometheus.metrics.exporter.common.PrometheusHttpRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,10 +1,12 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.history.HistoryRefresher;
-import dev.crcexporter.metrics.BuildInfo;
-import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.poll.SnapshotStore;
+import dev.crcexporter.web.toolkit.ListenAddress;
+import dev.crcexporter.web.toolkit.LiveWebConfig;
+import dev.crcexporter.web.toolkit.WebAccess;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HandlerType;
@@ -14,9 +16,8 @@ import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.time.ZoneId;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
@@ -78,7 +79,7 @@ public final class WebServer {
             });
             // Our own connector (plain or TLS); Javalin adds its default one only when there is none.
             config.jetty.addConnector((server, http) -> {
-                Connector connector = Connectors.create(server, http, listen, web.tls());
+                Connector connector = web.connector(server, http, listen);
                 ((AbstractConnector) connector).setIdleTimeout(IDLE_TIMEOUT.toMillis());
                 return connector;
             });
@@ -127,20 +128,20 @@ public final class WebServer {
             config.routes.get("/-/ready", ctx -> {
                 ctx.contentType("text/plain; charset=utf-8");
                 // One read of the store, so the answer and its counts agree.
-                List<AccountSnapshot> accounts = store.all();
-                long done = accounts.stream().filter(AccountSnapshot::polled).count();
+                SnapshotStore.Readiness readiness = store.readiness();
                 if (wasReady.get()) {
                     ctx.result("Ready\n");
-                } else if (accounts.isEmpty() && shard.isPresent()) {
+                } else if (readiness.accounts() == 0 && shard.isPresent()) {
                     // Ready: there is nothing to wait for, and a pod that never became ready would stall the
                     // StatefulSet's rolling updates and use up the PodDisruptionBudget.
                     ctx.result("Ready: shard " + shard.get() + " has no accounts\n");
-                } else if (done == accounts.size()) {
+                } else if (readiness.allPolled()) {
                     wasReady.set(true);
                     ctx.result("Ready\n");
                 } else {
                     ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
-                            .result("Not ready: " + done + " of " + accounts.size() + " accounts have finished their first poll\n");
+                            .result("Not ready: " + readiness.polled() + " of " + readiness.accounts()
+                                    + " accounts have finished their first poll\n");
                 }
             });
         });

@@ -1,9 +1,9 @@
 package dev.crcexporter.bench;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.demo.DemoAccount;
-import dev.crcexporter.metrics.BuildInfo;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.upstream.DailyUsage;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.crcexporter.CrcExporterCommand;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.ExporterConfig;
-import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.toolkit.ListenAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import dev.crcexporter.config.Secret;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.Poll;
-import dev.crcexporter.web.WebConfig;
+import dev.crcexporter.web.toolkit.WebConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -85,7 +85,7 @@ class LandingPageBrowserIT {
                                 OptionalInt.of(16), Optional.empty())),
                 zoom.urls());
         exporter = fixture.start(config, Clock.fixed(NOW, ZoneOffset.UTC));
-        Poll.until(Duration.ofSeconds(15), "every account polled", () -> exporter.store().allPolled());
+        Poll.until(Duration.ofSeconds(15), "every account polled", () -> exporter.store().readiness().allPolled());
     }
 
     @AfterEach

@@ -71,7 +71,7 @@ class LandingPageHistoryIT {
                         new AccountConfig("branch", "key-branch", new Secret("s-branch"), OptionalInt.empty()),
                         new AccountConfig("broken", "key-broken", new Secret("s-broken"), OptionalInt.of(5))));
         exporter = fixture.start(config, clock);
-        Poll.until(Duration.ofSeconds(15), "every account polled", () -> exporter.store().allPolled());
+        Poll.until(Duration.ofSeconds(15), "every account polled", () -> exporter.store().readiness().allPolled());
     }
 
     @AfterEach

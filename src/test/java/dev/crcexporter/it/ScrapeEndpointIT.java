@@ -14,7 +14,7 @@ import dev.crcexporter.testing.GzipMembers;
 import dev.crcexporter.testing.Poll;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
-import dev.crcexporter.web.ListenAddress;
+import dev.crcexporter.web.toolkit.ListenAddress;
 import io.prometheus.metrics.expositionformats.generated.Metrics;
 import java.io.ByteArrayInputStream;
 import java.net.URI;

@@ -178,7 +178,7 @@ class SecretsIT {
                     Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
                     accounts);
             Exporter exporter = fixture.start(config, CLOCK);
-            Poll.until(Duration.ofSeconds(20), "every account polled", () -> exporter.store().allPolled());
+            Poll.until(Duration.ofSeconds(20), "every account polled", () -> exporter.store().readiness().allPolled());
             assertThat(exporter.store().get("http").errorCounts().get(FailureReason.HTTP_STATUS)).isPositive();
             assertThat(exporter.store().get("api").errorCounts().get(FailureReason.API_STATUS)).isPositive();
             assertThat(exporter.store().get("whole").errorCounts().get(FailureReason.API_STATUS)).isPositive();
@@ -210,7 +210,7 @@ class SecretsIT {
                     Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
                     List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.empty())));
             Exporter exporter = fixture.start(config, CLOCK);
-            Poll.until(Duration.ofSeconds(20), "the poll failed", () -> exporter.store().allPolled());
+            Poll.until(Duration.ofSeconds(20), "the poll failed", () -> exporter.store().readiness().allPolled());
             assertThat(exporter.store().get("hq").up()).isFalse();
             Poll.until(Duration.ofSeconds(10), "a warning", () -> logs.lines().stream().anyMatch(l -> l.contains("Invalid status line")));
             everything.addAll(logs.lines());

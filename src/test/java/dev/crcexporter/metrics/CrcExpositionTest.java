@@ -2,6 +2,7 @@ package dev.crcexporter.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.testing.SimulatedAccounts;
 import io.prometheus.metrics.config.EscapingScheme;

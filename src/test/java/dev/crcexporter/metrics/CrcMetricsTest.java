@@ -2,14 +2,15 @@ package dev.crcexporter.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Credentials;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.poll.PollError;
 import dev.crcexporter.poll.SnapshotStore;
+import dev.crcexporter.testing.MutableClock;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
-import dev.crcexporter.testing.MutableClock;
 import dev.crcexporter.upstream.HourUsage;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;

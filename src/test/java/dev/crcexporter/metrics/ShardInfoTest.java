@@ -2,10 +2,13 @@ package dev.crcexporter.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.Shard;
+import dev.crcexporter.poll.SnapshotStore;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +17,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import dev.crcexporter.poll.SnapshotStore;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;
 
 class ShardInfoTest {

@@ -22,6 +22,21 @@ class SnapshotStoreTest {
     }
 
     @Test
+    void readinessCountsTheAccountsThatFinishedTheirFirstPollFailedOrNot() {
+        SnapshotStore store = new SnapshotStore(List.of(account("hq", 40), account("apac", 5)));
+        assertThat(store.readiness()).isEqualTo(new SnapshotStore.Readiness(0, 2));
+        assertThat(store.readiness().allPolled()).isFalse();
+
+        failOnce(store, "hq");
+        assertThat(store.readiness()).isEqualTo(new SnapshotStore.Readiness(1, 2));
+
+        store.update("apac", s -> s.withSuccess(List.of(), Instant.EPOCH, Duration.ZERO));
+        assertThat(store.readiness()).isEqualTo(new SnapshotStore.Readiness(2, 2));
+        assertThat(store.readiness().allPolled()).isTrue();
+        assertThat(new SnapshotStore(List.of()).readiness().allPolled()).as("nothing to wait for").isTrue();
+    }
+
+    @Test
     void aReplaceSwapsTheAccountsAtOnceKeepingWhatStaysAndStartingWhatIsFreshFromZero() {
         SnapshotStore store = new SnapshotStore(List.of(account("hq", 40), account("apac", 5), account("lat", 1)));
         failOnce(store, "hq");
@@ -60,6 +75,6 @@ class SnapshotStoreTest {
 
         assertThat(old.get().up()).isTrue();
         assertThat(store.get("apac").polled()).isFalse();
-        assertThat(store.allPolled()).isFalse();
+        assertThat(store.readiness().allPolled()).isFalse();
     }
 }

@@ -11,10 +11,9 @@ import dev.crcexporter.config.Secret;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.metrics.ReloadMetrics;
 import dev.crcexporter.testing.LogCapture;
-import dev.crcexporter.web.LiveWebConfig;
 import dev.crcexporter.web.ReloadTrigger.Outcome;
-import dev.crcexporter.web.WebConfig;
-import dev.crcexporter.web.WebConfigException;
+import dev.crcexporter.web.toolkit.LiveWebConfig;
+import dev.crcexporter.web.toolkit.WebConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.net.URI;
@@ -121,7 +120,7 @@ class ConfigReloaderTest {
     void aBadWebConfigurationFileAppliesNeitherFile() {
         Applied exporter = new Applied(config(account("hq", "s", 40)));
         ConfigReloader reloader = new ConfigReloader(() -> config(account("hq", "s", 41)), () -> {
-            throw new WebConfigException("--web.config.file web.yml: basic_auth_users.bob is not a bcrypt hash");
+            throw new ConfigException("--web.config.file web.yml: basic_auth_users.bob is not a bcrypt hash");
         }, Optional.empty(), new LiveWebConfig(WebConfig.NONE), exporter, gauges, clock);
 
         assertThat(reloader.reload("test").applied()).isFalse();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -51,7 +52,7 @@ class UsageParserFuzzTest {
         INPUTS.incrementAndGet();
         byte[] body = ApiAnswers.success(days).getBytes(StandardCharsets.UTF_8);
 
-        assertThat(UsageParser.parse(body)).isEqualTo(days);
+        assertThat(UsageParser.parse(body, UnaryOperator.identity())).isEqualTo(days);
     }
 
     @Property(tries = 4000)
@@ -68,7 +69,7 @@ class UsageParserFuzzTest {
     private static void assertOnlyUpstreamException(byte[] body) {
         INPUTS.incrementAndGet();
         try {
-            UsageParser.parse(body);
+            UsageParser.parse(body, UnaryOperator.identity());
         } catch (UpstreamException e) {
             assertThat(e.reason()).isIn(FailureReason.MALFORMED, FailureReason.API_STATUS);
             assertThat(e.getMessage()).isNotBlank().doesNotContain("\n").hasSizeLessThan(600);

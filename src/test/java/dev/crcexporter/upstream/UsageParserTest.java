@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class UsageParserTest {
     private static List<DailyUsage> parse(String json) throws UpstreamException {
-        return UsageParser.parse(json.getBytes(StandardCharsets.UTF_8));
+        return UsageParser.parse(json.getBytes(StandardCharsets.UTF_8), UnaryOperator.identity());
     }
 
     @Test
@@ -22,7 +23,7 @@ class UsageParserTest {
         // The answer shown on the vendor's page, verbatim in shape: one day, 24 hours.
         byte[] body = Files.readAllBytes(Path.of("src/test/resources/upstream/api-page-example.json"));
 
-        List<DailyUsage> days = UsageParser.parse(body);
+        List<DailyUsage> days = UsageParser.parse(body, UnaryOperator.identity());
 
         assertThat(days).singleElement().satisfies(day -> {
             assertThat(day.date()).isEqualTo(LocalDate.of(2019, 12, 1));

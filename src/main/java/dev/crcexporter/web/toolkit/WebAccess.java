@@ -1,4 +1,4 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
 import java.util.Map;
 import java.util.Optional;
@@ -11,13 +11,13 @@ import java.util.Optional;
  * @param basicAuth the configured users, or empty when anyone may ask
  * @param headers   response headers added to every answer
  */
-record WebAccess(Optional<BasicAuth> basicAuth, Map<String, String> headers) {
-    WebAccess {
+public record WebAccess(Optional<BasicAuth> basicAuth, Map<String, String> headers) {
+    public WebAccess {
         headers = Map.copyOf(headers);
     }
 
     /** True when the {@code Authorization} header (null when absent) may make the request. */
-    boolean allows(String authorization) {
+    public boolean allows(String authorization) {
         return basicAuth.isEmpty() || basicAuth.get().allows(authorization);
     }
 }

@@ -1,11 +1,12 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crcexporter.config.BoundedFiles;
+import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.StrictYaml;
-import dev.crcexporter.web.TlsSettings.ClientAuth;
+import dev.crcexporter.web.toolkit.TlsSettings.ClientAuth;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a {@code --web.config.file} in the format of Prometheus' exporter-toolkit, so the file a user
- * already has for node_exporter works here too. Every problem is a {@link WebConfigException} naming
+ * already has for node_exporter works here too. Every problem is a {@link ConfigException} naming
  * the key; nothing of a password, hash or key reaches a message.
  */
 public final class WebConfigLoader {
@@ -69,39 +70,39 @@ public final class WebConfigLoader {
             @JsonProperty("http2") Boolean http2,
             @JsonProperty("headers") Map<String, String> headers) {}
 
-    public static WebConfig load(Path file) throws WebConfigException {
+    public static WebConfig load(Path file) throws ConfigException {
         String source = "--web.config.file " + file;
         String text;
         try {
             text = BoundedFiles.readUtf8(file, BoundedFiles.MAX_WEB_CONFIG_BYTES);
         } catch (IOException e) {
-            throw new WebConfigException(source + " " + BoundedFiles.reason(e));
+            throw new ConfigException(source + " " + BoundedFiles.reason(e));
         }
         RawWebConfig raw;
         try {
             raw = text.isBlank() ? new RawWebConfig(null, null, null) : YAML.readValue(text, RawWebConfig.class);
         } catch (JacksonException e) {
             String message = StrictYaml.describe(e, source);
-            throw new WebConfigException(message.startsWith(source) ? message : source + ": " + message);
+            throw new ConfigException(message.startsWith(source) ? message : source + ": " + message);
         }
         try {
             return validate(raw, file.toAbsolutePath().getParent());
-        } catch (WebConfigException e) {
-            throw new WebConfigException(source + ": " + e.getMessage());
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
         }
     }
 
-    private static WebConfig validate(RawWebConfig raw, Path baseDir) throws WebConfigException {
+    private static WebConfig validate(RawWebConfig raw, Path baseDir) throws ConfigException {
         Optional<TlsSettings> tls = raw.tls() == null ? Optional.empty() : Optional.of(tls(raw.tls(), baseDir));
         Map<String, String> users = new LinkedHashMap<>();
         if (raw.basicAuthUsers() != null) {
             for (Map.Entry<String, String> user : raw.basicAuthUsers().entrySet()) {
                 String name = user.getKey();
                 if (name.isEmpty() || name.contains(":")) {
-                    throw new WebConfigException("basic_auth_users: user names must be non-empty and without ':' (got \"" + name + "\")");
+                    throw new ConfigException("basic_auth_users: user names must be non-empty and without ':' (got \"" + name + "\")");
                 }
                 if (user.getValue() == null || !BCRYPT.matcher(user.getValue()).matches()) {
-                    throw new WebConfigException("basic_auth_users." + name
+                    throw new ConfigException("basic_auth_users." + name
                             + " is not a bcrypt hash ($2y$, $2a$ or $2b$, as `htpasswd -nBC 10 USER` writes it)");
                 }
                 users.put(name, user.getValue());
@@ -124,51 +125,51 @@ public final class WebConfigLoader {
         return new WebConfig(tls, users, headers);
     }
 
-    private static String header(String name, String value) throws WebConfigException {
+    private static String header(String name, String value) throws ConfigException {
         String key = "http_server_config.headers." + name;
         if (!ALLOWED_HEADERS.contains(name)) {
-            throw new WebConfigException(key + " is not an allowed header (allowed: "
+            throw new ConfigException(key + " is not an allowed header (allowed: "
                     + String.join(", ", ALLOWED_HEADERS.stream().sorted().toList()) + ")");
         }
         if (value == null || value.isBlank()) {
-            throw new WebConfigException(key + " must not be empty");
+            throw new ConfigException(key + " must not be empty");
         }
         String lower = value.trim().toLowerCase(Locale.ROOT);
         if (name.equals("X-Frame-Options") && !lower.equals("deny") && !lower.equals("sameorigin")) {
-            throw new WebConfigException(key + " must be deny or sameorigin (got \"" + value + "\")");
+            throw new ConfigException(key + " must be deny or sameorigin (got \"" + value + "\")");
         }
         if (name.equals("X-Content-Type-Options") && !lower.equals("nosniff")) {
-            throw new WebConfigException(key + " must be nosniff (got \"" + value + "\")");
+            throw new ConfigException(key + " must be nosniff (got \"" + value + "\")");
         }
         return value.trim();
     }
 
-    private static TlsSettings tls(RawTls raw, Path baseDir) throws WebConfigException {
+    private static TlsSettings tls(RawTls raw, Path baseDir) throws ConfigException {
         if (raw.clientAllowedSans() != null && !raw.clientAllowedSans().isEmpty()) {
-            throw new WebConfigException("tls_server_config.client_allowed_sans is not supported by crc-exporter;"
+            throw new ConfigException("tls_server_config.client_allowed_sans is not supported by crc-exporter;"
                     + " remove it or restrict clients with client_ca_file");
         }
         if (raw.preferServerCipherSuites() != null || raw.curvePreferences() != null) {
             LOG.warn("tls_server_config.prefer_server_cipher_suites and curve_preferences are ignored: the JDK's choices apply");
         }
         if (blank(raw.certFile())) {
-            throw new WebConfigException("tls_server_config.cert_file is required");
+            throw new ConfigException("tls_server_config.cert_file is required");
         }
         if (blank(raw.keyFile())) {
-            throw new WebConfigException("tls_server_config.key_file is required");
+            throw new ConfigException("tls_server_config.key_file is required");
         }
         TlsFiles files = new TlsFiles(resolve(baseDir, raw.certFile()), resolve(baseDir, raw.keyFile()),
                 blank(raw.clientCaFile()) ? Optional.empty() : Optional.of(resolve(baseDir, raw.clientCaFile())));
         TlsMaterial material = TlsMaterial.read(files);
         ClientAuth clientAuth = clientAuth(raw);
         if (clientAuth.verify && files.clientCa().isEmpty()) {
-            throw new WebConfigException("tls_server_config.client_auth_type " + clientAuth + " needs client_ca_file");
+            throw new ConfigException("tls_server_config.client_auth_type " + clientAuth + " needs client_ca_file");
         }
 
         String min = version(raw.minVersion(), "TLS12", "min_version");
         String max = version(raw.maxVersion(), "TLS13", "max_version");
         if (VERSION_ORDER.indexOf(min) > VERSION_ORDER.indexOf(max)) {
-            throw new WebConfigException("tls_server_config.min_version " + min + " is above max_version " + max);
+            throw new ConfigException("tls_server_config.min_version " + min + " is above max_version " + max);
         }
         List<String> range = VERSION_ORDER.subList(VERSION_ORDER.indexOf(min), VERSION_ORDER.indexOf(max) + 1);
         for (String version : range) {
@@ -176,7 +177,7 @@ public final class WebConfigLoader {
                 // Jetty would enable it and the JDK refuse it at every handshake: the file would promise what is not served.
                 String setting = version.equals(max) && !version.equals(min) ? "max_version " + max
                         : "min_version " + min + (version.equals(min) ? "" : " includes " + version + ", which");
-                throw new WebConfigException("tls_server_config." + setting
+                throw new ConfigException("tls_server_config." + setting
                         + " is disabled in this Java runtime (jdk.tls.disabledAlgorithms in java.security); use TLS12 or TLS13");
             }
         }
@@ -185,7 +186,7 @@ public final class WebConfigLoader {
         return new TlsSettings(files, clientAuth, protocols, cipherSuites(raw.cipherSuites()), material);
     }
 
-    private static ClientAuth clientAuth(RawTls raw) throws WebConfigException {
+    private static ClientAuth clientAuth(RawTls raw) throws ConfigException {
         if (blank(raw.clientAuthType())) {
             // exporter-toolkit's default: verify clients when a CA is given, else ask nothing.
             return blank(raw.clientCaFile()) ? ClientAuth.NoClientCert : ClientAuth.RequireAndVerifyClientCert;
@@ -193,23 +194,23 @@ public final class WebConfigLoader {
         try {
             return ClientAuth.valueOf(raw.clientAuthType().trim());
         } catch (IllegalArgumentException e) {
-            throw new WebConfigException("tls_server_config.client_auth_type must be one of "
+            throw new ConfigException("tls_server_config.client_auth_type must be one of "
                     + Arrays.toString(ClientAuth.values()) + " (got \"" + raw.clientAuthType() + "\")");
         }
     }
 
-    private static String version(String text, String fallback, String key) throws WebConfigException {
+    private static String version(String text, String fallback, String key) throws ConfigException {
         if (blank(text)) {
             return fallback;
         }
         String version = text.trim().toUpperCase(Locale.ROOT);
         if (!TLS_VERSIONS.containsKey(version)) {
-            throw new WebConfigException("tls_server_config." + key + " must be one of TLS10, TLS11, TLS12, TLS13 (got \"" + text + "\")");
+            throw new ConfigException("tls_server_config." + key + " must be one of TLS10, TLS11, TLS12, TLS13 (got \"" + text + "\")");
         }
         return version;
     }
 
-    private static List<String> cipherSuites(List<String> names) throws WebConfigException {
+    private static List<String> cipherSuites(List<String> names) throws ConfigException {
         if (names == null || names.isEmpty()) {
             return List.of();
         }
@@ -217,7 +218,7 @@ public final class WebConfigLoader {
         for (String name : names) {
             // Go and the JDK both use the IANA names (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256).
             if (!TlsRuntime.offersCipherSuite(name)) {
-                throw new WebConfigException("tls_server_config.cipher_suites: " + name
+                throw new ConfigException("tls_server_config.cipher_suites: " + name
                         + " is not supported by this Java runtime, or is disabled in it");
             }
             result.add(name);

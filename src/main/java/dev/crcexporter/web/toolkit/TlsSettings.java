@@ -1,4 +1,4 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
 import java.util.List;
 

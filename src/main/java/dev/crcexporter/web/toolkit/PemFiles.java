@@ -1,5 +1,6 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
+import dev.crcexporter.config.ConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,23 +25,23 @@ final class PemFiles {
     private PemFiles() {}
 
     /** The certificates in {@code bytes}, read from {@code file} (named with {@code key} in messages). */
-    static List<X509Certificate> certificates(byte[] bytes, Path file, String key) throws WebConfigException {
+    static List<X509Certificate> certificates(byte[] bytes, Path file, String key) throws ConfigException {
         try (InputStream in = new ByteArrayInputStream(bytes)) {
             List<X509Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
                     .map(X509Certificate.class::cast).toList();
             if (certificates.isEmpty()) {
-                throw new WebConfigException(key + ": " + file + " holds no PEM certificate");
+                throw new ConfigException(key + ": " + file + " holds no PEM certificate");
             }
             return certificates;
         } catch (IOException e) {
-            throw new WebConfigException(key + ": " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(key + ": " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
         } catch (GeneralSecurityException e) {
-            throw new WebConfigException(key + ": " + file + " is not a PEM certificate");
+            throw new ConfigException(key + ": " + file + " is not a PEM certificate");
         }
     }
 
     /** The private key in {@code bytes}, read from {@code file} (named with {@code key} in messages). */
-    static PrivateKey privateKey(byte[] bytes, Path file, String key) throws WebConfigException {
+    static PrivateKey privateKey(byte[] bytes, Path file, String key) throws ConfigException {
         try (Reader reader = new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.US_ASCII);
                 PEMParser pem = new PEMParser(reader)) {
             Object object = pem.readObject();
@@ -51,11 +52,11 @@ final class PemFiles {
             if (object instanceof PrivateKeyInfo info) {
                 return converter.getPrivateKey(info);
             }
-            throw new WebConfigException(key + ": " + file + " holds no unencrypted PEM private key"
+            throw new ConfigException(key + ": " + file + " holds no unencrypted PEM private key"
                     + " (PKCS#8, PKCS#1 or SEC1; encrypted keys are not supported)");
         } catch (IOException | RuntimeException e) {
             // Never the parser's message: it could quote key material.
-            throw new WebConfigException(key + ": " + file + " cannot be read as a PEM private key (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(key + ": " + file + " cannot be read as a PEM private key (" + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -1,10 +1,10 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.testing.LogCapture;
-import dev.crcexporter.testing.TestCertificates;
 import dev.crcexporter.testing.TestCertificates.Issued;
+import dev.crcexporter.testing.TestCertificates;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
+import dev.crcexporter.config.ConfigException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -58,7 +59,7 @@ final class RotatingSslContextFactory extends SslContextFactory.Server {
      * New settings from a reloaded web configuration (protocols, cipher suites, client authentication, other
      * files), for the connections accepted from now on.
      */
-    void apply(TlsSettings newSettings) throws WebConfigException {
+    void apply(TlsSettings newSettings) throws ConfigException {
         changing.lock();
         try {
             switchTo(newSettings);
@@ -80,7 +81,7 @@ final class RotatingSslContextFactory extends SslContextFactory.Server {
             TlsFiles.Contents contents;
             try {
                 contents = current.files().read();
-            } catch (WebConfigException e) {
+            } catch (ConfigException e) {
                 warnOnce(e.getMessage(), e.getMessage());
                 return;
             }
@@ -91,7 +92,7 @@ final class RotatingSslContextFactory extends SslContextFactory.Server {
             }
             try {
                 switchTo(current.withMaterial(TlsMaterial.parse(current.files(), contents)));
-            } catch (WebConfigException e) {
+            } catch (ConfigException e) {
                 warnOnce(HexFormat.of().formatHex(digest), e.getMessage());
                 return;
             }
@@ -116,7 +117,7 @@ final class RotatingSslContextFactory extends SslContextFactory.Server {
     }
 
     /** Rebuilds Jetty's context with {@code next}; on failure the previous settings are put back and stay. */
-    private void switchTo(TlsSettings next) throws WebConfigException {
+    private void switchTo(TlsSettings next) throws ConfigException {
         TlsSettings previous = settings;
         try {
             reload(factory -> configure(next));
@@ -127,7 +128,7 @@ final class RotatingSslContextFactory extends SslContextFactory.Server {
             } catch (Exception again) {
                 e.addSuppressed(again);
             }
-            throw new WebConfigException("tls_server_config cannot be applied (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException("tls_server_config cannot be applied (" + e.getClass().getSimpleName() + ")");
         }
     }
 

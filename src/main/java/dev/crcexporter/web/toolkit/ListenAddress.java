@@ -1,4 +1,4 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
 /**
  * A {@code host:port} as Prometheus exporters write {@code --web.listen-address}; {@code :9877} means

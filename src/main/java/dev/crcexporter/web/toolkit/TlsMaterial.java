@@ -1,5 +1,6 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
+import dev.crcexporter.config.ConfigException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -24,15 +25,15 @@ import java.util.Optional;
 record TlsMaterial(KeyStore keyStore, char[] keyStorePassword, Optional<KeyStore> clientCas, X509Certificate certificate,
         byte[] digest) {
 
-    static TlsMaterial read(TlsFiles files) throws WebConfigException {
+    static TlsMaterial read(TlsFiles files) throws ConfigException {
         return parse(files, files.read());
     }
 
-    static TlsMaterial parse(TlsFiles files, TlsFiles.Contents contents) throws WebConfigException {
+    static TlsMaterial parse(TlsFiles files, TlsFiles.Contents contents) throws ConfigException {
         List<X509Certificate> chain = PemFiles.certificates(contents.cert, files.cert(), TlsFiles.CERT_KEY);
         PrivateKey key = PemFiles.privateKey(contents.key, files.key(), TlsFiles.KEY_KEY);
         if (!PemFiles.matches(key, chain.get(0))) {
-            throw new WebConfigException(TlsFiles.KEY_KEY + " does not belong to the certificate of cert_file");
+            throw new ConfigException(TlsFiles.KEY_KEY + " does not belong to the certificate of cert_file");
         }
         Optional<KeyStore> clientCas = Optional.empty();
         if (contents.clientCa.isPresent()) {
@@ -46,12 +47,12 @@ record TlsMaterial(KeyStore keyStore, char[] keyStorePassword, Optional<KeyStore
             keyStore.load(null, null);
             keyStore.setKeyEntry("server", key, password, chain.toArray(new Certificate[0]));
         } catch (GeneralSecurityException | IOException e) {
-            throw new WebConfigException("tls_server_config: the key and certificate cannot be combined (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException("tls_server_config: the key and certificate cannot be combined (" + e.getClass().getSimpleName() + ")");
         }
         return new TlsMaterial(keyStore, password, clientCas, chain.get(0), contents.digest());
     }
 
-    private static KeyStore trustStore(List<X509Certificate> cas) throws WebConfigException {
+    private static KeyStore trustStore(List<X509Certificate> cas) throws ConfigException {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -60,7 +61,7 @@ record TlsMaterial(KeyStore keyStore, char[] keyStorePassword, Optional<KeyStore
             }
             return store;
         } catch (GeneralSecurityException | IOException e) {
-            throw new WebConfigException(TlsFiles.CLIENT_CA_KEY + " cannot be used (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(TlsFiles.CLIENT_CA_KEY + " cannot be used (" + e.getClass().getSimpleName() + ")");
         }
     }
 

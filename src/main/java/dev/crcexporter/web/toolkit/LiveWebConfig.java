@@ -1,7 +1,11 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
+import dev.crcexporter.config.ConfigException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Server;
 
 /**
  * The web configuration in force, changed by reloads: the users and headers as one {@link WebAccess} swapped
@@ -26,19 +30,19 @@ public final class LiveWebConfig {
     }
 
     /** What a request is checked against; read once per request. */
-    WebAccess access() {
+    public WebAccess access() {
         return state.get().access();
     }
 
-    /** The TLS context of the listening connector, when the server speaks TLS. */
-    Optional<RotatingSslContextFactory> tls() {
-        return tls;
+    /** The one listening connector on {@code listen}: plain HTTP, or TLS with this configuration's context. */
+    public Connector connector(Server server, HttpConfiguration http, ListenAddress listen) {
+        return Connectors.create(server, http, listen, tls);
     }
 
     /** Throws when {@code next} cannot be applied to the running server (it would switch between HTTP and HTTPS). */
-    public void check(WebConfig next) throws WebConfigException {
+    public void check(WebConfig next) throws ConfigException {
         if (next.tls().isPresent() != tls.isPresent()) {
-            throw new WebConfigException("tls_server_config " + (tls.isPresent() ? "was removed" : "was added")
+            throw new ConfigException("tls_server_config " + (tls.isPresent() ? "was removed" : "was added")
                     + ": switching between HTTP and HTTPS needs a restart");
         }
     }
@@ -47,7 +51,7 @@ public final class LiveWebConfig {
      * Applies {@code next} to the requests and connections that come after: the TLS settings first (new connections),
      * then users and headers in one swap. Nothing changes when it throws.
      */
-    public synchronized void apply(WebConfig next) throws WebConfigException {
+    public synchronized void apply(WebConfig next) throws ConfigException {
         check(next);
         if (tls.isPresent()) {
             tls.get().apply(next.tls().orElseThrow());

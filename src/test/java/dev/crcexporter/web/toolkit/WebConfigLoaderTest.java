@@ -1,10 +1,11 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.crcexporter.testing.TestCertificates;
+import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.testing.TestCertificates.Issued;
+import dev.crcexporter.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -102,7 +103,7 @@ class WebConfigLoaderTest {
     void invalidWebConfigIsRejectedNamingTheKey(String yaml, String message) throws Exception {
         Path file = Files.writeString(dir.resolve("web.yml"), yaml + "\n");
         assertThatThrownBy(() -> WebConfigLoader.load(file))
-                .isInstanceOf(WebConfigException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessage("--web.config.file " + file + ": " + message.replace("${dir}", dir.toString()));
     }
 
@@ -116,13 +117,13 @@ class WebConfigLoaderTest {
     void aFileOverTheLimitIsRejectedNamingIt() throws Exception {
         Path file = Files.writeString(dir.resolve("huge-web.yml"), "basic_auth_users:\n" + "  # padding\n".repeat(100_000));
         assertThat(Files.size(file)).isGreaterThan(1024 * 1024);
-        assertThatThrownBy(() -> WebConfigLoader.load(file)).isInstanceOf(WebConfigException.class)
+        assertThatThrownBy(() -> WebConfigLoader.load(file)).isInstanceOf(ConfigException.class)
                 .hasMessage("--web.config.file " + file + " is larger than 1 MiB");
     }
 
     @Test
     void anEndlessDeviceIsRejectedWithoutReadingItAll() {
-        assertThatThrownBy(() -> WebConfigLoader.load(Path.of("/dev/zero"))).isInstanceOf(WebConfigException.class)
+        assertThatThrownBy(() -> WebConfigLoader.load(Path.of("/dev/zero"))).isInstanceOf(ConfigException.class)
                 .hasMessage("--web.config.file /dev/zero is larger than 1 MiB");
     }
 }

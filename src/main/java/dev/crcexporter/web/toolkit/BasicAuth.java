@@ -1,4 +1,4 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,7 +48,6 @@ final class BasicAuth {
     private final int maxInCheck;
     /** Requests checking or waiting for a check right now. */
     private final AtomicInteger inCheck = new AtomicInteger();
-    private final AtomicLong bcryptChecks = new AtomicLong();
     private final AtomicLong refusedUnchecked = new AtomicLong();
 
     /** bcrypt's comparison of a password with a hash; replaceable in tests to hold a check at will. */
@@ -134,7 +133,6 @@ final class BasicAuth {
     private boolean check(String password, String hash) {
         checkSlots.acquireUninterruptibly();
         try {
-            bcryptChecks.incrementAndGet();
             boolean matches = passwordCheck.matches(password, hash == null ? dummyHash : hash);
             return matches && hash != null;
         } catch (IllegalArgumentException e) {
@@ -142,11 +140,6 @@ final class BasicAuth {
         } finally {
             checkSlots.release();
         }
-    }
-
-    /** How many bcrypt comparisons ran; for tests. */
-    long bcryptChecks() {
-        return bcryptChecks.get();
     }
 
     /** Requests checking or waiting for a check right now; for tests. */

@@ -1,6 +1,7 @@
-package dev.crcexporter.web;
+package dev.crcexporter.web.toolkit;
 
 import dev.crcexporter.config.BoundedFiles;
+import dev.crcexporter.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,7 +22,7 @@ record TlsFiles(Path cert, Path key, Optional<Path> clientCa) {
     static final String CLIENT_CA_KEY = "tls_server_config.client_ca_file";
 
     /** The files' bytes, each read whole and bounded. */
-    Contents read() throws WebConfigException {
+    Contents read() throws ConfigException {
         byte[] clientCaBytes = null;
         byte[] certBytes = read(cert, CERT_KEY);
         byte[] keyBytes = read(key, KEY_KEY);
@@ -31,11 +32,11 @@ record TlsFiles(Path cert, Path key, Optional<Path> clientCa) {
         return new Contents(certBytes, keyBytes, Optional.ofNullable(clientCaBytes));
     }
 
-    private static byte[] read(Path file, String key) throws WebConfigException {
+    private static byte[] read(Path file, String key) throws ConfigException {
         try {
             return BoundedFiles.read(file, BoundedFiles.MAX_PEM_BYTES);
         } catch (IOException e) {
-            throw new WebConfigException(key + ": " + file + " " + BoundedFiles.reason(e));
+            throw new ConfigException(key + ": " + file + " " + BoundedFiles.reason(e));
         }
     }
 

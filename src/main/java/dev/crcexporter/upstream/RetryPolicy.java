@@ -1,12 +1,12 @@
-package dev.crcexporter.poll;
+package dev.crcexporter.upstream;
 
 import dev.crcexporter.config.RetryConfig;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How a failed upstream request is retried, shared by the daemon's {@link Poller} and the backfill:
- * at most {@code retry.max_attempts} requests, exponential backoff with "equal jitter" capped at
+ * How a failed upstream request is retried, shared by the daemon's {@code Poller}, the history, the report and the
+ * backfill: at most {@code retry.max_attempts} requests, exponential backoff with "equal jitter" capped at
  * {@code retry.max_backoff}, and a {@code Retry-After} from the API honoured up to {@link #MAX_RETRY_AFTER}.
  */
 public final class RetryPolicy {

@@ -1,4 +1,4 @@
-package dev.crcexporter.metrics;
+package dev.crcexporter.cli;
 
 import java.io.IOException;
 import java.io.InputStream;

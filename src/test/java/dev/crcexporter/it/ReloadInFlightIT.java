@@ -1,0 +1,88 @@
+package dev.crcexporter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crcexporter.Exporter;
+import dev.crcexporter.poll.AccountSnapshot;
+import dev.crcexporter.poll.SnapshotStore;
+import dev.crcexporter.testing.Days;
+import dev.crcexporter.testing.FakeCrcApi.Response;
+import dev.crcexporter.testing.LogCapture;
+import dev.crcexporter.testing.Poll;
+import dev.crcexporter.upstream.FailureReason;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A reload that overtakes a poll: nothing of a poll in flight or a pending retry for a removed or changed account
+ * reaches the new state, and the retry is not sent. Upstream request counts show that no poll is lost or duplicated.
+ */
+class ReloadInFlightIT extends AccountReloadFixture {
+    @Test
+    void aPollInFlightForARemovedOrChangedAccountWritesNothingIntoTheNewState() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        crc.behave(request -> {
+            boolean held = "k-lat".equals(request.apiKey())
+                    || "k-apac".equals(request.apiKey()) && "s-apac".equals(request.params().get("api_secret"));
+            if (!held) {
+                return crc.documentedAnswer(request);
+            }
+            try {
+                release.await(BOUND.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // What the old configuration's poll brings back: must not be shown.
+            return Response.json(dev.crcexporter.demo.ApiAnswers.success(List.of(Days.peakingAtTen(DAY, 99))));
+        });
+        Exporter exporter = start(config("", systec("hq", "k-hq", "s-hq"), systec("apac", "k-apac", "s-apac"),
+                systec("lat", "k-lat", "s-lat"), systec("emea", "k-emea", "s-emea")));
+        awaitUp(exporter, "hq", "emea");
+        Poll.until(BOUND, "apac's and lat's polls held", () -> crc.requestsFor("k-apac") == 1 && crc.requestsFor("k-lat") == 1);
+        SnapshotStore.Slot oldApac = exporter.store().slots().get("apac");
+        SnapshotStore.Slot oldLat = exporter.store().slots().get("lat");
+
+        crc.account("k-apac", "s-apac-2", List.of(Days.peakingAtTen(DAY, 21)));
+        assertThat(reload(exporter, config("", systec("hq", "k-hq", "s-hq"), systec("apac", "k-apac", "s-apac-2"),
+                systec("emea", "k-emea", "s-emea"), systec("new", "k-new", "s-new"))).applied()).isTrue();
+        // The changed account is polled at once although its old poll still runs.
+        awaitUp(exporter, "apac", "new");
+        release.countDown();
+        Poll.until(BOUND, "the old polls ended", () -> oldApac.get().polled() && oldLat.get().polled());
+
+        String after = metrics(exporter);
+        assertThat(value(after, "crc_ports_daily_max_usage{account=\"apac\",date=\"" + DAY + "\"}")).isEqualTo(21.0);
+        assertThat(after).doesNotContain("account=\"lat\"");
+        assertThat(exporter.store().all()).extracting(AccountSnapshot::name).containsExactly("hq", "apac", "emea", "new");
+        assertThat(List.of(crc.requestsFor("k-apac"), crc.requestsFor("k-lat"), crc.requestsFor("k-hq"))).containsExactly(2L, 1L, 1L);
+    }
+
+    @Test
+    void aRetryPendingForARemovedOrChangedAccountIsNotSent() throws Exception {
+        failFirstRequestOf("k-apac", "k-lat");
+        String retrySlowly = "retry:\n  max_attempts: 2\n  initial_backoff: 3s\n  max_backoff: 3s\n";
+        try (LogCapture logs = new LogCapture()) {
+            Exporter exporter = start(config("", systec("hq", "k-hq", "s-hq"), systec("apac", "k-apac", "s-apac"),
+                    systec("lat", "k-lat", "s-lat")).replaceFirst("retry:\n(  .*\n){3}", retrySlowly));
+            awaitUp(exporter, "hq");
+            Poll.until(BOUND, "apac's and lat's first requests failed",
+                    () -> exporter.store().all().stream().filter(s -> !s.name().equals("hq"))
+                            .allMatch(s -> s.errorCounts().get(FailureReason.HTTP_STATUS) == 1));
+
+            crc.account("k-lat", "s-lat-2", List.of(Days.peakingAtTen(DAY, 23)));
+            assertThat(reload(exporter, config("", systec("hq", "k-hq", "s-hq"), systec("lat", "k-lat", "s-lat-2"))
+                    .replaceFirst("retry:\n(  .*\n){3}", retrySlowly)).applied()).isTrue();
+            awaitUp(exporter, "lat");
+            // Both retries come due (1.5 to 3 s after the failure) and are dropped rather than sent.
+            Poll.until(BOUND, "both retries dropped", () -> logs.logfmtLines().stream()
+                    .filter(line -> line.contains("poll dropped: the account was reloaded")).count() == 2);
+            assertThat(List.of(crc.requestsFor("k-apac"), crc.requestsFor("k-lat"), crc.requestsFor("k-hq")))
+                    .containsExactly(1L, 2L, 1L);
+            String after = metrics(exporter);
+            assertThat(errors(after, "lat")).isEqualTo(0.0);
+            assertThat(after).doesNotContain("account=\"apac\"");
+        }
+    }
+}
