@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGHUP reloads the configuration, as it does for Prometheus and blackbox_exporter (without this, the JVM ends
@@ -34,7 +35,7 @@ public final class ReloadSignal implements AutoCloseable {
         });
         AtomicBoolean waiting = new AtomicBoolean();
         try {
-            Signal.handle(new Signal(HANGUP), signal -> {
+            SignalHandler previous = Signal.handle(new Signal(HANGUP), signal -> {
                 if (waiting.compareAndSet(false, true)) {
                     try {
                         reloads.execute(() -> {
@@ -46,6 +47,12 @@ public final class ReloadSignal implements AutoCloseable {
                     }
                 }
             });
+            if (previous == SignalHandler.SIG_IGN) {
+                // Inherited "ignore" (nohup, or a parent that ignores SIGHUP): the JVM keeps it ignored and never
+                // calls the handler. systemd, Docker and Kubernetes start processes with the default disposition.
+                LOG.atWarn().setMessage("SIGHUP is ignored by the process that started crc-exporter (nohup?), so it"
+                        + " cannot reload on SIGHUP: reload with POST /-/reload, or start it without nohup").log();
+            }
         } catch (IllegalArgumentException e) {
             LOG.atInfo().setMessage("no SIGHUP on this platform: reload with POST /-/reload").log();
         }

@@ -99,7 +99,9 @@ class ReloadJarIT {
                 """.formatted(upstream.url()));
         Path web = Files.writeString(tmp.resolve("web.yml"), users(OLD_PASSWORD));
         Path log = tmp.resolve("exporter.log");
-        Process exporter = processes.start(log, "java", "@deploy/jvm.options", "-jar", JAR.toString(),
+        // SIGHUP in its default disposition, as systemd, Docker and Kubernetes start it: a test run under nohup
+        // would otherwise hand down "ignored", which the JVM keeps (ReloadSignal warns about it).
+        Process exporter = processes.start(log, "env", "--default-signal=HUP", "java", "@deploy/jvm.options", "-jar", JAR.toString(),
                 "--config.file=" + config, "--web.config.file=" + web, "--web.listen-address=127.0.0.1:0");
         int port = Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the port in the log", () -> {
             ExternalProcesses.assertAlive(exporter);
@@ -156,5 +158,24 @@ class ReloadJarIT {
         assertThat(exporter.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(exporter.exitValue()).isEqualTo(143);
         assertThat(Files.readString(log)).doesNotContain("secret-one", OLD_PASSWORD, NEW_PASSWORD, "Exception");
+    }
+
+    @Test
+    void anInheritedIgnoredSighupIsWarnedAboutAndPostReloadStillWorks() throws Exception {
+        // As under nohup: the JVM keeps SIGHUP ignored and never calls a handler for it.
+        Path log = tmp.resolve("ignored.log");
+        Process exporter = processes.start(log, "env", "--ignore-signal=HUP", "java", "@deploy/jvm.options", "-jar",
+                JAR.toString(), "--demo", "--web.listen-address=127.0.0.1:0");
+        int port = Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the port in the log", () -> {
+            ExternalProcesses.assertAlive(exporter);
+            return portInLog(log);
+        }, p -> p > 0, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
+
+        assertThat(Files.readString(log)).contains("SIGHUP is ignored by the process that started crc-exporter",
+                "reload with POST /-/reload");
+        HttpResponse<String> reloaded = send(port, "POST", "/-/reload", "Basic eA==");
+        assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
+        hangUp(exporter);
+        assertThat(exporter.isAlive()).as("SIGHUP ignored, not fatal").isTrue();
     }
 }
