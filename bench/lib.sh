@@ -9,6 +9,8 @@ jvm_args=("@$JVM_OPTIONS")
 
 work=$(mktemp -d)
 chmod 755 "$work"   # nginx's workers run as an unprivileged user and must read the payload
+cp "$JAR" "$work/crc-exporter.jar"   # a rebuild of target/ during a run must not touch the running JVMs
+JAR="$work/crc-exporter.jar"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

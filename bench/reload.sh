@@ -11,8 +11,7 @@
 #   PAUSE_MS=1000 bench/reload.sh                          # one reload a second
 #   RUNS=1 ACCOUNTS=100 PHASE_SECONDS=5 bench/reload.sh    # a quick look
 # Needs: the jar (built if missing), curl, python3. Everything listens on 127.0.0.1 and is stopped at the end.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-3}
 ACCOUNTS=${ACCOUNTS:-1000}
@@ -20,22 +19,7 @@ CHURN=${CHURN:-50}
 # Not SECONDS: bash counts that one up from 0 by itself, so its default would be a phase of 0 s.
 PHASE_SECONDS=${PHASE_SECONDS:-20}
 PAUSE_MS=${PAUSE_MS:-0}
-JAR=target/crc-exporter.jar
-[ -f "$JAR" ] || mvn -B -q -DskipTests package
-for tool in curl python3; do command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }; done
-
-work=$(mktemp -d)
-cp "$JAR" "$work/crc-exporter.jar"
-JAR="$work/crc-exporter.jar"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+need curl python3
 
 # One upstream for all runs: ACCOUNTS + CHURN accounts, polled every hour (no scheduled poll during a run).
 java -cp "$JAR" src/test/java/dev/crcexporter/bench/ShardUpstream.java $((ACCOUNTS + CHURN)) 1h "$work/all.yml" "$work/upstream.port" \
@@ -59,7 +43,7 @@ for run in $(seq 1 "$RUNS"); do
   cp "$work/a.yml" "$work/live.yml"
   curl -s "$upstream/reset" >/dev/null
   port=$(free_port)
-  java @deploy/jvm.options -jar "$JAR" --config.file="$work/live.yml" --web.listen-address="127.0.0.1:$port" \
+  java "${jvm_args[@]}" -jar "$JAR" --config.file="$work/live.yml" --web.listen-address="127.0.0.1:$port" \
     --log.level=warn > "$work/exporter-$run.log" 2>&1 &
   exporter=$!
   pids+=("$exporter")

@@ -5,26 +5,13 @@
 #   CONCURRENCY=1 bench/report.sh         # accounts one after the other (the config's default is 8)
 # Prints, per run, the wall time of `java -jar target/crc-exporter.jar report ...` (JVM start included) and the
 # requests the upstream answered, then the median (min-max). Everything listens on 127.0.0.1.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-3}
 ACCOUNTS=${ACCOUNTS:-100}
 FORMAT=${FORMAT:-csv}
-JAR=target/crc-exporter.jar
-[ -f "$JAR" ] || mvn -B -q -DskipTests package
-
-work=$(mktemp -d)
-upstream_pid=
-cleanup() {
-  [ -n "$upstream_pid" ] && kill "$upstream_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 java -cp "$JAR" src/test/java/dev/crcexporter/bench/FakeUpstream.java "$ACCOUNTS" "$work/config.yml" "$work/count" > "$work/upstream.log" 2>&1 &
-upstream_pid=$!
+pids+=($!)
 for _ in $(seq 1 300); do [ -s "$work/config.yml" ] && [ -s "$work/count" ] && break; sleep 0.05; done
 [ -s "$work/config.yml" ] || { echo "bench: fake upstream did not start" >&2; cat "$work/upstream.log" >&2; exit 1; }
 [ -n "${CONCURRENCY:-}" ] && sed -i "s/^concurrency: .*/concurrency: $CONCURRENCY/" "$work/config.yml"

@@ -9,33 +9,16 @@
 # is ready, VmRSS per replica, the time one scrape of each replica takes, and the upstream requests of the next
 # poll interval (one per account is the target). It exits non-zero when a check fails.
 # Needs: the jar (built if missing), curl, python3. Everything listens on 127.0.0.1 and is stopped at the end.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-3}
 ACCOUNTS=${ACCOUNTS:-10000}
 BEFORE=${BEFORE:-10}
 AFTER=${AFTER:-12}
 INTERVAL=${INTERVAL:-180s}  # longer than the start of every replica (up to ~100s here when other work loads the cores)
-JAR=target/crc-exporter.jar
-[ -f "$JAR" ] || mvn -B -q -DskipTests package
-for tool in curl python3; do command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }; done
+need curl python3
 interval_s=$(python3 -c "import sys; v=sys.argv[1]; print(int(v[:-1]) * {'s': 1, 'm': 60}[v[-1]])" "$INTERVAL")
 
-work=$(mktemp -d)
-cp "$JAR" "$work/crc-exporter.jar"   # a rebuild of target/ during the run must not touch the running replicas
-JAR="$work/crc-exporter.jar"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-now_ms() { date +%s%3N; }
-rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 results="$work/results.tsv"
 : > "$results"
 record() { echo -e "$1\t$2" >> "$results"; }
@@ -87,7 +70,7 @@ run_layout() { # N run
   start=$(now_ms)
   for i in $(seq 0 $((n - 1))); do
     port=$(free_port)
-    java @deploy/jvm.options -jar "$JAR" --config.file="$work/config.yml" --shard="$i/$n" \
+    java "${jvm_args[@]}" -jar "$JAR" --config.file="$work/config.yml" --shard="$i/$n" \
       --web.listen-address="127.0.0.1:$port" > "$work/shard-$n-$i.log" 2>&1 &
     shard_pids+=($!); pids+=($!); ports+=("$port"); ready_ms+=(0)
   done
