@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
+import dev.crcexporter.testing.JarExporter;
 import dev.crcexporter.testing.Poll;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +29,6 @@ import org.springframework.security.crypto.bcrypt.BCrypt;
  * ExecReload) and {@code POST /-/reload} (Kubernetes' config reloader). SIGHUP used to end the JVM with status 129.
  */
 class ReloadJarIT {
-    private static final Path JAR = Path.of("target/crc-exporter.jar");
-    private static final Pattern PORT = Pattern.compile("address=\"127\\.0\\.0\\.1:0 \\(port (\\d+)\\)\"");
     private static final String OLD_PASSWORD = "old-Pa55word";
     private static final String NEW_PASSWORD = "new-Pa55word";
 
@@ -77,18 +73,17 @@ class ReloadJarIT {
         assertThat(kill.exitValue()).isZero();
     }
 
-    private static int portInLog(Path log) {
-        try {
-            Matcher port = PORT.matcher(Files.readString(log));
-            return port.find() ? Integer.parseInt(port.group(1)) : -1;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The port {@code exporter} listens on, once its start line names it. */
+    private static int portOf(Process exporter, Path log) {
+        return Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the port in the log", () -> {
+            ExternalProcesses.assertAlive(exporter);
+            return JarExporter.portInLog(log);
+        }, p -> p > 0, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
     }
 
     @Test
     void sighupAndPostReloadTheJarUnderItsJvmOptionsAndABadFileKeepsItRunning() throws Exception {
-        assertThat(JAR).as("run `mvn package` first").exists();
+        assertThat(JarExporter.JAR).as("run `mvn package` first").exists();
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k1", "secret-one", List.of())
                 .account("k2", "secret-two", List.of());
         Path config = Files.writeString(tmp.resolve("crc.yml"), """
@@ -101,12 +96,9 @@ class ReloadJarIT {
         Path log = tmp.resolve("exporter.log");
         // SIGHUP in its default disposition, as systemd, Docker and Kubernetes start it: a test run under nohup
         // would otherwise hand down "ignored", which the JVM keeps (ReloadSignal warns about it).
-        Process exporter = processes.start(log, "env", "--default-signal=HUP", "java", "@deploy/jvm.options", "-jar", JAR.toString(),
+        Process exporter = processes.start(log, "env", "--default-signal=HUP", "java", "@" + JarExporter.JVM_OPTIONS, "-jar", JarExporter.JAR.toString(),
                 "--config.file=" + config, "--web.config.file=" + web, "--web.listen-address=127.0.0.1:0");
-        int port = Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the port in the log", () -> {
-            ExternalProcesses.assertAlive(exporter);
-            return portInLog(log);
-        }, p -> p > 0, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
+        int port = portOf(exporter, log);
         String oldUser = basic(OLD_PASSWORD);
         String newUser = basic(NEW_PASSWORD);
 
@@ -164,12 +156,9 @@ class ReloadJarIT {
     void anInheritedIgnoredSighupIsWarnedAboutAndPostReloadStillWorks() throws Exception {
         // As under nohup: the JVM keeps SIGHUP ignored and never calls a handler for it.
         Path log = tmp.resolve("ignored.log");
-        Process exporter = processes.start(log, "env", "--ignore-signal=HUP", "java", "@deploy/jvm.options", "-jar",
-                JAR.toString(), "--demo", "--web.listen-address=127.0.0.1:0");
-        int port = Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the port in the log", () -> {
-            ExternalProcesses.assertAlive(exporter);
-            return portInLog(log);
-        }, p -> p > 0, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
+        Process exporter = processes.start(log, "env", "--ignore-signal=HUP", "java", "@" + JarExporter.JVM_OPTIONS, "-jar",
+                JarExporter.JAR.toString(), "--demo", "--web.listen-address=127.0.0.1:0");
+        int port = portOf(exporter, log);
 
         assertThat(Files.readString(log)).contains("SIGHUP is ignored by the process that started crc-exporter",
                 "reload with POST /-/reload");
