@@ -34,12 +34,6 @@ public record ExporterConfig(
         accounts = List.copyOf(accounts);
     }
 
-    /** Zoom's default URLs: for configurations of seed-API accounts. */
-    public ExporterConfig(URI apiUrl, RequestMethod method, ZoneId timezone, Duration pollInterval, Duration timeout,
-            int concurrency, RetryConfig retry, List<AccountConfig> accounts) {
-        this(apiUrl, method, timezone, pollInterval, timeout, concurrency, retry, accounts, ZoomConfig.DEFAULT);
-    }
-
     /** The same settings for other accounts (a shard's share of them, see {@link Shard#select}). */
     public ExporterConfig withAccounts(List<AccountConfig> selected) {
         return new ExporterConfig(apiUrl, method, timezone, pollInterval, timeout, concurrency, retry, selected, zoom);

@@ -23,10 +23,6 @@ public record DemoAccount(String name, int capacity, int peakPorts, double growt
     /** Monday to Sunday. */
     private static final double[] WEEKDAY = {0.93, 1.0, 0.98, 0.96, 0.82, 0.15, 0.1};
 
-    public DemoAccount(String name, int capacity, int peakPorts) {
-        this(name, capacity, peakPorts, 0);
-    }
-
     /** The hours 00..{@code lastHour} of {@code date}, with demand grown (or shrunk) to its level on that date. */
     public DailyUsage day(LocalDate date, int lastHour, LocalDate today) {
         double growth = Math.max(0.1, 1 + growthPerYear * (date.toEpochDay() - today.toEpochDay()) / 365.0);

@@ -158,18 +158,10 @@ public final class CrcMetrics implements MultiCollector {
         }
     }
 
-    public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo) {
-        this(store, clock, zone, buildInfo, Optional.empty());
-    }
-
-    /** With {@code crc_exporter_shard_info} when the replica serves a {@code shard}. */
-    public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo, Optional<Shard> shard) {
-        this(store, clock, zone, buildInfo, shard, Optional.empty());
-    }
-
     /**
-     * With the {@code reload} gauges among the families too (then not registered apart): the streamed exposition has
-     * room for the accounts' families and the JVM's only, and the gauges sort among the former.
+     * With {@code crc_exporter_shard_info} when the replica serves a {@code shard}, and the {@code reload} gauges among
+     * the families (not registered apart): the streamed exposition has room for the accounts' families and the JVM's
+     * only, and the gauges sort among the former.
      */
     public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo, Optional<Shard> shard,
             Optional<ReloadMetrics> reload) {

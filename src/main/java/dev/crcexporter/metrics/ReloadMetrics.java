@@ -1,7 +1,6 @@
 package dev.crcexporter.metrics;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -39,11 +38,6 @@ public final class ReloadMetrics implements MultiCollector {
     /** {@code started}: when the configuration read at start was applied. */
     public ReloadMetrics(Instant started) {
         succeeded(started);
-    }
-
-    public ReloadMetrics register(PrometheusRegistry registry) {
-        registry.register(this);
-        return this;
     }
 
     public synchronized void succeeded(Instant at) {

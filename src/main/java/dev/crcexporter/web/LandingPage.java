@@ -48,11 +48,6 @@ final class LandingPage {
     private final Optional<Shard> shard;
     private final Optional<HistorySection> history;
 
-    /** A page of an unsharded exporter without the 30 days of history (for tests of the rest of the card). */
-    LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone) {
-        this(buildInfo, metricsPath, clock, zone, Optional.empty(), Optional.empty());
-    }
-
     LandingPage(BuildInfo buildInfo, String metricsPath, Clock clock, ZoneId zone, Optional<Shard> shard,
             Optional<HistorySection> history) {
         this.buildInfo = buildInfo;

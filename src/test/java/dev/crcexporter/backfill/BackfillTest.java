@@ -7,6 +7,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.upstream.UsageSources;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.FakeCrcApi;
@@ -55,7 +56,7 @@ class BackfillTest {
         return new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(5),
                 Duration.ofSeconds(2), 4, new RetryConfig(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(20)),
                 List.of(new AccountConfig("hq", "key-hq", new Secret("s-hq"), OptionalInt.of(40)),
-                        new AccountConfig("br", "key-br", new Secret("s-br"), OptionalInt.empty())));
+                        new AccountConfig("br", "key-br", new Secret("s-br"), OptionalInt.empty())), ZoomConfig.DEFAULT);
     }
 
     private String run(ExporterConfig config, String from, String to, Duration step, Backfill.Result[] result)

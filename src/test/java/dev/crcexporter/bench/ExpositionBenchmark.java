@@ -18,6 +18,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,12 +62,12 @@ public class ExpositionBenchmark {
         }
         SnapshotStore store = new SnapshotStore(configs);
         for (int i = 0; i < accounts; i++) {
-            DemoAccount simulated = new DemoAccount("account-" + i, 40, 10 + i % 30);
+            DemoAccount simulated = new DemoAccount("account-" + i, 40, 10 + i % 30, 0);
             List<DailyUsage> usage = List.of(simulated.day(today.minusDays(1), 23, today), simulated.day(today, 23, today));
             store.update("account-" + i, s -> s.withSuccess(usage, now, Duration.ofMillis(20)));
         }
         registry = new PrometheusRegistry();
-        new CrcMetrics(store, Clock.systemUTC(), zone, new BuildInfo("bench", "bench", "17")).register(registry);
+        new CrcMetrics(store, Clock.systemUTC(), zone, new BuildInfo("bench", "bench", "17"), Optional.empty(), Optional.empty()).register(registry);
     }
 
     @Benchmark

@@ -25,7 +25,7 @@ public class FakeUpstream {
         ZoneId zone = ZoneId.systemDefault();
         Map<String, DemoAccount> byKey = new LinkedHashMap<>();
         for (int i = 0; i < accounts; i++) {
-            byKey.put("key-" + i, new DemoAccount("bench-" + i, 40, 10 + i % 30));
+            byKey.put("key-" + i, new DemoAccount("bench-" + i, 40, 10 + i % 30, 0));
         }
         SimulatedCrcApi api = new SimulatedCrcApi(byKey, "bench-secret", zone, Clock.systemUTC()).start();
         StringBuilder yaml = new StringBuilder()

@@ -56,7 +56,7 @@ public class ShardUpstream {
                 }
                 requests.incrementAndGet(index);
                 ZonedDateTime now = clock.instant().atZone(zone);
-                DemoAccount account = new DemoAccount("customer-" + index, 40, 10 + index % 30);
+                DemoAccount account = new DemoAccount("customer-" + index, 40, 10 + index % 30, 0);
                 LocalDate today = now.toLocalDate();
                 List<DailyUsage> days = List.of(account.day(today.minusDays(1), 23, today), account.day(today, now.getHour(), today));
                 respond(exchange, ApiAnswers.success(days));

@@ -162,7 +162,7 @@ class ShardTest {
                 .map(n -> new AccountConfig(n, "key-" + n, new Secret("secret"), OptionalInt.empty())).toList();
         return new ExporterConfig(URI.create("http://127.0.0.1:1/crc"), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                 Duration.ofMinutes(5), Duration.ofSeconds(10), 8, new RetryConfig(3, Duration.ofSeconds(5), Duration.ofMinutes(1)),
-                accounts);
+                accounts, ZoomConfig.DEFAULT);
     }
 
     private static List<String> names(ExporterConfig config) {

@@ -7,6 +7,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.upstream.RetryPolicy;
@@ -26,7 +27,7 @@ class HistoryRefresherReloadTest {
 
     private static ExporterConfig config(FakeCrcApi api, AccountConfig... accounts) {
         return new ExporterConfig(api.url(), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE, Duration.ofHours(1),
-                Duration.ofSeconds(5), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), List.of(accounts));
+                Duration.ofSeconds(5), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), List.of(accounts), ZoomConfig.DEFAULT);
     }
 
     private static AccountConfig account(String name, String secret) {

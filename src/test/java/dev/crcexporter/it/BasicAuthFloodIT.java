@@ -8,6 +8,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.Poll;
@@ -81,7 +82,7 @@ class BasicAuthFloodIT {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k", "upstream-secret", List.of());
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE,
                 Duration.ofHours(1), Duration.ofSeconds(2), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.of(4))));
+                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.of(4))), ZoomConfig.DEFAULT);
         Exporter exporter = fixture.start(config, new WebConfig(Optional.empty(), Map.of("prometheus", hash), Map.of()),
                 Clock.systemUTC());
         URI metrics = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");

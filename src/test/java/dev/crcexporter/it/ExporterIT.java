@@ -8,6 +8,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.ExporterFixture;
@@ -76,7 +77,7 @@ class ExporterIT {
         return new ExporterConfig(upstream.url(), method, ZoneId.of("Asia/Shanghai"), pollInterval, timeout, 4,
                 new RetryConfig(maxAttempts, Duration.ofMillis(100), Duration.ofMillis(200)),
                 List.of(new AccountConfig("hq", "key-hq", new Secret(HQ_SECRET), OptionalInt.of(40)),
-                        new AccountConfig("branch", "key-branch", new Secret(BRANCH_SECRET), OptionalInt.empty())));
+                        new AccountConfig("branch", "key-branch", new Secret(BRANCH_SECRET), OptionalInt.empty())), ZoomConfig.DEFAULT);
     }
 
     private Exporter start(ExporterConfig config) {

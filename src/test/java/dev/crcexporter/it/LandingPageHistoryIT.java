@@ -8,6 +8,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.ExporterFixture;
@@ -69,7 +70,7 @@ class LandingPageHistoryIT {
                 Duration.ofHours(1), Duration.ofSeconds(5), 4, new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
                 List.of(new AccountConfig("hq", "key-hq", new Secret("s-hq"), OptionalInt.of(40)),
                         new AccountConfig("branch", "key-branch", new Secret("s-branch"), OptionalInt.empty()),
-                        new AccountConfig("broken", "key-broken", new Secret("s-broken"), OptionalInt.of(5))));
+                        new AccountConfig("broken", "key-broken", new Secret("s-broken"), OptionalInt.of(5))), ZoomConfig.DEFAULT);
         exporter = fixture.start(config, clock);
         Poll.until(Duration.ofSeconds(15), "every account polled", () -> exporter.store().readiness().allPolled());
     }

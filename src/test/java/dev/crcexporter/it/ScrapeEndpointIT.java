@@ -8,6 +8,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.GzipMembers;
@@ -85,7 +86,7 @@ class ScrapeEndpointIT {
     private static ExporterConfig config(FakeCrcApi upstream) {
         return new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                 Duration.ofHours(1), Duration.ofSeconds(5), 1, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                List.of(new AccountConfig("hq", "k", new Secret("s"), OptionalInt.of(40))));
+                List.of(new AccountConfig("hq", "k", new Secret("s"), OptionalInt.of(40))), ZoomConfig.DEFAULT);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.BrokenHttpUpstream;
 import dev.crcexporter.testing.ExporterFixture;
@@ -124,7 +125,7 @@ class SecretsIT {
         try (LogCapture logs = new LogCapture()) {
             ExporterConfig config = new ExporterConfig(url, method, ZoneId.of("Asia/Shanghai"), Duration.ofHours(1),
                     timeout, 8, new RetryConfig(2, Duration.ofMillis(50), Duration.ofMillis(50)),
-                    List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.of(10))));
+                    List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.of(10))), ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, CLOCK);
             // two attempts
             Poll.until(timeout.multipliedBy(2).plusSeconds(15), "the poll gave up", () -> exporter.store().get("hq").polled());
@@ -176,7 +177,7 @@ class SecretsIT {
                     .map(name -> new AccountConfig(name, "key-" + name, new Secret(SECRET), OptionalInt.empty())).toList();
             ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                     Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
-                    accounts);
+                    accounts, ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, CLOCK);
             Poll.until(Duration.ofSeconds(20), "every account polled", () -> exporter.store().readiness().allPolled());
             assertThat(exporter.store().get("http").errorCounts().get(FailureReason.HTTP_STATUS)).isPositive();
@@ -208,7 +209,7 @@ class SecretsIT {
         try (LogCapture logs = new LogCapture()) {
             ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                     Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
-                    List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.empty())));
+                    List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.empty())), ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, CLOCK);
             Poll.until(Duration.ofSeconds(20), "the poll failed", () -> exporter.store().readiness().allPolled());
             assertThat(exporter.store().get("hq").up()).isFalse();

@@ -9,6 +9,7 @@ import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.config.Shard;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.Poll;
@@ -63,7 +64,7 @@ class ShardIT {
         List<AccountConfig> accounts = names.stream()
                 .map(n -> new AccountConfig(n, "key-" + n, new Secret("secret-" + n), OptionalInt.of(40))).toList();
         return new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"), Duration.ofHours(1),
-                Duration.ofSeconds(5), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), accounts);
+                Duration.ofSeconds(5), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), accounts, ZoomConfig.DEFAULT);
     }
 
     /** What {@code --shard} does: the shard's share of the loaded configuration, and the shard for display. */

@@ -8,6 +8,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
@@ -95,7 +96,7 @@ class SoakIT {
             ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                     Duration.ofMillis(300), Duration.ofMillis(250), 8,
                     new RetryConfig(2, Duration.ofMillis(20), Duration.ofMillis(40)),
-                    ACCOUNTS.stream().map(a -> new AccountConfig(a, "key-" + a, new Secret("secret-" + a), OptionalInt.of(10))).toList());
+                    ACCOUNTS.stream().map(a -> new AccountConfig(a, "key-" + a, new Secret("secret-" + a), OptionalInt.of(10))).toList(), ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, Clock.systemUTC());
 
             AtomicLong scrapes = new AtomicLong();

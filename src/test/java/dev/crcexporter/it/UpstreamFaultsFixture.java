@@ -6,6 +6,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
@@ -82,7 +83,7 @@ abstract class UpstreamFaultsFixture {
     static ExporterConfig config(URI url, Duration interval, Duration timeout, int concurrency, RetryConfig retry,
                                          AccountConfig... accounts) {
         return new ExporterConfig(url, RequestMethod.POST, ZoneId.of("Asia/Shanghai"), interval, timeout, concurrency, retry,
-                List.of(accounts));
+                List.of(accounts), ZoomConfig.DEFAULT);
     }
 
     static RetryConfig noRetry() {

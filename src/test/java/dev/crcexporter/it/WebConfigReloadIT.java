@@ -9,6 +9,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.LogCapture;
@@ -82,7 +83,7 @@ class WebConfigReloadIT {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k", "upstream-secret", List.of());
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE,
                 Duration.ofHours(1), Duration.ofSeconds(2), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.empty())));
+                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.empty())), ZoomConfig.DEFAULT);
         webFile = dir.resolve("web.yml");
         writeWebConfig(webConfigYaml);
         Path file = webFile;

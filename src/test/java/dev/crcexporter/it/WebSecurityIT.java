@@ -9,6 +9,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
@@ -79,7 +80,7 @@ class WebSecurityIT {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k", "upstream-secret", List.of());
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE,
                 Duration.ofHours(1), Duration.ofSeconds(2), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.of(4))));
+                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.of(4))), ZoomConfig.DEFAULT);
         Path file = Files.writeString(dir.resolve("web-" + System.nanoTime() + ".yml"), webConfigYaml);
         return fixture.start(config, WebConfigLoader.load(file), Clock.systemUTC());
     }

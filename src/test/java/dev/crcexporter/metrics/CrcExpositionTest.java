@@ -22,6 +22,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -53,7 +54,7 @@ class CrcExpositionTest {
     @ParameterizedTest(name = "{0} {1} accounts, {2} per slice")
     @MethodSource("cases")
     void slicesJoinedAreByteForByteTheWholeFamilies(ExpositionFormatWriter writer, int accounts, int perSlice) throws IOException {
-        CrcMetrics metrics = new CrcMetrics(accounts(accounts), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD);
+        CrcMetrics metrics = new CrcMetrics(accounts(accounts), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD, Optional.empty(), Optional.empty());
         PrometheusRegistry registry = new PrometheusRegistry();
         metrics.register(registry);
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
@@ -85,7 +86,7 @@ class CrcExpositionTest {
     @ParameterizedTest(name = "escaping {0}")
     @org.junit.jupiter.params.provider.EnumSource(EscapingScheme.class)
     void everyEscapingSchemeGivesTheWritersOutput(EscapingScheme escaping) throws IOException {
-        CrcMetrics metrics = new CrcMetrics(accounts(9), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD);
+        CrcMetrics metrics = new CrcMetrics(accounts(9), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD, Optional.empty(), Optional.empty());
         PrometheusRegistry registry = new PrometheusRegistry();
         metrics.register(registry);
         PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -100,7 +101,7 @@ class CrcExpositionTest {
     void everySliceRenderedIsReportedSoThatTheConnectionIsNotTakenForIdle() throws IOException {
         int accounts = 130;
         int perSlice = 7;
-        CrcMetrics metrics = new CrcMetrics(accounts(accounts), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD);
+        CrcMetrics metrics = new CrcMetrics(accounts(accounts), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD, Optional.empty(), Optional.empty());
         int slices = (accounts + perSlice - 1) / perSlice;
         for (ExpositionFormatWriter writer : List.of(PrometheusTextFormatWriter.create(), new PrometheusProtobufWriter())) {
             int[] reported = new int[1];

@@ -57,7 +57,7 @@ class CrcMetricsTest {
 
     private static PrometheusRegistry registry(SnapshotStore store, Instant now) {
         PrometheusRegistry registry = new PrometheusRegistry();
-        new CrcMetrics(store, Clock.fixed(now, ZoneOffset.UTC), SHANGHAI, BUILD).register(registry);
+        new CrcMetrics(store, Clock.fixed(now, ZoneOffset.UTC), SHANGHAI, BUILD, Optional.empty(), Optional.empty()).register(registry);
         return registry;
     }
 
@@ -128,7 +128,7 @@ class CrcMetricsTest {
     void theViewStaysTheSameObjectUntilAPollOrTheHourChangesIt() throws IOException {
         SnapshotStore store = knownSnapshots();
         MutableClock clock = new MutableClock(NOW);
-        CrcMetrics metrics = new CrcMetrics(store, clock, SHANGHAI, BUILD);
+        CrcMetrics metrics = new CrcMetrics(store, clock, SHANGHAI, BUILD, Optional.empty(), Optional.empty());
 
         CrcMetrics.View first = metrics.view();
         assertThat(metrics.view()).as("nothing changed").isSameAs(first);
@@ -150,7 +150,7 @@ class CrcMetricsTest {
 
     @Test
     void aFilteredScrapeBuildsOnlyTheAskedFamiliesAndBoundsTheirSeries() {
-        CrcMetrics metrics = new CrcMetrics(knownSnapshots(), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD);
+        CrcMetrics metrics = new CrcMetrics(knownSnapshots(), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD, Optional.empty(), Optional.empty());
         assertThat(metrics.collect(name -> name.equals("crc_up"), null).stream().map(s -> s.getMetadata().getPrometheusName()))
                 .containsExactly("crc_up");
         assertThat(metrics.seriesBound(name -> name.equals("crc_up"))).isEqualTo(2);

@@ -22,7 +22,7 @@ class ReloadMetricsTest {
     @Test
     void theStartCountsAsTheFirstSuccessfulLoad() throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        new ReloadMetrics(STARTED).register(registry);
+        registry.register(new ReloadMetrics(STARTED));
         assertThat(scrape(registry)).isEqualTo("""
                 # HELP crc_exporter_config_last_reload_success_timestamp_seconds Unix time the configuration in force was applied, at start or by a reload.
                 # TYPE crc_exporter_config_last_reload_success_timestamp_seconds gauge
@@ -36,7 +36,8 @@ class ReloadMetricsTest {
     @Test
     void aFailureDropsTheGaugeAndKeepsTheTimeOfTheConfigurationInForce() throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        ReloadMetrics metrics = new ReloadMetrics(STARTED).register(registry);
+        ReloadMetrics metrics = new ReloadMetrics(STARTED);
+        registry.register(metrics);
         metrics.succeeded(STARTED.plusSeconds(60));
         metrics.failed();
         String text = scrape(registry);
@@ -50,7 +51,8 @@ class ReloadMetricsTest {
     @Test
     void scrapesBetweenReloadsGetTheSameSnapshotsSoTheRenderedAnswerIsReused() {
         PrometheusRegistry registry = new PrometheusRegistry();
-        ReloadMetrics metrics = new ReloadMetrics(STARTED).register(registry);
+        ReloadMetrics metrics = new ReloadMetrics(STARTED);
+        registry.register(metrics);
         var before = registry.scrape().get(0);
         assertThat(registry.scrape().get(0)).isSameAs(before);
         metrics.failed();

@@ -7,6 +7,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Request;
@@ -64,7 +65,7 @@ class PollerTest {
 
     private static ExporterConfig config(FakeCrcApi api, Duration interval, Duration timeout, int concurrency,
             RetryConfig retry, List<AccountConfig> accounts) {
-        return new ExporterConfig(api.url(), RequestMethod.POST, SHANGHAI, interval, timeout, concurrency, retry, accounts);
+        return new ExporterConfig(api.url(), RequestMethod.POST, SHANGHAI, interval, timeout, concurrency, retry, accounts, ZoomConfig.DEFAULT);
     }
 
     private Poller start(ExporterConfig config, SnapshotStore store, Clock clock) {

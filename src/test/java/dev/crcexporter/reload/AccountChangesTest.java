@@ -7,6 +7,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -21,7 +22,7 @@ class AccountChangesTest {
 
     private static ExporterConfig config(ZoneId zone, Duration interval, AccountConfig... accounts) {
         return new ExporterConfig(URI.create("http://127.0.0.1:1/api"), RequestMethod.POST, zone, interval,
-                Duration.ofSeconds(10), 8, RetryConfig.DEFAULT, List.of(accounts));
+                Duration.ofSeconds(10), 8, RetryConfig.DEFAULT, List.of(accounts), ZoomConfig.DEFAULT);
     }
 
     @Test

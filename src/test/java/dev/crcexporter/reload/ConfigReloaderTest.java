@@ -9,6 +9,7 @@ import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.config.Shard;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.metrics.ReloadMetrics;
 import dev.crcexporter.testing.LogCapture;
 import dev.crcexporter.web.ReloadTrigger.Outcome;
@@ -46,7 +47,7 @@ class ConfigReloaderTest {
 
     private static ExporterConfig config(AccountConfig... accounts) {
         return new ExporterConfig(URI.create("http://127.0.0.1:1/api"), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE,
-                Duration.ofMinutes(5), Duration.ofSeconds(10), 8, RetryConfig.DEFAULT, List.of(accounts));
+                Duration.ofMinutes(5), Duration.ofSeconds(10), 8, RetryConfig.DEFAULT, List.of(accounts), ZoomConfig.DEFAULT);
     }
 
     /** The exporter's side: what it was asked to apply. */

@@ -6,6 +6,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.poll.AccountSnapshot;
 import dev.crcexporter.web.toolkit.ListenAddress;
 import dev.crcexporter.web.toolkit.WebConfig;
@@ -52,7 +53,7 @@ public final class ExporterFixture implements AutoCloseable {
         }
         Exporter exporter = start(new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                 Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                accounts), clock);
+                accounts, ZoomConfig.DEFAULT), clock);
         Poll.until(Duration.ofSeconds(60), "every account polled",
                 () -> exporter.store().all().stream().allMatch(AccountSnapshot::up));
         return exporter;

@@ -35,7 +35,7 @@ public final class SimulatedAccounts {
                 continue; // never polled
             }
             AccountConfig config = configs.get(i);
-            DemoAccount simulated = new DemoAccount(config.name(), 40, 5 + i % 37);
+            DemoAccount simulated = new DemoAccount(config.name(), 40, 5 + i % 37, 0);
             List<DailyUsage> usage = i % 11 == 5 ? List.of()
                     : List.of(simulated.day(today.minusDays(1), 23, today), simulated.day(today, 23, today));
             store.update(config.name(), s -> s.withSuccess(usage, now.minusSeconds(30), Duration.ofMillis(120)));

@@ -19,6 +19,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -29,7 +30,7 @@ class AccountPagesTest {
     private static final Instant NOW = Instant.parse("2026-11-26T02:30:00Z"); // 10:30 in Shanghai
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
     private static final LandingPage PAGE = new LandingPage(new BuildInfo("1", "r", "17"), "/metrics",
-            Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI);
+            Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, Optional.empty(), Optional.empty());
 
     private static Document render(List<AccountSnapshot> accounts, String page) throws AccountPages.NoSuchPage {
         return Jsoup.parse(PAGE.render(accounts, page));

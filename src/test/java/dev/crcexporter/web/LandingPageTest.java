@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
@@ -29,7 +30,7 @@ class LandingPageTest {
         String html;
         try {
             html = new LandingPage(new BuildInfo("1.2.3", "abc", "17"), "/metrics", Clock.fixed(NOW, ZoneOffset.UTC),
-                    ZoneId.of("Asia/Shanghai")).render(List.of(account), null);
+                    ZoneId.of("Asia/Shanghai"), Optional.empty(), Optional.empty()).render(List.of(account), null);
         } catch (AccountPages.NoSuchPage e) {
             throw new AssertionError(e);
         }

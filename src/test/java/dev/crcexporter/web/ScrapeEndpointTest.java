@@ -86,7 +86,7 @@ class ScrapeEndpointTest {
     private static Server start(int accounts, long crcBudgetBytes, long maxFilteredSeries) {
         SnapshotStore store = SimulatedAccounts.store(accounts, NOW, SHANGHAI);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        CrcMetrics crc = new CrcMetrics(store, clock, SHANGHAI, BUILD);
+        CrcMetrics crc = new CrcMetrics(store, clock, SHANGHAI, BUILD, Optional.empty(), Optional.empty());
         MetricSnapshots frozen = ProcessJvmMetrics.registry().scrape();
         MultiCollector jvm = () -> frozen;
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -96,7 +96,7 @@ class ScrapeEndpointTest {
         FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, registry), crc, maxFilteredSeries);
         ScrapeEndpoint endpoint = new ScrapeEndpoint(crc, jvm, filtered, properties, crcBudgetBytes);
         Javalin app = WebServer.create(new ListenAddress("127.0.0.1", 0), new LiveWebConfig(WebConfig.NONE), "/metrics", endpoint, store,
-                new LandingPage(BUILD, "/metrics", clock, SHANGHAI), Optional.empty(), trigger -> new ReloadTrigger.Outcome(false, "no reload here"));
+                new LandingPage(BUILD, "/metrics", clock, SHANGHAI, Optional.empty(), Optional.empty()), Optional.empty(), trigger -> new ReloadTrigger.Outcome(false, "no reload here"));
         app.start();
         return new Server(app, endpoint, registry);
     }
