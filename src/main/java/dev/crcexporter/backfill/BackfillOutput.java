@@ -9,12 +9,8 @@ import java.time.LocalDate;
  * {@code promtool tsdb create-blocks-from openmetrics} reads its input file once for every 2-hour block it
  * covers, so a 90-day file is read about 1,000 times; files of one day each are read 12 times.
  */
+@FunctionalInterface
 public interface BackfillOutput {
     /** The stream that takes the samples of {@code day}; the same one for the same day. */
     Writer forDay(LocalDate day) throws IOException;
-
-    /** Everything in one stream. */
-    static BackfillOutput single(Writer out) {
-        return day -> out;
-    }
 }

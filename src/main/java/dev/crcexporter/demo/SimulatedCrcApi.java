@@ -1,6 +1,7 @@
 package dev.crcexporter.demo;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FormData;
@@ -29,7 +30,7 @@ import java.util.Random;
  * at most a month (so {@code report --demo} has months of history), days in shuffled order (the real API's order is
  * not to be trusted either), today only up to the current hour.
  */
-public final class SimulatedCrcApi implements AutoCloseable {
+public final class SimulatedCrcApi implements HttpHandler, AutoCloseable {
     public static final String PATH = "/umeeting/share/crcUsage";
     private static final int MAX_DAYS = 31;
 
@@ -45,19 +46,19 @@ public final class SimulatedCrcApi implements AutoCloseable {
     private final String secret;
     private final ZoneId zone;
     private final Clock clock;
-    private final HttpServer server;
-    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+    private HttpServer server;
 
-    public SimulatedCrcApi(Map<String, DemoAccount> accountsByKey, String secret, ZoneId zone, Clock clock) throws IOException {
+    public SimulatedCrcApi(Map<String, DemoAccount> accountsByKey, String secret, ZoneId zone, Clock clock) {
         this.accountsByKey = Map.copyOf(accountsByKey);
         this.secret = secret;
         this.zone = zone;
         this.clock = clock;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext(PATH, this::handle);
     }
 
-    public SimulatedCrcApi start() {
+    /** Serves {@link #PATH} on a loopback port of its own. */
+    public synchronized SimulatedCrcApi start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext(PATH, this);
         server.start();
         return this;
     }
@@ -66,13 +67,9 @@ public final class SimulatedCrcApi implements AutoCloseable {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + PATH);
     }
 
-    /** Requests answered so far (benchmarks check the exporter's upstream call rate with it). */
-    public long requests() {
-        return requests.get();
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        requests.incrementAndGet();
+    /** Answers one request (also behind another server, as the benchmarks' counting upstream does). */
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             Map<String, String> params;
             if ("POST".equals(exchange.getRequestMethod())) {
@@ -126,7 +123,9 @@ public final class SimulatedCrcApi implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        server.stop(0);
+    public synchronized void close() {
+        if (server != null) {
+            server.stop(0);
+        }
     }
 }

@@ -40,14 +40,6 @@ public final class CompactDays {
         return new CompactDays(first, hours);
     }
 
-    public LocalDate first() {
-        return first;
-    }
-
-    public LocalDate last() {
-        return first.plusDays(hours.length / 24 - 1);
-    }
-
     /** The days with at least one reported hour, oldest first, each with its reported hours ({@code total_usage} 0). */
     public List<DailyUsage> days() {
         List<DailyUsage> days = new ArrayList<>();

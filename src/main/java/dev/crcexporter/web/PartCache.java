@@ -46,7 +46,7 @@ final class PartCache {
         return budgetBytes;
     }
 
-    /** Bytes kept now (for tests and the README's bound). */
+    /** Bytes kept now: never more than the budget. */
     long keptBytes() {
         Generation generation = current.get();
         return generation == null ? 0 : budgetBytes - generation.free.get();

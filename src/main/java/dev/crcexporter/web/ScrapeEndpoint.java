@@ -26,7 +26,8 @@ import java.util.zip.GZIPOutputStream;
  * each other (RFC 1952; Prometheus reads them, PrometheusReadsJoinedScrapesIT).
  *
  * <p>Each part is rendered once per content and {@link Variant} and kept in a {@link PartCache}: a request of a
- * known variant only writes bytes. What is kept is bounded by {@link #crcBudgetBytes()} and {@link #JVM_BUDGET_BYTES}
+ * known variant only writes bytes. What is kept is bounded by the CRC cache's budget ({@link #crcBudgetBytes()} in the
+ * exporter) and {@link #JVM_BUDGET_BYTES}
  * whatever clients send. A CRC part larger than what is left is streamed instead, a slice of accounts at a time;
  * at most {@link #MAX_STREAMED} such scrapes run at once, others get 503. {@code name[]}, {@code debug} and
  * formats that cannot be joined go to client_java's handler ({@link FilteredScrape}). {@link TelemetryHandler}
@@ -55,21 +56,16 @@ final class ScrapeEndpoint {
     private final String lastCrcName;
 
     ScrapeEndpoint(CrcMetrics crc, MultiCollector jvm, FilteredScrape filtered, PrometheusProperties properties,
-            long crcBudgetBytes) {
+            PartCache crcParts) {
         this.crc = crc;
         this.exposition = new CrcExposition(crc);
         this.jvm = jvm;
         this.filtered = filtered;
         this.formats = ExpositionFormats.init(properties);
         this.preferUncompressed = properties.getExporterHttpServerProperties().isPreferUncompressedResponse();
-        this.crcParts = new PartCache(crcBudgetBytes);
+        this.crcParts = crcParts;
         this.lastCrcName = crc.getMetricFamilyDescriptors().stream().map(d -> d.getPrometheusName())
                 .max(String::compareTo).orElse("");
-    }
-
-    /** Bytes of rendered CRC parts kept now; never more than the budget. */
-    long keptCrcBytes() {
-        return crcParts.keptBytes();
     }
 
     /**

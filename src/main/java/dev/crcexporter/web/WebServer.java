@@ -54,7 +54,7 @@ public final class WebServer {
         FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, telemetry.registry()),
                 telemetry.crc(), FilteredScrape.defaultMaxSeries());
         ScrapeEndpoint scrape = new ScrapeEndpoint(telemetry.crc(), telemetry.jvm(), filtered, properties,
-                ScrapeEndpoint.crcBudgetBytes());
+                new PartCache(ScrapeEndpoint.crcBudgetBytes()));
         LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard,
                 Optional.of(new HistorySection(history, zone)));
         return create(listen, web, metricsPath, scrape, store, landingPage, shard, reload);

@@ -64,7 +64,7 @@ class BackfillTest {
         StringWriter out = new StringWriter();
         try (UsageSources sources = new UsageSources(config, CLOCK)) {
             Backfill backfill = new Backfill(config, sources, CLOCK, step, new PrintWriter(progress), sleeps::add);
-            result[0] = backfill.run(LocalDate.parse(from), LocalDate.parse(to), BackfillOutput.single(out));
+            result[0] = backfill.run(LocalDate.parse(from), LocalDate.parse(to), day -> out);
         }
         return out.toString();
     }

@@ -1,7 +1,10 @@
 package dev.crcexporter.bench;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.crcexporter.demo.DemoAccount;
 import dev.crcexporter.demo.SimulatedCrcApi;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,6 +12,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A CRC usage API that answers instantly, for the benchmarks: accounts bench-0..bench-(N-1), keys
@@ -27,9 +31,18 @@ public class FakeUpstream {
         for (int i = 0; i < accounts; i++) {
             byKey.put("key-" + i, new DemoAccount("bench-" + i, 40, 10 + i % 30, 0));
         }
-        SimulatedCrcApi api = new SimulatedCrcApi(byKey, "bench-secret", zone, Clock.systemUTC()).start();
+        // The simulated API of --demo behind a server of ours that counts what it answers.
+        SimulatedCrcApi api = new SimulatedCrcApi(byKey, "bench-secret", zone, Clock.systemUTC());
+        AtomicLong requests = new AtomicLong();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext(SimulatedCrcApi.PATH, exchange -> {
+            requests.incrementAndGet();
+            api.handle(exchange);
+        });
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + SimulatedCrcApi.PATH;
         StringBuilder yaml = new StringBuilder()
-                .append("api_url: ").append(api.url()).append('\n')
+                .append("api_url: ").append(url).append('\n')
                 .append("timezone: ").append(zone.getId()).append('\n')
                 .append("poll_interval: 5m\ntimeout: 10s\nconcurrency: 8\naccounts:\n");
         for (int i = 0; i < accounts; i++) {
@@ -39,12 +52,12 @@ public class FakeUpstream {
         Files.writeString(config, yaml);
         Executors.newSingleThreadScheduledExecutor().scheduleAtFixedRate(() -> {
             try {
-                Files.writeString(count, Long.toString(api.requests()));
+                Files.writeString(count, Long.toString(requests.get()));
             } catch (Exception e) {
                 System.err.println("cannot write " + count + ": " + e);
             }
         }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
-        System.out.println("fake upstream at " + api.url() + " with " + accounts + " accounts");
+        System.out.println("fake upstream at " + url + " with " + accounts + " accounts");
         Thread.currentThread().join();
     }
 }

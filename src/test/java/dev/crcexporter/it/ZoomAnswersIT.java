@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.Exporter;
 import dev.crcexporter.backfill.Backfill;
-import dev.crcexporter.backfill.BackfillOutput;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
@@ -226,7 +225,7 @@ class ZoomAnswersIT {
         Backfill.Result result;
         try (UsageSources sources = new UsageSources(config, clock)) {
             result = new Backfill(config, sources, clock, Duration.ofMinutes(30), new PrintWriter(progress), d -> { })
-                    .run(LocalDate.parse("2026-01-15"), LocalDate.parse("2026-03-02"), BackfillOutput.single(out));
+                    .run(LocalDate.parse("2026-01-15"), LocalDate.parse("2026-03-02"), day -> out);
         }
 
         assertThat(zoom.requests()).filteredOn(r -> !r.isToken()).extracting(r -> r.query().get("from") + ".." + r.query().get("to"))

@@ -72,7 +72,7 @@ class ScrapeEndpointTest {
     private final Map<String, Server> servers = new HashMap<>();
 
     /** A server with the telemetry path on a random port. */
-    private record Server(Javalin app, ScrapeEndpoint endpoint, PrometheusRegistry registry) {}
+    private record Server(Javalin app, PartCache crcParts, PrometheusRegistry registry) {}
 
     private Server server(long crcBudgetBytes, long maxFilteredSeries) {
         return server(ACCOUNTS, crcBudgetBytes, maxFilteredSeries);
@@ -94,11 +94,12 @@ class ScrapeEndpointTest {
         crc.register(registry);
         PrometheusProperties properties = PrometheusProperties.get();
         FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, registry), crc, maxFilteredSeries);
-        ScrapeEndpoint endpoint = new ScrapeEndpoint(crc, jvm, filtered, properties, crcBudgetBytes);
+        PartCache crcParts = new PartCache(crcBudgetBytes);
+        ScrapeEndpoint endpoint = new ScrapeEndpoint(crc, jvm, filtered, properties, crcParts);
         Javalin app = WebServer.create(new ListenAddress("127.0.0.1", 0), new LiveWebConfig(WebConfig.NONE), "/metrics", endpoint, store,
                 new LandingPage(BUILD, "/metrics", clock, SHANGHAI, Optional.empty(), Optional.empty()), Optional.empty(), trigger -> new ReloadTrigger.Outcome(false, "no reload here"));
         app.start();
-        return new Server(app, endpoint, registry);
+        return new Server(app, crcParts, registry);
     }
 
     @AfterAll
@@ -186,7 +187,7 @@ class ScrapeEndpointTest {
             assertThat(response.statusCode()).isEqualTo(200);
             byte[] body = i % 2 == 0 ? GzipMembers.inflateAll(response.body()) : response.body();
             assertThat(body).as("scrape %d", i).isEqualTo(text);
-            assertThat(server.endpoint().keptCrcBytes()).isLessThanOrEqualTo(budget);
+            assertThat(server.crcParts().keptBytes()).isLessThanOrEqualTo(budget);
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 
@@ -48,7 +47,6 @@ final class BasicAuth {
     private final int maxInCheck;
     /** Requests checking or waiting for a check right now. */
     private final AtomicInteger inCheck = new AtomicInteger();
-    private final AtomicLong refusedUnchecked = new AtomicLong();
 
     /** bcrypt's comparison of a password with a hash; replaceable in tests to hold a check at will. */
     interface PasswordCheck {
@@ -95,7 +93,6 @@ final class BasicAuth {
         }
         if (inCheck.incrementAndGet() > maxInCheck) {
             inCheck.decrementAndGet();
-            refusedUnchecked.incrementAndGet();
             return false;
         }
         try {
@@ -140,21 +137,6 @@ final class BasicAuth {
         } finally {
             checkSlots.release();
         }
-    }
-
-    /** Requests checking or waiting for a check right now; for tests. */
-    int checking() {
-        return inCheck.get();
-    }
-
-    /** Requests refused unchecked because too many were waiting; for tests. */
-    long refusedUnchecked() {
-        return refusedUnchecked.get();
-    }
-
-    /** The cost of the dummy hash that unknown users are checked against; for tests. */
-    int dummyCost() {
-        return cost(dummyHash);
     }
 
     private static int cost(String bcryptHash) {

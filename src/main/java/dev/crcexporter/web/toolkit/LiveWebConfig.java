@@ -24,11 +24,6 @@ public final class LiveWebConfig {
         this.tls = initial.tls().map(settings -> new RotatingSslContextFactory(settings, System::nanoTime));
     }
 
-    /** The configuration applied last. */
-    public WebConfig config() {
-        return state.get().config();
-    }
-
     /** What a request is checked against; read once per request. */
     public WebAccess access() {
         return state.get().access();

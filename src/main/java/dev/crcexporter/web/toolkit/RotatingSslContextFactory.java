@@ -50,11 +50,6 @@ final class RotatingSslContextFactory extends SslContextFactory.Server {
         return super.newSSLEngine(host, port);
     }
 
-    /** The settings and material that new connections get. */
-    TlsSettings settings() {
-        return settings;
-    }
-
     /**
      * New settings from a reloaded web configuration (protocols, cipher suites, client authentication, other
      * files), for the connections accepted from now on.

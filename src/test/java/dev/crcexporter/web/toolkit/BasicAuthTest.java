@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,18 +107,21 @@ class BasicAuthTest {
 
         assertThat(auth.allows(header("nobody", "x"))).isFalse();
         assertThat(bcrypt.started).hasValue(1);
-        assertThat(auth.dummyCost()).isEqualTo(6);
+        assertThat(bcrypt.hashes).singleElement().as("the hash the unknown user was checked against")
+                .satisfies(hash -> assertThat(hash).startsWith("$2a$06$"));
     }
 
-    /** bcrypt, held at a gate once the test closes it, counting the checks that began. */
+    /** bcrypt, held at a gate once the test closes it, counting the checks that began and the hashes they used. */
     private static final class GatedCheck implements BasicAuth.PasswordCheck {
         final CountDownLatch gate = new CountDownLatch(1);
         final AtomicInteger started = new AtomicInteger();
+        final List<String> hashes = new CopyOnWriteArrayList<>();
         volatile boolean closed;
 
         @Override
         public boolean matches(String password, String hash) {
             started.incrementAndGet();
+            hashes.add(hash);
             if (closed) {
                 try {
                     gate.await(30, TimeUnit.SECONDS);
@@ -134,18 +139,25 @@ class BasicAuthTest {
         check.closed = true;
         BasicAuth auth = new BasicAuth(Map.of("alice", HASH), 1, nanos::get, check);
 
-        List<Future<Boolean>> answers = new ArrayList<>();
+        List<CompletableFuture<Boolean>> answers = new ArrayList<>();
+        List<Thread> callers = new ArrayList<>();
         for (int i = 0; i < 1 + BasicAuth.MAX_WAITING; i++) {
-            answers.add(threads.submit(() -> auth.allows(header("alice", "wrong"))));
+            CompletableFuture<Boolean> answer = new CompletableFuture<>();
+            Thread caller = new Thread(() -> answer.complete(auth.allows(header("alice", "wrong"))));
+            caller.start();
+            answers.add(answer);
+            callers.add(caller);
         }
-        awaitTrue("all of them in the check", () -> auth.checking() == 1 + BasicAuth.MAX_WAITING);
+        // One holds the check at the gate, the others wait for its outcome: all of them parked, none answered.
+        awaitTrue("all of them in the check", () -> check.started.get() == 1 && callers.stream().allMatch(
+                t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING));
+        assertThat(answers).noneMatch(CompletableFuture::isDone);
         check.gate.countDown();
 
-        for (Future<Boolean> answer : answers) {
-            assertThat(answer.get(30, TimeUnit.SECONDS)).isFalse();
+        for (CompletableFuture<Boolean> answer : answers) {
+            assertThat(answer.get(30, TimeUnit.SECONDS)).as("none refused unchecked, each got the check's outcome").isFalse();
         }
         assertThat(check.started).as("checks that ran").hasValue(1);
-        assertThat(auth.refusedUnchecked()).isZero();
     }
 
     @Test
@@ -163,15 +175,21 @@ class BasicAuthTest {
         }
         // One check runs (held), MAX_WAITING wait for it, the rest are refused without a check.
         int admitted = 1 + BasicAuth.MAX_WAITING;
-        awaitTrue("the surplus refused", () -> auth.refusedUnchecked() == flood - admitted);
+        awaitTrue("the surplus refused", () -> answers.stream().filter(Future::isDone).count() == flood - admitted);
         assertThat(check.started).as("checks begun while one is held").hasValue(1 + 1);
+        for (Future<Boolean> answer : answers) {
+            if (answer.isDone()) {
+                assertThat(answer.get()).as("a refused guess").isFalse();
+            }
+        }
 
         long before = System.nanoTime();
         assertThat(auth.allows(header("alice", "correct horse"))).as("the remembered scraper").isTrue();
         assertThat(auth.allows(header("alice", "yet another guess"))).as("a new guess").isFalse();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)).as("neither waited for the held check, ms")
                 .isLessThan(5_000);
-        assertThat(auth.refusedUnchecked()).isEqualTo(flood - admitted + 1);
+        assertThat(check.started).as("the new guess was refused unchecked").hasValue(1 + 1);
+        assertThat(answers.stream().filter(Future::isDone).count()).as("the admitted ones still wait").isEqualTo(flood - admitted);
 
         check.gate.countDown();
         for (Future<Boolean> answer : answers) {
