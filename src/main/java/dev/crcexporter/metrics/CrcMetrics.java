@@ -152,10 +152,6 @@ public final class CrcMetrics implements MultiCollector {
         private boolean isFor(long currentVersion, Object currentReloadState, Instant now) {
             return version == currentVersion && reloadState == currentReloadState && !now.isBefore(hourStart) && now.isBefore(hourEnd);
         }
-
-        public int accountCount() {
-            return accounts.size();
-        }
     }
 
     /**

@@ -79,11 +79,6 @@ public final class BoundedExchange implements AutoCloseable {
         }
     }
 
-    /** How many clients were replaced after a failed exchange; for tests. */
-    long renewals() {
-        return clients.retiredCount();
-    }
-
     private static UpstreamException transportFailure(Throwable cause, UnaryOperator<String> redact) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof CappedBodySubscriber.BodyTooLargeException) {

@@ -33,7 +33,6 @@ final class RenewableHttpClient implements AutoCloseable {
     private final Supplier<HttpClient> factory;
     private Generation current;
     private boolean closed;
-    private long retiredCount;
 
     RenewableHttpClient(Supplier<HttpClient> factory) {
         this.factory = factory;
@@ -68,16 +67,8 @@ final class RenewableHttpClient implements AutoCloseable {
             if (generation == current && !closed) {
                 current = new Generation(factory.get());
             }
-            if (!generation.retired) {
-                generation.retired = true;
-                retiredCount++;
-            }
+            generation.retired = true;
         }
-    }
-
-    /** How many clients were retired so far; for tests. */
-    synchronized long retiredCount() {
-        return retiredCount;
     }
 
     private HttpClient closeIfIdle(Generation generation) {

@@ -42,10 +42,6 @@ final class PartCache {
         this.budgetBytes = budgetBytes;
     }
 
-    long budgetBytes() {
-        return budgetBytes;
-    }
-
     /** Bytes kept now: never more than the budget. */
     long keptBytes() {
         Generation generation = current.get();
