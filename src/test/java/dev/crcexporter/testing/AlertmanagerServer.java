@@ -49,7 +49,7 @@ public final class AlertmanagerServer {
 
     /** The last lines of its log, headed by the log's name, for failure messages. */
     public String logTail() {
-        return "\n--- " + log.getFileName() + " (last lines) ---\n" + ExternalProcesses.tail(log, 30);
+        return ExternalProcesses.logTail(log);
     }
 
     /** Every alert it holds, active, inhibited or silenced. */

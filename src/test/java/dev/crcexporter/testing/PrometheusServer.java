@@ -50,7 +50,7 @@ public final class PrometheusServer {
 
     /** The last lines of its log, headed by the log's name, for failure messages. */
     public String logTail() {
-        return "\n--- " + log.getFileName() + " (last lines) ---\n" + ExternalProcesses.tail(log, 30);
+        return ExternalProcesses.logTail(log);
     }
 
     /** GET {@code pathAndQuery} (from "/api/v1/..."): the JSON answer, which must be 200 and status success. */
