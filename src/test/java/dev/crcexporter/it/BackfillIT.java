@@ -3,22 +3,18 @@ package dev.crcexporter.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crcexporter.CrcExporterCommand;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.ExternalProcesses;
-import dev.crcexporter.testing.Http;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Response;
+import dev.crcexporter.testing.PrometheusServer;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,7 +40,6 @@ class BackfillIT {
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
     /** A value the answers carry on days outside the request; it must never reach the file. */
     private static final long POISON = 999;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -137,14 +132,9 @@ class BackfillIT {
     // ------------------------------------------------------------------ Prometheus
 
     /** The result vector of an instant query at {@code time}: label "account" (or "") -> value. */
-    private Map<String, Double> query(String prom, String promql, ZonedDateTime time) throws IOException {
-        String url = prom + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
-                + "&time=" + time.toEpochSecond();
-        HttpResponse<String> response = Http.getOrNull(url);
-        assertThat(response).as("GET " + url).isNotNull();
-        assertThat(response.statusCode()).as("GET %s: %s", url, response.body()).isEqualTo(200);
+    private static Map<String, Double> query(PrometheusServer prom, String promql, ZonedDateTime time) {
         Map<String, Double> values = new java.util.TreeMap<>();
-        for (JsonNode sample : JSON.readTree(response.body()).path("data").path("result")) {
+        for (JsonNode sample : prom.queryAt(promql, time.toEpochSecond())) {
             values.put(sample.path("metric").path("account").asText(""), Double.parseDouble(sample.path("value").get(1).asText()));
         }
         return values;
@@ -193,12 +183,8 @@ class BackfillIT {
         // Prometheus on those blocks, keeping them (the default retention of 15d would delete them at once)
         Path promConfig = tmp.resolve("prometheus.yml");
         Files.writeString(promConfig, "global:\n  scrape_interval: 1m\n");
-        Path prometheusLog = tmp.resolve("prometheus.log");
-        int port = processes.startServer(prometheusLog, Duration.ofSeconds(60),
-                p -> List.of("prometheus", "--config.file=" + promConfig, "--storage.tsdb.path=" + blocks,
-                        "--storage.tsdb.retention.time=10y", "--web.listen-address=127.0.0.1:" + p),
-                p -> Http.ok("http://127.0.0.1:" + p + "/-/ready")).port();
-        String prom = "http://127.0.0.1:" + port;
+        PrometheusServer prom = PrometheusServer.start(processes, promConfig, blocks, tmp.resolve("prometheus.log"),
+                "--storage.tsdb.retention.time=10y");
 
         try {
             // the value at 10:30 of a day is that hour's max_usage, for every account written
@@ -239,7 +225,7 @@ class BackfillIT {
                     .allSatisfy((account, max) -> assertThat(max).isLessThan(POISON));
             assertThat(query(prom, "count(crc_ports_current_max_usage{account=\"broken\"})", at("2026-02-10T10:30:00"))).isEmpty();
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n--- prometheus log ---\n" + ExternalProcesses.tail(prometheusLog, 30), e);
+            throw new AssertionError(e.getMessage() + prom.logTail(), e);
         }
     }
 

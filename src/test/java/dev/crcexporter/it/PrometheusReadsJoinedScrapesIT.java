@@ -3,20 +3,15 @@ package dev.crcexporter.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.crcexporter.Exporter;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
-import dev.crcexporter.testing.Http;
 import dev.crcexporter.testing.Poll;
-import java.io.IOException;
+import dev.crcexporter.testing.PrometheusServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,7 +40,6 @@ class PrometheusReadsJoinedScrapesIT {
     /** 23:30 in Shanghai: 48 reported hours per account. */
     private static final Instant NOW = Instant.parse("2026-11-26T15:30:00Z");
     private static final int ACCOUNTS = 150;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -99,18 +93,9 @@ class PrometheusReadsJoinedScrapesIT {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(exporter.port(), acceptRecorder.getAddress().getPort()));
-        Path log = tmp.resolve("prometheus-" + nativeHistograms + ".log");
-        List<String> flags = new ArrayList<>(List.of("prometheus", "--config.file=" + config,
-                "--storage.tsdb.path=" + Files.createDirectories(tmp.resolve("data-" + nativeHistograms))));
-        if (nativeHistograms) {
-            flags.add("--enable-feature=native-histograms");
-        }
-        ExternalProcesses.Server prometheus = processes.startServer(log, Duration.ofSeconds(30), port -> {
-            List<String> command = new ArrayList<>(flags);
-            command.add("--web.listen-address=127.0.0.1:" + port);
-            return command;
-        }, port -> Http.ok("http://127.0.0.1:" + port + "/-/ready"));
-        String api = "http://127.0.0.1:" + prometheus.port() + "/api/v1/query?query=";
+        String[] flags = nativeHistograms ? new String[] {"--enable-feature=native-histograms"} : new String[0];
+        PrometheusServer prometheus = PrometheusServer.start(processes, config,
+                Files.createDirectories(tmp.resolve("data-" + nativeHistograms)), tmp.resolve("prometheus-" + nativeHistograms + ".log"), flags);
 
         long maxUsageLines = fixture.metrics(exporter).lines().filter(l -> l.startsWith("crc_ports_max_usage{")).count();
         assertThat(maxUsageLines).isEqualTo(ACCOUNTS * 48L);
@@ -120,14 +105,14 @@ class PrometheusReadsJoinedScrapesIT {
         double expected = maxUsageLines + ACCOUNTS + 1;
         Poll.until(Duration.ofSeconds(30), Duration.ofMillis(300), "Prometheus has every series of a scrape", () -> {
             ExternalProcesses.assertAlive(prometheus.process());
-            return value(api + URLEncoder.encode(query, StandardCharsets.UTF_8));
-        }, v -> v == expected, () -> "\n--- prometheus log ---\n" + ExternalProcesses.tail(log, 20));
+            JsonNode result = prometheus.query(query);
+            return result.isEmpty() ? Double.NaN : result.get(0).path("value").get(1).asDouble();
+        }, v -> v == expected, prometheus::logTail);
         // The next scrapes too; a scrape may time out on a loaded machine, but none may be unreadable.
-        String targets = "http://127.0.0.1:" + prometheus.port() + "/api/v1/targets";
         List<String> errors = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         Poll.until(Duration.ofSeconds(20), Duration.ofMillis(200), "three more scrapes", () -> {
-            for (JsonNode target : json(targets).path("data").path("activeTargets")) {
+            for (JsonNode target : prometheus.get("/api/v1/targets").path("data").path("activeTargets")) {
                 if (target.path("labels").path("job").asText().equals("crc") && !seen.contains(target.path("lastScrape").asText())) {
                     seen.add(target.path("lastScrape").asText());
                     errors.add(target.path("lastError").asText());
@@ -142,23 +127,5 @@ class PrometheusReadsJoinedScrapesIT {
             assertThat(header).contains("| gzip");
             assertThat(header).startsWith(nativeHistograms ? "application/vnd.google.protobuf" : "application/openmetrics-text");
         });
-    }
-
-    /** The single value of an instant query, or NaN while there is none. */
-    private static double value(String url) {
-        JsonNode result = json(url).path("data").path("result");
-        return result.isEmpty() ? Double.NaN : result.get(0).path("value").get(1).asDouble();
-    }
-
-    private static JsonNode json(String url) {
-        HttpResponse<String> response = Http.getOrNull(url);
-        if (response == null || response.statusCode() != 200) {
-            throw new AssertionError("GET " + url + " -> " + (response == null ? "unreachable" : response.statusCode()));
-        }
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON from " + url + ": " + response.body(), e);
-        }
     }
 }

@@ -56,7 +56,7 @@ public final class ExternalProcesses implements AutoCloseable {
             Process process = start(log, line.toArray(String[]::new));
             Boolean served = Poll.until(bound, Duration.ofMillis(200), line.get(0) + " ready on port " + port,
                     () -> ready.test(port) ? Boolean.TRUE : process.isAlive() ? Boolean.FALSE : null,
-                    state -> state == null || state, () -> "\n--- " + log.getFileName() + " (last lines) ---\n" + tail(log, 30));
+                    state -> state == null || state, () -> logTail(log));
             if (served != null) {
                 return new Server(process, port);
             }
@@ -129,6 +129,11 @@ public final class ExternalProcesses implements AutoCloseable {
                         + process.exitValue());
             }
         }
+    }
+
+    /** The last 30 lines of a log headed by its name, to append to a failure message; never fails. */
+    public static String logTail(Path log) {
+        return "\n--- " + (log == null ? "log" : log.getFileName()) + " (last lines) ---\n" + tail(log, 30);
     }
 
     /** The last {@code lines} lines of a log, for failure messages; never fails. */

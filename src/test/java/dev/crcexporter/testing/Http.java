@@ -1,5 +1,7 @@
 package dev.crcexporter.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +12,7 @@ import java.time.Duration;
 /** Plain GETs to servers that may not be up (yet): Prometheus, Alertmanager, an exporter in its own process. */
 public final class Http {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Http() {}
 
@@ -30,5 +33,19 @@ public final class Http {
     public static boolean ok(String url) {
         HttpResponse<String> response = getOrNull(url);
         return response != null && response.statusCode() == 200;
+    }
+
+    /** The JSON of a 200 answer to GET {@code url}; an {@link AssertionError} naming the status and body otherwise. */
+    public static JsonNode json(String url) {
+        HttpResponse<String> response = getOrNull(url);
+        if (response == null || response.statusCode() != 200) {
+            throw new AssertionError("GET " + url + " -> " + (response == null ? "unreachable" : response.statusCode() + " "
+                    + response.body()));
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + url + ": not JSON: " + response.body(), e);
+        }
     }
 }
