@@ -1,7 +1,7 @@
 /**
  * Real parts for tests, not mocks: fake upstreams on loopback ({@code FakeCrcApi}, {@code FakeZoomApi},
- * {@code BrokenHttpUpstream}), the exporter in-process ({@code ExporterFixture}) or as the packaged jar
- * ({@code JarExporter}), external processes, bounded polling ({@code Poll}), clocks and log capture. May import any
- * main package; main code never imports it.
+ * {@code BrokenHttpUpstream}), the exporter in-process ({@code ExporterFixture}, which reads each account's state
+ * from {@code /metrics} as {@code AccountState}) or as the packaged jar ({@code JarExporter}), external processes,
+ * bounded polling ({@code Poll}), clocks and log capture. May import any main package; main code never imports it.
  */
 package dev.crcexporter.testing;
