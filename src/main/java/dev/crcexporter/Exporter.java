@@ -29,8 +29,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A running exporter: snapshots, poller, metrics and HTTP server wired together. {@code Main} starts
- * one from the command line; tests start one on port 0.
+ * A running exporter: snapshots, poller, metrics and HTTP server wired together. {@code CrcExporterCommand} starts
+ * one from the command line; tests start theirs through {@code testing/ExporterFixture}, on port 0, and observe it as a
+ * user does: {@code /metrics}, {@code /-/ready}, the landing page and the log.
  */
 public final class Exporter implements AutoCloseable {
     /** jvm_* and process_* are read at most this long before a scrape (see RecentSnapshots). */
@@ -39,40 +40,24 @@ public final class Exporter implements AutoCloseable {
     private final Poller poller;
     private final UsageSources sources;
     private final Javalin web;
-    private final SnapshotStore store;
     private final HistoryRefresher history;
     private final ReloadTrigger reloader;
 
-    private Exporter(Poller poller, UsageSources sources, Javalin web, SnapshotStore store, HistoryRefresher history,
+    private Exporter(Poller poller, UsageSources sources, Javalin web, HistoryRefresher history,
             ReloadTrigger reloader) {
         this.poller = poller;
         this.sources = sources;
         this.web = web;
-        this.store = store;
         this.history = history;
         this.reloader = reloader;
     }
 
-    public static Exporter start(ExporterConfig config, ListenAddress listen, String metricsPath, Clock clock) {
-        return start(config, listen, WebConfig.NONE, metricsPath, clock);
-    }
-
-    public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
-            Clock clock) {
-        return start(config, listen, webConfig, metricsPath, clock, Optional.empty());
-    }
-
     /**
-     * With {@code shard}, {@code config} holds that shard's accounts only ({@link Shard#select}); the shard is shown on
-     * the landing page, on {@code /-/ready} when it has no accounts, and as {@code crc_exporter_shard_info}. A reload
-     * applies the same configurations again.
+     * Starts serving on {@code listen} and polling. With {@code shard}, {@code config} holds that shard's accounts only
+     * ({@link Shard#select}); the shard is shown on the landing page, on {@code /-/ready} when it has no accounts, and as
+     * {@code crc_exporter_shard_info}. A reload reads the configurations from {@code configSource} (before the shard's
+     * selection) and {@code webSource}.
      */
-    public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
-            Clock clock, Optional<Shard> shard) {
-        return start(config, listen, webConfig, metricsPath, clock, shard, () -> config, () -> webConfig);
-    }
-
-    /** A reload reads the configurations from {@code configSource} (before the shard's selection) and {@code webSource}. */
     public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
             Clock clock, Optional<Shard> shard, ConfigReloader.ConfigSource configSource,
             ConfigReloader.WebConfigSource webSource) {
@@ -113,16 +98,12 @@ public final class Exporter implements AutoCloseable {
                 buildInfo, clock, config.timezone(), shard, history, reloader);
         web.start();
         poller.start();
-        return new Exporter(poller, sources, web, store, history, reloader);
+        return new Exporter(poller, sources, web, history, reloader);
     }
 
     /** The port the HTTP server listens on (useful after starting on port 0). */
     public int port() {
         return web.port();
-    }
-
-    public SnapshotStore store() {
-        return store;
     }
 
     /** Reads the configurations again and applies them when valid, as SIGHUP and {@code POST /-/reload} do. */

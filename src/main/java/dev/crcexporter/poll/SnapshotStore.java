@@ -52,10 +52,6 @@ public final class SnapshotStore {
         return slots.get().values().stream().map(Slot::get).toList();
     }
 
-    public AccountSnapshot get(String account) {
-        return slots.get().get(account).get();
-    }
-
     /** The accounts in force, in configuration order (an immutable map: a later reload does not change it). */
     public Map<String, Slot> slots() {
         return slots.get();
@@ -66,12 +62,7 @@ public final class SnapshotStore {
         return slots.get().get(slot.account().name()) == slot;
     }
 
-    /** Swaps in a new snapshot of the account now in force under that name (tests; the poller writes to its slot). */
-    public void update(String account, UnaryOperator<AccountSnapshot> change) {
-        update(slots.get().get(account), change);
-    }
-
-    /** Swaps in a new snapshot of {@code slot}'s account; the poller is the only writer outside tests. */
+    /** Swaps in a new snapshot of {@code slot}'s account (the poller, for the slot its poll was started for). */
     public void update(Slot slot, UnaryOperator<AccountSnapshot> change) {
         slot.snapshot.updateAndGet(change);
         version.incrementAndGet();

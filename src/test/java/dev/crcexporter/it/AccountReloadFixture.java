@@ -2,14 +2,13 @@ package dev.crcexporter.it;
 
 import dev.crcexporter.Exporter;
 import dev.crcexporter.config.ConfigLoader;
-import dev.crcexporter.poll.AccountSnapshot;
+import dev.crcexporter.testing.AccountState;
 import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.Poll;
 import dev.crcexporter.web.ReloadTrigger.Outcome;
-import dev.crcexporter.web.toolkit.ListenAddress;
 import dev.crcexporter.web.toolkit.WebConfig;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,13 +63,13 @@ abstract class AccountReloadFixture {
     /** A systec account as YAML; {@code extra} lines are indented under it. */
     static String systec(String name, String key, String secret, String... extra) {
         return "  - name: " + name + "\n    api_key: " + key + "\n    api_secret: " + secret + "\n"
-                + String.join("", java.util.Arrays.stream(extra).map(line -> "    " + line + "\n").toList());
+                + String.join("", Arrays.stream(extra).map(line -> "    " + line + "\n").toList());
     }
 
     static String zoom(String name, String accountId, String... extra) {
         return "  - name: " + name + "\n    source: zoom\n    account_id: " + accountId + "\n    client_id: c-" + accountId
                 + "\n    client_secret: cs-" + accountId + "\n"
-                + String.join("", java.util.Arrays.stream(extra).map(line -> "    " + line + "\n").toList());
+                + String.join("", Arrays.stream(extra).map(line -> "    " + line + "\n").toList());
     }
 
     String config(String settings, String... accounts) {
@@ -80,8 +80,8 @@ abstract class AccountReloadFixture {
 
     Exporter start(String yaml) throws Exception {
         Files.writeString(file, yaml);
-        return fixture.closeLater(Exporter.start(ConfigLoader.load(file), new ListenAddress("127.0.0.1", 0), WebConfig.NONE,
-                "/metrics", CLOCK, Optional.empty(), () -> ConfigLoader.load(file), () -> WebConfig.NONE));
+        return fixture.start(ConfigLoader.load(file), WebConfig.NONE, Optional.empty(), CLOCK, () -> ConfigLoader.load(file),
+                () -> WebConfig.NONE);
     }
 
     Outcome reload(Exporter exporter, String yaml) throws Exception {
@@ -89,10 +89,11 @@ abstract class AccountReloadFixture {
         return exporter.reload("test");
     }
 
-    static void awaitUp(Exporter exporter, String... accounts) {
-        Poll.until(BOUND, "accounts " + String.join(",", accounts) + " polled",
-                () -> exporter.store().all().stream().filter(AccountSnapshot::up).map(AccountSnapshot::name)
-                        .toList().containsAll(List.of(accounts)));
+    void awaitUp(Exporter exporter, String... accounts) {
+        Poll.until(BOUND, "accounts " + String.join(",", accounts) + " up", () -> {
+            Map<String, AccountState> exposed = fixture.accounts(exporter);
+            return Arrays.stream(accounts).allMatch(name -> exposed.containsKey(name) && exposed.get(name).up());
+        });
     }
 
     String metrics(Exporter exporter) {

@@ -86,7 +86,7 @@ class ExporterIT {
 
     private Exporter startAndAwaitReady(ExporterConfig config) {
         Exporter exporter = start(config);
-        Poll.until(Duration.ofSeconds(15), "every account polled", () -> get(exporter, "/-/ready").statusCode() == 200);
+        fixture.awaitReady(exporter, Duration.ofSeconds(15));
         return exporter;
     }
 
@@ -229,16 +229,16 @@ class ExporterIT {
         // a timeout long enough that branch's first poll ends with the answer, not before
         Exporter exporter = start(config(RequestMethod.POST, Duration.ofHours(1), 1, Duration.ofSeconds(30)));
 
-        Poll.until(Duration.ofSeconds(15), "hq polled", () -> exporter.store().get("hq").polled());
+        Poll.until(Duration.ofSeconds(15), "hq polled", () -> fixture.account(exporter, "hq").polled());
         HttpResponse<String> notReady = get(exporter, "/-/ready");
-        assertThat(exporter.store().get("branch").polled()).as("branch still waits for its answer").isFalse();
+        assertThat(fixture.account(exporter, "branch").polled()).as("branch still waits for its answer").isFalse();
         assertThat(notReady.statusCode()).isEqualTo(503);
         assertThat(notReady.body()).contains("1 of 2 accounts");
         assertThat(get(exporter, "/-/healthy").statusCode()).isEqualTo(200);
 
         branchMayAnswer.countDown();
-        Poll.until(Duration.ofSeconds(15), "ready", () -> get(exporter, "/-/ready").statusCode() == 200);
-        assertThat(exporter.store().get("branch").up()).isTrue();
+        fixture.awaitReady(exporter, Duration.ofSeconds(15));
+        assertThat(fixture.account(exporter, "branch").up()).isTrue();
     }
 
     @Test
@@ -249,7 +249,7 @@ class ExporterIT {
                 .findFirst().orElseThrow();
 
         upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
-        Poll.until(Duration.ofSeconds(10), "hq marked down", () -> !exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(10), "hq marked down", () -> !fixture.account(exporter, "hq").up());
 
         String after = get(exporter, "/metrics").body();
         assertThat(after).contains("crc_up{account=\"hq\"} 0.0")

@@ -16,7 +16,6 @@ import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeZoomApi;
 import dev.crcexporter.testing.FakeCrcApi.Response;
-import dev.crcexporter.testing.Poll;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.awt.image.BufferedImage;
@@ -85,7 +84,7 @@ class LandingPageBrowserIT {
                                 OptionalInt.of(16), Optional.empty())),
                 zoom.urls());
         exporter = fixture.start(config, Clock.fixed(NOW, ZoneOffset.UTC));
-        Poll.until(Duration.ofSeconds(15), "every account polled", () -> exporter.store().readiness().allPolled());
+        fixture.awaitReady(exporter, Duration.ofSeconds(15));
     }
 
     @AfterEach

@@ -72,7 +72,7 @@ class LandingPageHistoryIT {
                         new AccountConfig("branch", "key-branch", new Secret("s-branch"), OptionalInt.empty()),
                         new AccountConfig("broken", "key-broken", new Secret("s-broken"), OptionalInt.of(5))), ZoomConfig.DEFAULT);
         exporter = fixture.start(config, clock);
-        Poll.until(Duration.ofSeconds(15), "every account polled", () -> exporter.store().readiness().allPolled());
+        fixture.awaitReady(exporter, Duration.ofSeconds(15));
     }
 
     @AfterEach

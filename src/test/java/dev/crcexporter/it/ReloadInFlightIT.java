@@ -3,8 +3,6 @@ package dev.crcexporter.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.Exporter;
-import dev.crcexporter.poll.AccountSnapshot;
-import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.testing.LogCapture;
@@ -37,12 +35,11 @@ class ReloadInFlightIT extends AccountReloadFixture {
             // What the old configuration's poll brings back: must not be shown.
             return Response.json(dev.crcexporter.demo.ApiAnswers.success(List.of(Days.peakingAtTen(DAY, 99))));
         });
+        LogCapture logs = fixture.closeLater(new LogCapture());
         Exporter exporter = start(config("", systec("hq", "k-hq", "s-hq"), systec("apac", "k-apac", "s-apac"),
                 systec("lat", "k-lat", "s-lat"), systec("emea", "k-emea", "s-emea")));
         awaitUp(exporter, "hq", "emea");
         Poll.until(BOUND, "apac's and lat's polls held", () -> crc.requestsFor("k-apac") == 1 && crc.requestsFor("k-lat") == 1);
-        SnapshotStore.Slot oldApac = exporter.store().slots().get("apac");
-        SnapshotStore.Slot oldLat = exporter.store().slots().get("lat");
 
         crc.account("k-apac", "s-apac-2", List.of(Days.peakingAtTen(DAY, 21)));
         assertThat(reload(exporter, config("", systec("hq", "k-hq", "s-hq"), systec("apac", "k-apac", "s-apac-2"),
@@ -50,13 +47,15 @@ class ReloadInFlightIT extends AccountReloadFixture {
         // The changed account is polled at once although its old poll still runs.
         awaitUp(exporter, "apac", "new");
         release.countDown();
-        Poll.until(BOUND, "the old polls ended", () -> oldApac.get().polled() && oldLat.get().polled());
+        // A poll logs its success once it has stored it: here, where nothing reads any more.
+        Poll.until(BOUND, "the old polls ended", () -> successes(logs, "apac") == 2 && successes(logs, "lat") == 1);
 
         String after = metrics(exporter);
         assertThat(value(after, "crc_ports_daily_max_usage{account=\"apac\",date=\"" + DAY + "\"}")).isEqualTo(21.0);
         assertThat(after).doesNotContain("account=\"lat\"");
-        assertThat(exporter.store().all()).extracting(AccountSnapshot::name).containsExactly("hq", "apac", "emea", "new");
         assertThat(List.of(crc.requestsFor("k-apac"), crc.requestsFor("k-lat"), crc.requestsFor("k-hq"))).containsExactly(2L, 1L, 1L);
+        // The cards follow the new file's order (viewing the page fetches the accounts' history: hence last).
+        assertThat(fixture.lastErrors(exporter).keySet()).containsExactly("hq", "apac", "emea", "new");
     }
 
     @Test
@@ -68,8 +67,8 @@ class ReloadInFlightIT extends AccountReloadFixture {
                     systec("lat", "k-lat", "s-lat")).replaceFirst("retry:\n(  .*\n){3}", retrySlowly));
             awaitUp(exporter, "hq");
             Poll.until(BOUND, "apac's and lat's first requests failed",
-                    () -> exporter.store().all().stream().filter(s -> !s.name().equals("hq"))
-                            .allMatch(s -> s.errorCounts().get(FailureReason.HTTP_STATUS) == 1));
+                    () -> fixture.accounts(exporter).entrySet().stream().filter(s -> !s.getKey().equals("hq"))
+                            .allMatch(s -> s.getValue().errors(FailureReason.HTTP_STATUS) == 1));
 
             crc.account("k-lat", "s-lat-2", List.of(Days.peakingAtTen(DAY, 23)));
             assertThat(reload(exporter, config("", systec("hq", "k-hq", "s-hq"), systec("lat", "k-lat", "s-lat-2"))
@@ -84,5 +83,10 @@ class ReloadInFlightIT extends AccountReloadFixture {
             assertThat(errors(after, "lat")).isEqualTo(0.0);
             assertThat(after).doesNotContain("account=\"apac\"");
         }
+    }
+
+    private static long successes(LogCapture logs, String account) {
+        return logs.logfmtLines().stream()
+                .filter(line -> line.contains("poll succeeded") && line.contains(" account=" + account + " ")).count();
     }
 }

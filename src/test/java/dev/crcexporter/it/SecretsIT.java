@@ -128,9 +128,9 @@ class SecretsIT {
                     List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.of(10))), ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, CLOCK);
             // two attempts
-            Poll.until(timeout.multipliedBy(2).plusSeconds(15), "the poll gave up", () -> exporter.store().get("hq").polled());
+            Poll.until(timeout.multipliedBy(2).plusSeconds(15), "the poll gave up", () -> fixture.account(exporter, "hq").polled());
 
-            assertThat(exporter.store().get("hq").errorCounts().get(fault.reason())).isPositive();
+            assertThat(fixture.account(exporter, "hq").errors(fault.reason())).isPositive();
             if (fault.reachable()) {
                 assertThat(upstream.requests()).isNotEmpty()
                         .allSatisfy(r -> assertThat(r.params()).containsEntry("api_secret", SECRET));
@@ -139,7 +139,7 @@ class SecretsIT {
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
             everything.add(fixture.get(exporter, "/metrics", "Accept", "application/openmetrics-text; version=1.0.0").body());
-            everything.add(exporter.store().all().toString());
+            everything.add(fixture.lastErrors(exporter).toString()); // the messages as a user reads them, unescaped
             everything.add(config.toString());
         }
 
@@ -179,16 +179,16 @@ class SecretsIT {
                     Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
                     accounts, ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, CLOCK);
-            Poll.until(Duration.ofSeconds(20), "every account polled", () -> exporter.store().readiness().allPolled());
-            assertThat(exporter.store().get("http").errorCounts().get(FailureReason.HTTP_STATUS)).isPositive();
-            assertThat(exporter.store().get("api").errorCounts().get(FailureReason.API_STATUS)).isPositive();
-            assertThat(exporter.store().get("whole").errorCounts().get(FailureReason.API_STATUS)).isPositive();
-            assertThat(exporter.store().get("malformed").errorCounts().get(FailureReason.MALFORMED)).isPositive();
+            fixture.awaitReady(exporter, Duration.ofSeconds(20));
+            assertThat(fixture.account(exporter, "http").errors(FailureReason.HTTP_STATUS)).isPositive();
+            assertThat(fixture.account(exporter, "api").errors(FailureReason.API_STATUS)).isPositive();
+            assertThat(fixture.account(exporter, "whole").errors(FailureReason.API_STATUS)).isPositive();
+            assertThat(fixture.account(exporter, "malformed").errors(FailureReason.MALFORMED)).isPositive();
             Poll.until(Duration.ofSeconds(10), "four warnings", () -> logs.logfmtLines().stream().filter(l -> l.contains("poll failed")).count() >= 4);
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
-            everything.add(exporter.store().all().toString());
+            everything.add(fixture.lastErrors(exporter).toString()); // the messages as a user reads them, unescaped
         }
 
         String all = String.join("\n", everything);
@@ -211,12 +211,12 @@ class SecretsIT {
                     Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
                     List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.empty())), ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, CLOCK);
-            Poll.until(Duration.ofSeconds(20), "the poll failed", () -> exporter.store().readiness().allPolled());
-            assertThat(exporter.store().get("hq").up()).isFalse();
+            fixture.awaitReady(exporter, Duration.ofSeconds(20));
+            assertThat(fixture.account(exporter, "hq").up()).isFalse();
             Poll.until(Duration.ofSeconds(10), "a warning", () -> logs.lines().stream().anyMatch(l -> l.contains("Invalid status line")));
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
-            everything.add(exporter.store().all().toString());
+            everything.add(fixture.lastErrors(exporter).toString()); // the messages as a user reads them, unescaped
         }
 
         String all = String.join("\n", everything);

@@ -10,12 +10,11 @@ import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.config.ZoomConfig;
+import dev.crcexporter.testing.AccountState;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
-import dev.crcexporter.testing.Poll;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
-import dev.crcexporter.web.toolkit.ListenAddress;
 import dev.crcexporter.web.toolkit.WebConfig;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -28,8 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +37,6 @@ import org.junit.jupiter.api.Test;
 class ShardIT {
     private static final Instant NOW = Instant.parse("2026-11-26T02:30:00Z"); // 10:30 in Shanghai
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    private static final Pattern UP = Pattern.compile("^crc_up\\{account=\"([^\"]+)\"} ", Pattern.MULTILINE);
     /** Of 3 shards: emea and lab in 0; apac, headquarters, customer-0001 in 1; hq and customer-0002 in 2. */
     private static final List<String> NAMES = List.of("hq", "emea", "apac", "lab", "headquarters", "customer-0001", "customer-0002");
 
@@ -70,20 +66,15 @@ class ShardIT {
     /** What {@code --shard} does: the shard's share of the loaded configuration, and the shard for display. */
     private Exporter start(ExporterConfig loaded, Optional<Shard> shard) {
         ExporterConfig served = shard.map(s -> s.select(loaded)).orElse(loaded);
-        return fixture.closeLater(Exporter.start(served, new ListenAddress("127.0.0.1", 0), WebConfig.NONE, "/metrics", CLOCK, shard));
+        return fixture.start(served, WebConfig.NONE, shard, CLOCK, () -> loaded, () -> WebConfig.NONE);
     }
 
     private void awaitReady(Exporter exporter) {
-        Poll.until(Duration.ofSeconds(20), "ready", () -> fixture.get(exporter, "/-/ready").statusCode() == 200);
+        fixture.awaitReady(exporter, Duration.ofSeconds(20));
     }
 
     private static List<String> exposedAccounts(String metrics) {
-        List<String> accounts = new ArrayList<>();
-        Matcher m = UP.matcher(metrics);
-        while (m.find()) {
-            accounts.add(m.group(1));
-        }
-        return accounts;
+        return List.copyOf(AccountState.all(metrics).keySet());
     }
 
     @Test

@@ -26,14 +26,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.TreeMap;
@@ -46,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -61,6 +60,8 @@ class SoakIT {
     private static final long SECONDS = Long.getLong("crc.soak.seconds", 120);
     private static final int SCRAPERS = 8;
     private static final List<String> ACCOUNTS = List.of("hq", "branch", "lab");
+    private static final String LAST_SUCCESS = "crc_exporter_last_success_timestamp_seconds";
+    private static final Duration WATCH_EVERY = Duration.ofMillis(20);
     private static final Pattern SAMPLE = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? -?[0-9.eE+-]+|[+-]Inf|NaN");
 
     enum Mode { SUCCESS, SLOW, RATE_LIMITED, HTTP_500, API_ERROR, MALFORMED, HUGE, ENDLESS, CUT_SHORT }
@@ -69,8 +70,10 @@ class SoakIT {
     /** Per account: when the upstream built a successful answer (epoch millis); the exporter may still time out on it. */
     private final Map<String, ConcurrentSkipListSet<Long>> successes = new ConcurrentHashMap<>();
     /**
-     * Per account: the exporter's own last success (epoch millis), read from its store before every scrape and kept
-     * when it changed, keyed by when it was read (epoch millis): what the exporter accepted, what a scrape must show.
+     * Per account: the exporter's own last success (epoch millis), read by a watcher and kept when it changed, keyed by
+     * when it was read (epoch millis): what the exporter accepted, what a scrape must show. The watcher asks with
+     * {@code name[]}, answered by client_java's handler from the snapshots: apart from the rendered answers the exporter
+     * keeps for plain scrapes, which are what this soak checks.
      */
     private final Map<String, ConcurrentSkipListMap<Long, Long>> accepted = new ConcurrentHashMap<>();
 
@@ -104,8 +107,9 @@ class SoakIT {
             ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
             long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(2, SECONDS / 10));
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
-            ExecutorService scrapers = Executors.newFixedThreadPool(SCRAPERS);
+            ExecutorService scrapers = Executors.newFixedThreadPool(SCRAPERS + 1);
             List<Future<?>> running = new ArrayList<>();
+            running.add(scrapers.submit(() -> watchAccepted(end, http, exporter, problems)));
             for (int i = 0; i < SCRAPERS; i++) {
                 running.add(scrapers.submit(() -> scrapeUntil(end, http, exporter, scrapes, slowestScrapeNanos, problems)));
             }
@@ -121,9 +125,8 @@ class SoakIT {
             long heapEnd = usedHeapAfterGc();
 
             Map<String, Long> errors = new TreeMap<>();
-            for (String account : ACCOUNTS) {
-                exporter.store().get(account).errorCounts().forEach((reason, n) -> errors.merge(reason.label(), n, Long::sum));
-            }
+            fixture.accounts(exporter).values()
+                    .forEach(account -> account.errors().forEach((reason, n) -> errors.merge(reason.label(), n, Long::sum)));
             System.out.printf("SoakIT: %ds, %d scrapes (slowest %d ms), %d polls answered %s, poll errors by reason %s, "
                             + "threads %d -> %d -> %d, heap after GC %d MB -> %d MB%n",
                     SECONDS, scrapes.get(), TimeUnit.NANOSECONDS.toMillis(slowestScrapeNanos.get()), upstream.requests().size(),
@@ -197,17 +200,10 @@ class SoakIT {
         URI url = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");
         Map<String, Double> lastSeen = new ConcurrentHashMap<>();
         while (System.nanoTime() < end && problems.size() < 20) {
-            for (String account : ACCOUNTS) {
-                recordAccepted(account, exporter.store().get(account).lastSuccess());
-            }
             long startMillis = System.currentTimeMillis();
             long start = System.nanoTime();
-            HttpResponse<String> response;
-            try {
-                response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (Exception e) {
-                problems.add("scrape failed: " + e);
+            HttpResponse<String> response = get(http, url, "scrape", problems);
+            if (response == null) {
                 continue;
             }
             slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
@@ -227,12 +223,40 @@ class SoakIT {
         }
     }
 
-    /** Keeps a new last success of the store, keyed by a time at which the store held at least that value. */
-    private void recordAccepted(String account, Optional<Instant> lastSuccess) {
-        if (lastSuccess.isEmpty()) {
-            return;
+    /** Reads the exporter's last successes every {@link #WATCH_EVERY} until {@code end}: far finer than the second allowed. */
+    private void watchAccepted(long end, HttpClient http, Exporter exporter, ConcurrentLinkedQueue<String> problems) {
+        URI url = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics?name[]=" + LAST_SUCCESS);
+        while (System.nanoTime() < end && problems.size() < 20) {
+            LockSupport.parkNanos(WATCH_EVERY.toNanos()); // a sampling rate that leaves the CPU to the scrapers
+            HttpResponse<String> response = get(http, url, "watching the last successes", problems);
+            // 503: name[] scrapes run one at a time, and the last one's turn may end after its answer has reached us.
+            if (response == null || response.statusCode() == 503) {
+                continue;
+            }
+            if (response.statusCode() != 200) {
+                problems.add("watching the last successes: answered " + response.statusCode());
+                continue;
+            }
+            for (String account : ACCOUNTS) {
+                ExporterFixture.value(response.body(), LAST_SUCCESS + "{account=\"" + account + "\"}")
+                        .ifPresent(seconds -> recordAccepted(account, Math.round(seconds * 1000)));
+            }
         }
-        long success = lastSuccess.get().toEpochMilli();
+    }
+
+    /** GET {@code url}; null, and a problem noted, when no answer comes. */
+    private static HttpResponse<String> get(HttpClient http, URI url, String what, ConcurrentLinkedQueue<String> problems) {
+        try {
+            return http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            problems.add(what + " failed: " + e);
+            return null;
+        }
+    }
+
+    /** Keeps a new last success (epoch millis), keyed by a time at which the exporter held at least that value. */
+    private void recordAccepted(String account, long success) {
         ConcurrentSkipListMap<Long, Long> history = accepted.get(account);
         Map.Entry<Long, Long> latest = history.lastEntry();
         if (latest == null || latest.getValue() < success) {
@@ -241,13 +265,12 @@ class SoakIT {
     }
 
     /**
-     * Never behind the success the exporter's store held a second before the scrape (the store's value only grows),
-     * never going back, never in the future.
+     * Never behind the success the exporter held a second before the scrape (that value only grows), never going back,
+     * never in the future.
      */
     private void checkLastSuccess(String metrics, String account, long scrapeStartMillis, Map<String, Double> lastSeen,
                                   ConcurrentLinkedQueue<String> problems) {
-        double exposed = ExporterFixture.value(metrics, "crc_exporter_last_success_timestamp_seconds{account=\"" + account + "\"}")
-                .orElse(0);
+        double exposed = ExporterFixture.value(metrics, LAST_SUCCESS + "{account=\"" + account + "\"}").orElse(0);
         Map.Entry<Long, Long> held = accepted.get(account).floorEntry(scrapeStartMillis - 1000);
         if (held != null && exposed < held.getValue() / 1000.0) {
             problems.add(account + ": last success " + exposed + " is older than the success at " + held.getValue() / 1000.0

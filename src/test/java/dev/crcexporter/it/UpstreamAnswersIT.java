@@ -68,7 +68,7 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
     void malformedAnswerIsCountedAndNothingOfItIsExposed(String name, String find, String replacement, String logged) {
         // A poll every 500ms; should one time out on a loaded machine, the next one brings the malformed answer again.
         Exporter exporter = startHq(Duration.ofMillis(500), Duration.ofMillis(450), noRetry());
-        Poll.until(Duration.ofSeconds(10), "first good poll", () -> exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(10), "first good poll", () -> fixture.account(exporter, "hq").up());
         String good = answerWith77();
         String bad = switch (find) {
             case "TRUNCATE" -> good.substring(0, good.length() / 2);
@@ -78,7 +78,7 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
         upstream.behave(request -> Response.json(bad));
 
         awaitError(exporter, FailureReason.MALFORMED);
-        Poll.until(Duration.ofSeconds(5), "hq down", () -> !exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(5), "hq down", () -> !fixture.account(exporter, "hq").up());
 
         String metrics = fixture.metrics(exporter);
         assertThat(ExporterFixture.value(metrics, HQ)).as("the previous good value stays").hasValue(30.0);
@@ -86,8 +86,9 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
         assertThat(metrics.lines().filter(l -> l.startsWith("crc_ports_"))).noneMatch(l -> l.endsWith(" 77.0"));
         assertThat(metrics).contains("crc_up{account=\"hq\"} 0.0");
         // Every later poll fails the same way: the error kept for the landing page is this one (a timeout aside).
-        Poll.until(Duration.ofSeconds(10), "the last error is the malformed answer: " + logged, () -> exporter.store().get("hq")
-                .lastError().filter(e -> e.reason() == FailureReason.MALFORMED && e.message().contains(logged)).isPresent());
+        Poll.until(Duration.ofSeconds(10), Duration.ofMillis(20), "the last error is the malformed answer: " + logged,
+                () -> fixture.lastErrors(exporter).get("hq"),
+                error -> error.startsWith("malformed: ") && error.contains(logged), () -> "");
         // logfmt escapes the quotes of the message
         awaitWarning("malformed", logged.replace("\"", "\\\""));
     }
@@ -101,15 +102,15 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
     @Test
     void bodyCutShortByTheConnectionIsAFailureAndExposesNothing() {
         Exporter exporter = startHq(Duration.ofMillis(500), Duration.ofMillis(450), noRetry());
-        Poll.until(Duration.ofSeconds(10), "first good poll", () -> exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(10), "first good poll", () -> fixture.account(exporter, "hq").up());
         upstream.behave(request -> Response.json(answerWith77()).framed(Framing.CUT_SHORT));
 
         // Waits for the error under test itself: a timeout on a loaded machine would take hq down too.
-        Poll.until(Duration.ofSeconds(10), "hq down after a cut-short body", () -> !exporter.store().get("hq").up()
+        Poll.until(Duration.ofSeconds(10), "hq down after a cut-short body", () -> !fixture.account(exporter, "hq").up()
                 && errors(exporter, "hq", FailureReason.CONNECT) >= 1);
         // The transport sees the cut (fewer bytes than Content-Length): the connection broke, so "connect";
         // a body that arrives whole but holds cut JSON is "malformed" (see the table above).
-        assertThat(exporter.store().get("hq").errorCounts()).containsEntry(FailureReason.MALFORMED, 0L);
+        assertThat(fixture.account(exporter, "hq").errors()).containsEntry(FailureReason.MALFORMED, 0L);
         awaitWarning("connect", "fixed content-length");
         assertThat(ExporterFixture.value(fixture.metrics(exporter), HQ)).hasValue(30.0);
     }
@@ -145,14 +146,14 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
         BrokenHttpUpstream broken = fixture.closeLater(new BrokenHttpUpstream());
         Exporter exporter = fixture.start(config(broken.url(), Duration.ofMillis(500), Duration.ofMillis(400), 8, noRetry(),
                 account("hq")), CLOCK);
-        Poll.until(Duration.ofSeconds(10), "first good poll", () -> exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(10), "first good poll", () -> fixture.account(exporter, "hq").up());
 
         broken.mode(mode);
         FailureReason expected = FailureReason.valueOf(reason.toUpperCase(java.util.Locale.ROOT));
         Poll.until(Duration.ofSeconds(20), "three failed polls", () -> errors(exporter, "hq", expected) >= 3);
         awaitWarning(reason, logged);
         broken.mode(BrokenHttpUpstream.Mode.GOOD);
-        Poll.until(Duration.ofSeconds(10), "hq up again", () -> exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(10), "hq up again", () -> fixture.account(exporter, "hq").up());
 
         long self = ProcessHandle.current().pid();
         Poll.until(Duration.ofSeconds(10), "no socket left connected to the broken upstream",
@@ -165,7 +166,7 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
         upstream.behave(request -> Response.json(chunk).framed(Framing.ENDLESS));
         Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(20), noRetry());
 
-        Poll.until(Duration.ofSeconds(15), "the poll ended", () -> exporter.store().get("hq").polled());
+        Poll.until(Duration.ofSeconds(15), "the poll ended", () -> fixture.account(exporter, "hq").polled());
         assertThat(errors(exporter, "hq", FailureReason.MALFORMED)).isEqualTo(1);
         assertThat(errors(exporter, "hq", FailureReason.TIMEOUT)).isZero();
         // Whatever the socket buffers swallowed, the sender was stopped: far from the 20s of an unbounded read.
@@ -195,7 +196,7 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
         upstream.account("key-hq", SECRET, days);
         upstream.behave(request -> Response.json(shuffledHours(ApiAnswers.success(days))));
         Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5), noRetry());
-        Poll.until(Duration.ofSeconds(10), "hq up", () -> exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(10), "hq up", () -> fixture.account(exporter, "hq").up());
 
         String metrics = fixture.metrics(exporter);
         List<String> series = metrics.lines().filter(l -> l.startsWith("crc_ports_max_usage{")).toList();

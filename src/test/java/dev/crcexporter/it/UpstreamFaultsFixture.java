@@ -94,8 +94,8 @@ abstract class UpstreamFaultsFixture {
         return fixture.start(config(upstream.url(), interval, timeout, 8, retry, account("hq")), CLOCK);
     }
 
-    static long errors(Exporter exporter, String account, FailureReason reason) {
-        return exporter.store().get(account).errorCounts().get(reason);
+    long errors(Exporter exporter, String account, FailureReason reason) {
+        return fixture.account(exporter, account).errors(reason);
     }
 
     void awaitError(Exporter exporter, FailureReason reason) {

@@ -46,7 +46,7 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
 
         // Far below the 8s the upstream is held at least: the scrape does not wait for the poll.
         assertThat(scrapeMillis).as("scrape while the poll hangs, ms").isLessThan(3000);
-        assertThat(exporter.store().get("hq").polled()).as("the poll still hangs after the scrape").isFalse();
+        assertThat(fixture.account(exporter, "hq").polled()).as("the poll still hangs after the scrape").isFalse();
         assertThat(during).contains("crc_up{account=\"hq\"} 0.0");
         awaitError(exporter, FailureReason.TIMEOUT);
         long abandonedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
@@ -74,8 +74,8 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         // A timeout far beyond what a resolver without a network takes to give up: the failure is the name, not the time.
         Exporter exporter = fixture.start(config(nowhere, Duration.ofHours(1), Duration.ofSeconds(15), 8, noRetry(), account("hq")), CLOCK);
 
-        Poll.until(Duration.ofSeconds(30), "the poll ended", () -> exporter.store().get("hq").polled());
-        assertThat(exporter.store().get("hq").errorCounts()).containsEntry(FailureReason.CONNECT, 1L)
+        Poll.until(Duration.ofSeconds(30), "the poll ended", () -> fixture.account(exporter, "hq").polled());
+        assertThat(fixture.account(exporter, "hq").errors()).containsEntry(FailureReason.CONNECT, 1L)
                 .containsEntry(FailureReason.TIMEOUT, 0L);
         assertThat(fixture.metrics(exporter)).contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0");
         awaitWarning("connect", "account=hq");
@@ -120,7 +120,7 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         // The scheduler runs at a fixed rate: one branch poll per second of the wait, two at least as it lasts 2s or more.
         assertThat(branchDuringTheWait).as("other accounts keep their schedule during the %d ms wait", waitedMillis)
                 .isGreaterThanOrEqualTo(Math.max(2, waitedMillis / 1000 / 2));
-        Poll.until(Duration.ofSeconds(10), "hq up again", () -> exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(10), "hq up again", () -> fixture.account(exporter, "hq").up());
         assertThat(errors(exporter, "hq", FailureReason.RATE_LIMITED)).isEqualTo(1);
         assertThat(warnLines("rate_limited")).anyMatch(l -> l.contains("HTTP 429 Too Many Requests, Retry-After 2s"));
     }
@@ -136,7 +136,7 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5),
                 new RetryConfig(3, Duration.ofMillis(100), Duration.ofMillis(200)));
 
-        Poll.until(Duration.ofSeconds(20), "hq up after the retry", () -> exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(20), "hq up after the retry", () -> fixture.account(exporter, "hq").up());
         List<Long> hq = upstream.arrivalsFor("key-hq");
         assertThat(hq).hasSize(2);
         // At least the 2s to that date; the upper bound only says "waited for the date, not for the next hourly poll".
@@ -150,7 +150,7 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5),
                 new RetryConfig(4, Duration.ofMillis(200), Duration.ofMillis(800)));
 
-        Poll.until(Duration.ofSeconds(10), "the poll gave up", () -> exporter.store().get("hq").polled());
+        Poll.until(Duration.ofSeconds(10), "the poll gave up", () -> fixture.account(exporter, "hq").polled());
         List<Long> arrivals = upstream.arrivalsFor("key-hq");
         assertThat(arrivals).hasSize(4);
         // Equal jitter: at least half of 200, 400, 800 ms between attempts.
@@ -168,7 +168,7 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5),
                 new RetryConfig(3, Duration.ofMillis(100), Duration.ofMillis(150)));
 
-        Poll.until(Duration.ofSeconds(10), "the poll gave up", () -> exporter.store().get("hq").polled());
+        Poll.until(Duration.ofSeconds(10), "the poll gave up", () -> fixture.account(exporter, "hq").polled());
         List<Long> arrivals = upstream.arrivalsFor("key-hq");
         assertThat(arrivals).hasSize(3);
         assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0))).isGreaterThanOrEqualTo(50);
@@ -194,7 +194,7 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         awaitWarning("http_status", "next=\"next poll interval\"");
         assertThat(warnLines("http_status")).as("no third attempt in a poll").noneMatch(l -> l.contains("attempt=3"));
         assertThat(logs.logfmtLines()).noneMatch(l -> l.contains("previous poll is still running"));
-        assertThat(exporter.store().get("hq").up()).isFalse();
+        assertThat(fixture.account(exporter, "hq").up()).isFalse();
     }
 
     @Test
@@ -202,11 +202,11 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         MutableClock clock = new MutableClock(NOW);
         Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(500), Duration.ofMillis(450), 8, noRetry(),
                 account("hq")), clock);
-        Poll.until(Duration.ofSeconds(10), "hq up", () -> exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(10), "hq up", () -> fixture.account(exporter, "hq").up());
         upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
         // Polls of one account never overlap: once a poll has failed, no success in flight can land any more.
         Poll.until(Duration.ofSeconds(10), "a failed poll", () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) >= 1);
-        Instant lastGood = exporter.store().get("hq").lastSuccess().orElseThrow();
+        Instant lastGood = fixture.account(exporter, "hq").lastSuccess().orElseThrow();
         assertThat(lastGood).isEqualTo(NOW);
 
         for (int hour = 1; hour <= 3; hour++) { // 11:30, 12:30, 13:30 in Shanghai, the same day
@@ -246,7 +246,7 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         for (String name : List.of("a", "b", "c")) {
             assertThat(upstream.requestsFor("key-" + name)).as("polls of %s in %d ms", name, windowMillis)
                     .isGreaterThanOrEqualTo(Math.max(4, due * 7 / 10));
-            assertThat(exporter.store().get(name).up()).isTrue();
+            assertThat(fixture.account(exporter, name).up()).isTrue();
         }
     }
 
@@ -260,8 +260,8 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         Exporter exporter = fixture.start(config(upstream.url(), Duration.ofHours(1), Duration.ofSeconds(5), 2, noRetry(),
                 names.stream().map(UpstreamFaultsIT::account).toArray(AccountConfig[]::new)), CLOCK);
 
-        Poll.until(Duration.ofSeconds(10), "every account polled", () -> exporter.store().readiness().allPolled());
+        fixture.awaitReady(exporter, Duration.ofSeconds(10));
         assertThat(upstream.maxConcurrentRequests()).isEqualTo(2);
-        assertThat(names).allMatch(n -> exporter.store().get(n).up());
+        assertThat(names).allMatch(n -> fixture.account(exporter, n).up());
     }
 }

@@ -15,7 +15,6 @@ import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.LogCapture;
 import dev.crcexporter.testing.TestCertificates.Issued;
 import dev.crcexporter.testing.TestCertificates;
-import dev.crcexporter.web.toolkit.ListenAddress;
 import dev.crcexporter.web.toolkit.WebConfigLoader;
 import java.io.IOException;
 import java.net.URI;
@@ -87,8 +86,8 @@ class WebConfigReloadIT {
         webFile = dir.resolve("web.yml");
         writeWebConfig(webConfigYaml);
         Path file = webFile;
-        return fixture.closeLater(Exporter.start(config, new ListenAddress("127.0.0.1", 0), WebConfigLoader.load(file),
-                "/metrics", Clock.systemUTC(), Optional.empty(), () -> config, () -> WebConfigLoader.load(file)));
+        return fixture.start(config, WebConfigLoader.load(file), Optional.empty(), Clock.systemUTC(), () -> config,
+                () -> WebConfigLoader.load(file));
     }
 
     private void writeWebConfig(String yaml) throws IOException {

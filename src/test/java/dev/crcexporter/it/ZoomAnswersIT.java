@@ -88,8 +88,8 @@ class ZoomAnswersIT {
                 () -> logs.logfmtLines().stream().anyMatch(l -> l.contains("reason=" + reason) && l.contains(text)));
     }
 
-    private static long errors(Exporter exporter, FailureReason reason) {
-        return exporter.store().get("emea").errorCounts().get(reason);
+    private long errors(Exporter exporter, FailureReason reason) {
+        return fixture.account(exporter, "emea").errors(reason);
     }
 
     @Test
@@ -101,7 +101,7 @@ class ZoomAnswersIT {
                 : zoom.documentedMetrics(request));
         Exporter exporter = startEmea(Duration.ofHours(1), new RetryConfig(3, Duration.ofMillis(100), Duration.ofMillis(100)));
 
-        Poll.until(Duration.ofSeconds(15), "the retry succeeds", () -> exporter.store().get("emea").up());
+        Poll.until(Duration.ofSeconds(15), "the retry succeeds", () -> fixture.account(exporter, "emea").up());
         List<Long> arrivals = zoom.requests().stream().filter(r -> !r.isToken()).map(FakeZoomApi.Request::receivedNanos).toList();
         assertThat(arrivals).hasSize(2);
         assertThat(Duration.ofNanos(arrivals.get(1) - arrivals.get(0))).as("Retry-After 2s, not the 100ms backoff")
@@ -118,7 +118,7 @@ class ZoomAnswersIT {
         Exporter exporter = startEmea(Duration.ofHours(1), new RetryConfig(3, Duration.ofMillis(100), Duration.ofMillis(200)));
 
         Poll.until(Duration.ofSeconds(10), "three attempts", () -> errors(exporter, FailureReason.RATE_LIMITED) == 3);
-        Poll.until(Duration.ofSeconds(5), "the poll is over", () -> exporter.store().get("emea").polled());
+        Poll.until(Duration.ofSeconds(5), "the poll is over", () -> fixture.account(exporter, "emea").polled());
         assertThat(zoom.metricsRequests()).isEqualTo(3);
         assertThat(fixture.metrics(exporter)).contains("crc_up{account=\"emea\"} 0.0");
     }
@@ -144,8 +144,8 @@ class ZoomAnswersIT {
                 new dev.crcexporter.config.ZoomConfig(zoom.urls().apiUrl(),
                         URI.create("http://127.0.0.1:" + dev.crcexporter.testing.Ports.free() + "/oauth/token")));
         Exporter other = fixture.start(unreachable, clock);
-        Poll.until(Duration.ofSeconds(10), "the failure", () -> other.store().get("apac").errorCounts().get(FailureReason.CONNECT) == 1);
-        assertThat(other.store().get("apac").lastError()).hasValueSatisfying(e -> assertThat(e.message()).startsWith("token request: cannot connect"));
+        Poll.until(Duration.ofSeconds(10), "the failure", () -> fixture.account(other, "apac").errors(FailureReason.CONNECT) == 1);
+        assertThat(fixture.lastErrors(other).get("apac")).startsWith("connect: token request: cannot connect");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -157,7 +157,7 @@ class ZoomAnswersIT {
             """)
     void malformedAnswerIsCountedAndNothingOfItIsExposed(String name, String find, String replacement, String logged) {
         Exporter exporter = startEmea(Duration.ofMillis(500), noRetry());
-        Poll.until(Duration.ofSeconds(10), "first good poll", () -> exporter.store().get("emea").up());
+        Poll.until(Duration.ofSeconds(10), "first good poll", () -> fixture.account(exporter, "emea").up());
         String good = ZoomAnswers.usage(LocalDate.of(2026, 11, 25), LocalDate.of(2026, 11, 26),
                 List.of(Days.peakingAtTen("2026-11-25", 20), Days.peakingAtTen("2026-11-26", 77)), ZoomAnswers.Style.DATE_AND_PADDED_HOURS);
         String bad = "TRUNCATE".equals(find) ? good.substring(0, good.length() / 2) : good.replaceFirst(
@@ -166,7 +166,7 @@ class ZoomAnswersIT {
         zoom.behaveMetrics(request -> FakeZoomApi.json(200, bad));
 
         Poll.until(Duration.ofSeconds(10), "emea down", () -> errors(exporter, FailureReason.MALFORMED) >= 1
-                && !exporter.store().get("emea").up());
+                && !fixture.account(exporter, "emea").up());
         String metrics = fixture.metrics(exporter);
         assertThat(ExporterFixture.value(metrics, EMEA_10)).as("the previous good value stays").hasValue(30.0);
         assertThat(metrics.lines().filter(l -> l.startsWith("crc_ports_"))).noneMatch(l -> l.endsWith(" 77.0"));
@@ -183,7 +183,7 @@ class ZoomAnswersIT {
         zoom.account("acct-emea", "client-emea", "emea-client-S3cret", days).style(style);
         Exporter exporter = startEmea(Duration.ofHours(1), noRetry());
 
-        Poll.until(Duration.ofSeconds(10), "first poll", () -> exporter.store().get("emea").up());
+        Poll.until(Duration.ofSeconds(10), "first poll", () -> fixture.account(exporter, "emea").up());
         List<String> series = fixture.metrics(exporter).lines().filter(l -> l.startsWith("crc_ports_max_usage{account=\"emea\""))
                 .toList();
         assertThat(series).hasSize(11) // 00..10 of today; nothing of yesterday, tomorrow or other days
@@ -203,7 +203,7 @@ class ZoomAnswersIT {
                 java.util.OptionalInt.of(40), Optional.of(ZoneId.of("Europe/Berlin")));
         Exporter exporter = fixture.start(config(Duration.ofHours(1), Duration.ofSeconds(5), noRetry(), berlin), clock);
 
-        Poll.until(Duration.ofSeconds(10), "first poll", () -> exporter.store().get("emea").up());
+        Poll.until(Duration.ofSeconds(10), "first poll", () -> fixture.account(exporter, "emea").up());
         assertThat(zoom.requests()).filteredOn(r -> !r.isToken()).singleElement()
                 .satisfies(r -> assertThat(r.query()).containsEntry("from", "2026-11-24").containsEntry("to", "2026-11-25"));
         String metrics = fixture.metrics(exporter);

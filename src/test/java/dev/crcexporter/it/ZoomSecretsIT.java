@@ -40,7 +40,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -132,16 +131,16 @@ class ZoomSecretsIT {
                     List.of(new AccountConfig("emea", new Credentials.Zoom("acct-emea", CLIENT_ID, new Secret(SECRET)),
                             OptionalInt.of(10), Optional.empty())), zoom.urls());
             Exporter exporter = fixture.start(config, clock);
-            Poll.until(Duration.ofSeconds(20), "the poll gave up", () -> exporter.store().get("emea").polled());
-            assertThat(exporter.store().get("emea").errorCounts().get(fault.reason())).isPositive();
+            Poll.until(Duration.ofSeconds(20), "the poll gave up", () -> fixture.account(exporter, "emea").polled());
+            assertThat(fixture.account(exporter, "emea").errors(fault.reason())).isPositive();
             Poll.until(Duration.ofSeconds(10), "the warning", () -> logs.logfmtLines().stream().anyMatch(l -> l.contains("poll failed")));
             fixture.get(exporter, "/"); // the history's request too
-            Poll.until(Duration.ofSeconds(10), "the history's request", () -> exporter.store().get("emea").polled()
+            Poll.until(Duration.ofSeconds(10), "the history's request", () -> fixture.account(exporter, "emea").polled()
                     && fixture.get(exporter, "/").body().contains("could not be fetched"));
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
-            everything.add(exporter.store().all().toString());
+            everything.add(fixture.lastErrors(exporter).toString()); // the messages as a user reads them, unescaped
             everything.add(config.toString());
         }
         List<String> tokens = zoom.issuedTokens();
@@ -173,7 +172,7 @@ class ZoomSecretsIT {
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
-            everything.add(exporter.store().all().toString());
+            everything.add(fixture.lastErrors(exporter).toString()); // the messages as a user reads them, unescaped
         }
         assertNoTrace(String.join("\n", everything), zoom.issuedTokens());
     }

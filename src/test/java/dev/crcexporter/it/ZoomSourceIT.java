@@ -9,6 +9,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.testing.AccountState;
 import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -82,8 +84,8 @@ class ZoomSourceIT {
         return fixture.start(config(interval, noRetry(), zoomAccount("emea", "emea-client-S3cret")), clock);
     }
 
-    private static long errors(Exporter exporter, String account, FailureReason reason) {
-        return exporter.store().get(account).errorCounts().get(reason);
+    private long errors(Exporter exporter, String account, FailureReason reason) {
+        return fixture.account(exporter, account).errors(reason);
     }
 
     @Test
@@ -124,7 +126,7 @@ class ZoomSourceIT {
     @Test
     void theTokenIsRenewedFiveMinutesBeforeItExpiresAndNoPollEverSeesA401() {
         Exporter exporter = startEmea(Duration.ofMillis(150));
-        Poll.until(Duration.ofSeconds(10), "first poll", () -> exporter.store().get("emea").up());
+        Poll.until(Duration.ofSeconds(10), "first poll", () -> fixture.account(exporter, "emea").up());
 
         clock.advance(Duration.ofMinutes(54).plusSeconds(59));
         long before = zoom.metricsRequests("acct-emea");
@@ -137,7 +139,7 @@ class ZoomSourceIT {
         assertThat(zoom.tokenRequests("acct-emea")).as("renewed at 55:00, once").isEqualTo(2);
         // Every metrics request carried a valid token: none was refused.
         assertThat(logs.logfmtLines()).noneMatch(l -> l.contains("HTTP 401"));
-        assertThat(exporter.store().get("emea").errorCounts().values()).containsOnly(0L);
+        assertThat(fixture.account(exporter, "emea").errors().values()).containsOnly(0L);
     }
 
     @Test
@@ -158,10 +160,10 @@ class ZoomSourceIT {
         clock.advance(Duration.ofMinutes(61)); // the token in flight expires
         release.countDown();
 
-        Poll.until(Duration.ofSeconds(10), "the poll succeeds", () -> exporter.store().get("emea").up());
+        Poll.until(Duration.ofSeconds(10), "the poll succeeds", () -> fixture.account(exporter, "emea").up());
         assertThat(zoom.tokenRequests("acct-emea")).isEqualTo(2);
         assertThat(zoom.metricsRequests()).isEqualTo(2);
-        assertThat(exporter.store().get("emea").errorCounts().values()).as("a renewal that worked is no failure").containsOnly(0L);
+        assertThat(fixture.account(exporter, "emea").errors().values()).as("a renewal that worked is no failure").containsOnly(0L);
         assertThat(logs.logfmtLines()).anyMatch(l -> l.contains("Zoom refused the access token") && l.contains("code 124"));
     }
 
@@ -170,14 +172,14 @@ class ZoomSourceIT {
         zoom.behaveMetrics(request -> FakeZoomApi.json(401, "{\"code\":124,\"message\":\"Invalid access token.\"}"));
         Exporter exporter = startEmea(Duration.ofHours(1));
 
-        Poll.until(Duration.ofSeconds(10), "the poll fails", () -> exporter.store().get("emea").polled());
+        Poll.until(Duration.ofSeconds(10), "the poll fails", () -> fixture.account(exporter, "emea").polled());
         assertThat(zoom.tokenRequests("acct-emea")).as("one token, one renewal").isEqualTo(2);
         assertThat(zoom.metricsRequests()).as("one request, one retry").isEqualTo(2);
         assertThat(errors(exporter, "emea", FailureReason.AUTH)).isEqualTo(1);
         assertThat(fixture.metrics(exporter)).contains("crc_up{account=\"emea\"} 0.0",
                 "crc_exporter_poll_errors_total{account=\"emea\",reason=\"auth\"} 1.0");
-        assertThat(exporter.store().get("emea").lastError()).hasValueSatisfying(e -> assertThat(e.message())
-                .startsWith("HTTP 401 with a newly issued token: code 124: Invalid access token."));
+        assertThat(fixture.lastErrors(exporter).get("emea"))
+                .startsWith("auth: HTTP 401 with a newly issued token: code 124: Invalid access token.");
     }
 
     @Test
@@ -187,7 +189,10 @@ class ZoomSourceIT {
                 new AccountConfig("hq", "key-hq", new Secret("hq-S3cret"), OptionalInt.of(40))), clock);
 
         Poll.until(Duration.ofSeconds(10), "two failed polls of emea", () -> errors(exporter, "emea", FailureReason.AUTH) >= 2);
-        Poll.until(Duration.ofSeconds(10), "apac and hq up", () -> exporter.store().get("apac").up() && exporter.store().get("hq").up());
+        Poll.until(Duration.ofSeconds(10), "apac and hq up", () -> {
+            Map<String, AccountState> accounts = fixture.accounts(exporter);
+            return accounts.get("apac").up() && accounts.get("hq").up();
+        });
         String metrics = fixture.metrics(exporter);
         assertThat(metrics).contains("crc_up{account=\"emea\"} 0.0", "crc_up{account=\"apac\"} 1.0", "crc_up{account=\"hq\"} 1.0",
                 "crc_exporter_poll_errors_total{account=\"apac\",reason=\"auth\"} 0.0");
@@ -195,7 +200,7 @@ class ZoomSourceIT {
         // Zoom's error and reason in the log line, and no other reason counted.
         Poll.until(Duration.ofSeconds(5), "the warning", () -> logs.logfmtLines().stream().anyMatch(l -> l.contains("reason=auth")
                 && l.contains("token request refused: HTTP 401: invalid_client: Invalid client_id or client_secret")));
-        assertThat(exporter.store().get("emea").errorCounts()).containsEntry(FailureReason.HTTP_STATUS, 0L)
+        assertThat(fixture.account(exporter, "emea").errors()).containsEntry(FailureReason.HTTP_STATUS, 0L)
                 .containsEntry(FailureReason.MALFORMED, 0L);
     }
 
@@ -222,7 +227,7 @@ class ZoomSourceIT {
         });
         zoom.tokenLifetime(Duration.ofMinutes(2)); // renewed every minute: several tokens, one warning
         Exporter exporter = startEmea(Duration.ofMillis(150));
-        Poll.until(Duration.ofSeconds(10), "first poll", () -> exporter.store().get("emea").up());
+        Poll.until(Duration.ofSeconds(10), "first poll", () -> fixture.account(exporter, "emea").up());
         clock.advance(Duration.ofMinutes(1));
         Poll.until(Duration.ofSeconds(10), "a second token", () -> zoom.tokenRequests("acct-emea") == 2);
 

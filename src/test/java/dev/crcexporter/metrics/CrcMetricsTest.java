@@ -48,8 +48,10 @@ class CrcMetricsTest {
                 new DailyUsage(LocalDate.of(2026, 11, 25), List.of(new HourUsage(9, 30, 51), new HourUsage(10, 38, 70))),
                 new DailyUsage(LocalDate.of(2026, 11, 26), List.of(new HourUsage(9, 12, 20), new HourUsage(10, 40, 66),
                         new HourUsage(11, 0, 0))));                                                // not begun: never shown
-        store.update("hq", s -> s.withSuccess(usage, Instant.parse("2026-11-26T02:28:00Z"), Duration.ofMillis(250)));
-        store.update("lab", s -> s.withError(new PollError(NOW, FailureReason.TIMEOUT, "no complete answer within 10000ms"))
+        store.update(store.slots().get("hq"),
+                s -> s.withSuccess(usage, Instant.parse("2026-11-26T02:28:00Z"), Duration.ofMillis(250)));
+        store.update(store.slots().get("lab"), s -> s
+                .withError(new PollError(NOW, FailureReason.TIMEOUT, "no complete answer within 10000ms"))
                 .withError(new PollError(NOW, FailureReason.TIMEOUT, "no complete answer within 10000ms"))
                 .withFailure(Duration.ofSeconds(21)));
         return store;
@@ -104,7 +106,7 @@ class CrcMetricsTest {
     void aPeakLateInTheHourStaysInTheRecentSeriesAfterMidnight() throws IOException {
         // 40 of 40 ports at 23:56 on the 26th; at 00:01 on the 27th the API has not reported hour 00 yet.
         SnapshotStore store = new SnapshotStore(List.of(HQ));
-        store.update("hq", s -> s.withSuccess(List.of(new DailyUsage(LocalDate.of(2026, 11, 26),
+        store.update(store.slots().get("hq"), s -> s.withSuccess(List.of(new DailyUsage(LocalDate.of(2026, 11, 26),
                 List.of(new HourUsage(22, 12, 30), new HourUsage(23, 40, 75)))), Instant.parse("2026-11-26T16:01:00Z"),
                 Duration.ofMillis(100)));
 
@@ -144,7 +146,7 @@ class CrcMetricsTest {
         assertThat(prometheusText(registry)).contains("crc_ports_current_max_usage{account=\"hq\"} 0.0")
                 .contains("crc_ports_max_usage{account=\"hq\",date=\"2026-11-26\",hour=\"11\"} 0.0");
 
-        store.update("lab", s -> s.withFailure(Duration.ofSeconds(3)));
+        store.update(store.slots().get("lab"), s -> s.withFailure(Duration.ofSeconds(3)));
         assertThat(metrics.view()).as("a poll swapped a snapshot").isNotSameAs(nextHour);
     }
 
@@ -165,7 +167,7 @@ class CrcMetricsTest {
         AccountConfig ny = new AccountConfig("ny", new Credentials.Zoom("acct-ny", "client-ny", new Secret("s-ny")),
                 OptionalInt.of(20), Optional.of(ZoneId.of("America/New_York")));
         SnapshotStore store = new SnapshotStore(List.of(HQ, ny));
-        store.update("ny", s -> s.withSuccess(List.of(
+        store.update(store.slots().get("ny"), s -> s.withSuccess(List.of(
                 new DailyUsage(LocalDate.of(2026, 11, 23), List.of(new HourUsage(9, 99, 99))),
                 new DailyUsage(LocalDate.of(2026, 11, 24), List.of(new HourUsage(9, 5, 6))),
                 new DailyUsage(LocalDate.of(2026, 11, 25), List.of(new HourUsage(20, 11, 12), new HourUsage(21, 14, 15),

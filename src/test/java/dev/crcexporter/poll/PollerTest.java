@@ -77,6 +77,11 @@ class PollerTest {
         return poller;
     }
 
+    /** The snapshot of the account in force under that name. */
+    private static AccountSnapshot snapshot(SnapshotStore store, String account) {
+        return store.slots().get(account).get();
+    }
+
     private FakeCrcApi api(Function<Request, Response> behaviour) throws Exception {
         FakeCrcApi api = new FakeCrcApi();
         toClose.add(api);
@@ -108,11 +113,11 @@ class PollerTest {
         start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(5), 1, new RetryConfig(1, Duration.ofMillis(50),
                 Duration.ofMillis(50)), List.of(account("first"), account("late"))), store, clock);
 
-        Poll.until(BOUND, "both accounts polled", () -> store.get("late").polled() && store.get("first").polled());
+        Poll.until(BOUND, "both accounts polled", () -> snapshot(store, "late").polled() && snapshot(store, "first").polled());
 
         Request late = api.requests().stream().filter(r -> r.apiKey().equals("key-late")).findFirst().orElseThrow();
         assertThat(late.params()).containsEntry("from", OLD_TODAY.toString()).containsEntry("to", NEW_TODAY.plusDays(1).toString());
-        assertThat(store.get("late").usage()).extracting(DailyUsage::date).containsExactly(OLD_TODAY, NEW_TODAY);
+        assertThat(snapshot(store, "late").usage()).extracting(DailyUsage::date).containsExactly(OLD_TODAY, NEW_TODAY);
         Request first = api.requests().stream().filter(r -> r.apiKey().equals("key-first")).findFirst().orElseThrow();
         assertThat(first.params()).as("the poll that ran before midnight").containsEntry("from", OLD_TODAY.minusDays(1).toString());
     }
@@ -132,7 +137,7 @@ class PollerTest {
         start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(5), 1, new RetryConfig(2, Duration.ofMillis(50),
                 Duration.ofMillis(50)), List.of(account("hq"))), store, clock);
 
-        Poll.until(BOUND, "the retry succeeded", () -> store.get("hq").up());
+        Poll.until(BOUND, "the retry succeeded", () -> snapshot(store, "hq").up());
 
         List<Request> sent = api.requests();
         assertThat(sent).hasSize(2);
@@ -140,7 +145,7 @@ class PollerTest {
         assertThat(sent.get(1).params()).containsEntry("from", OLD_TODAY.toString())
                 .containsEntry("to", NEW_TODAY.plusDays(1).toString());
         // The old window would have kept the 25th and the 26th, and reported yesterday's data as today's.
-        assertThat(store.get("hq").usage()).extracting(DailyUsage::date).containsExactly(OLD_TODAY, NEW_TODAY);
+        assertThat(snapshot(store, "hq").usage()).extracting(DailyUsage::date).containsExactly(OLD_TODAY, NEW_TODAY);
     }
 
     @Test
@@ -151,11 +156,11 @@ class PollerTest {
         start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(5), 1, new RetryConfig(1, Duration.ofMillis(50),
                 Duration.ofMillis(50)), List.of(account("slow"), account("queued"))), store, Clock.systemUTC());
 
-        Poll.until(BOUND, "both polled", () -> store.get("slow").polled() && store.get("queued").polled());
+        Poll.until(BOUND, "both polled", () -> snapshot(store, "slow").polled() && snapshot(store, "queued").polled());
 
-        assertThat(store.get("slow").lastDuration()).hasValueSatisfying(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofMillis(1500)));
+        assertThat(snapshot(store, "slow").lastDuration()).hasValueSatisfying(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofMillis(1500)));
         // It waited 1.5 s for the worker; its own request took milliseconds.
-        assertThat(store.get("queued").lastDuration()).hasValueSatisfying(d -> assertThat(d).isLessThan(Duration.ofMillis(1000)));
+        assertThat(snapshot(store, "queued").lastDuration()).hasValueSatisfying(d -> assertThat(d).isLessThan(Duration.ofMillis(1000)));
     }
 
     @Test
@@ -190,7 +195,7 @@ class PollerTest {
         long gapMillis = TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0));
         // A retry follows in about 50 ms; the next scheduled poll would come about 3.9 s later.
         assertThat(gapMillis).as("ms between the failed request and the next one").isLessThan(1500);
-        Poll.until(BOUND, "victim up after its retry", () -> store.get("victim").up());
+        Poll.until(BOUND, "victim up after its retry", () -> snapshot(store, "victim").up());
     }
 
     /** A clock that throws, once, at the next read, what it is given (made there, so its stack is the poll's). */
@@ -237,8 +242,8 @@ class PollerTest {
             start(config(api, Duration.ofSeconds(1), Duration.ofMillis(500), 1, new RetryConfig(3, Duration.ofMillis(10),
                     Duration.ofMillis(10)), List.of(account("hq"))), store, clock);
 
-            Poll.until(BOUND, "the internal error is counted", () -> store.get("hq").errorCounts().get(FailureReason.INTERNAL) == 1);
-            AccountSnapshot failed = store.get("hq");
+            Poll.until(BOUND, "the internal error is counted", () -> snapshot(store, "hq").errorCounts().get(FailureReason.INTERNAL) == 1);
+            AccountSnapshot failed = snapshot(store, "hq");
             assertThat(failed.polled()).isTrue();
             assertThat(failed.up()).isFalse();
             assertThat(failed.errorCounts().get(FailureReason.MALFORMED)).isZero();
@@ -246,14 +251,14 @@ class PollerTest {
                     .doesNotContain("secret-hq"));
             assertThat(api.requests()).as("no request, no retry of a bug").isEmpty();
 
-            Poll.until(BOUND, "the next poll succeeds", () -> store.get("hq").up());
+            Poll.until(BOUND, "the next poll succeeds", () -> snapshot(store, "hq").up());
             List<String> errors = logs.logfmtLines().stream().filter(l -> l.contains("level=error")).toList();
             assertThat(errors).hasSize(1);
             assertThat(errors.get(0)).contains("account=hq", "reason=internal", "java.lang.NoClassDefFoundError",
                     "dev/crcexporter/Missing", "Poller$PollRun.attempt");
             assertThat(logs.lines()).noneMatch(l -> l.contains("secret-hq"));
         }
-        assertThat(store.get("hq").errorCounts().get(FailureReason.INTERNAL)).isEqualTo(1);
+        assertThat(snapshot(store, "hq").errorCounts().get(FailureReason.INTERNAL)).isEqualTo(1);
     }
 
     @Test
@@ -265,7 +270,7 @@ class PollerTest {
         start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(1), 1, new RetryConfig(3, Duration.ofMillis(10),
                 Duration.ofMillis(10)), List.of(account("hq"))), store, clock);
 
-        Poll.until(BOUND, "the internal error is counted", () -> store.get("hq").polled());
-        assertThat(store.get("hq").errorCounts()).containsEntry(FailureReason.INTERNAL, 1L).containsEntry(FailureReason.MALFORMED, 0L);
+        Poll.until(BOUND, "the internal error is counted", () -> snapshot(store, "hq").polled());
+        assertThat(snapshot(store, "hq").errorCounts()).containsEntry(FailureReason.INTERNAL, 1L).containsEntry(FailureReason.MALFORMED, 0L);
     }
 }

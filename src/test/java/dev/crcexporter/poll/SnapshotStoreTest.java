@@ -18,7 +18,8 @@ class SnapshotStoreTest {
     }
 
     private static void failOnce(SnapshotStore store, String name) {
-        store.update(name, s -> s.withError(new PollError(Instant.EPOCH, FailureReason.TIMEOUT, "slow")).withFailure(Duration.ZERO));
+        store.update(store.slots().get(name),
+                s -> s.withError(new PollError(Instant.EPOCH, FailureReason.TIMEOUT, "slow")).withFailure(Duration.ZERO));
     }
 
     @Test
@@ -30,7 +31,7 @@ class SnapshotStoreTest {
         failOnce(store, "hq");
         assertThat(store.readiness()).isEqualTo(new SnapshotStore.Readiness(1, 2));
 
-        store.update("apac", s -> s.withSuccess(List.of(), Instant.EPOCH, Duration.ZERO));
+        store.update(store.slots().get("apac"), s -> s.withSuccess(List.of(), Instant.EPOCH, Duration.ZERO));
         assertThat(store.readiness()).isEqualTo(new SnapshotStore.Readiness(2, 2));
         assertThat(store.readiness().allPolled()).isTrue();
         assertThat(new SnapshotStore(List.of()).readiness().allPolled()).as("nothing to wait for").isTrue();
@@ -54,10 +55,10 @@ class SnapshotStoreTest {
         assertThat(dropped).containsExactly(apac, lat);
         assertThat(store.all()).extracting(AccountSnapshot::name).containsExactly("new", "hq", "apac");
         assertThat(store.slots().get("hq")).isSameAs(hq);
-        assertThat(store.get("hq").account().capacity()).hasValue(48);
-        assertThat(store.get("hq").errorCounts().get(FailureReason.TIMEOUT)).isEqualTo(1);
-        assertThat(store.get("apac").errorCounts().get(FailureReason.TIMEOUT)).isZero();
-        assertThat(store.get("apac").polled()).isFalse();
+        assertThat(store.slots().get("hq").get().account().capacity()).hasValue(48);
+        assertThat(store.slots().get("hq").get().errorCounts().get(FailureReason.TIMEOUT)).isEqualTo(1);
+        assertThat(store.slots().get("apac").get().errorCounts().get(FailureReason.TIMEOUT)).isZero();
+        assertThat(store.slots().get("apac").get().polled()).isFalse();
         assertThat(store.current(hq)).isTrue();
         assertThat(store.current(apac)).isFalse();
         assertThat(store.current(lat)).isFalse();
@@ -74,7 +75,7 @@ class SnapshotStoreTest {
         store.update(old, s -> s.withSuccess(List.of(), Instant.EPOCH, Duration.ZERO));
 
         assertThat(old.get().up()).isTrue();
-        assertThat(store.get("apac").polled()).isFalse();
+        assertThat(store.slots().get("apac").get().polled()).isFalse();
         assertThat(store.readiness().allPolled()).isFalse();
     }
 }

@@ -1,13 +1,16 @@
 package dev.crcexporter.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.crcexporter.Exporter;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
+import dev.crcexporter.config.Shard;
 import dev.crcexporter.config.ZoomConfig;
-import dev.crcexporter.poll.AccountSnapshot;
+import dev.crcexporter.reload.ConfigReloader;
 import dev.crcexporter.web.toolkit.ListenAddress;
 import dev.crcexporter.web.toolkit.WebConfig;
 import java.io.IOException;
@@ -19,9 +22,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
 
 /** Starts exporters on loopback port 0, scrapes them over HTTP, and closes them all afterwards. */
 public final class ExporterFixture implements AutoCloseable {
@@ -31,18 +39,28 @@ public final class ExporterFixture implements AutoCloseable {
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     public Exporter start(ExporterConfig config, Clock clock) {
-        return closeLater(Exporter.start(config, LOOPBACK_ANY_PORT, "/metrics", clock));
+        return start(config, WebConfig.NONE, clock);
     }
 
     /** With a web configuration (TLS, basic auth, headers). */
     public Exporter start(ExporterConfig config, WebConfig webConfig, Clock clock) {
-        return closeLater(Exporter.start(config, LOOPBACK_ANY_PORT, webConfig, "/metrics", clock));
+        return start(config, webConfig, Optional.empty(), clock, () -> config, () -> webConfig);
+    }
+
+    /**
+     * As the command line starts it, on loopback port 0 with {@code /metrics}: {@code config} is {@code shard}'s share
+     * of the accounts, and a reload reads {@code configSource} (before the shard's selection) and {@code webSource}.
+     */
+    public Exporter start(ExporterConfig config, WebConfig webConfig, Optional<Shard> shard, Clock clock,
+            ConfigReloader.ConfigSource configSource, ConfigReloader.WebConfigSource webSource) {
+        return closeLater(Exporter.start(config, LOOPBACK_ANY_PORT, webConfig, "/metrics", clock, shard, configSource,
+                webSource));
     }
 
     /**
      * An exporter of {@code count} accounts {@code account-0}.. (keys {@code key-0}.., secret "secret", capacity 40),
      * each with 24 hours on 2026-11-25 and 2026-11-26 at {@code upstream}, in Asia/Shanghai; returned once every
-     * account has been polled.
+     * account has been polled, successfully.
      */
     public Exporter startWithFullDays(FakeCrcApi upstream, int count, Clock clock) {
         List<AccountConfig> accounts = new ArrayList<>();
@@ -54,8 +72,10 @@ public final class ExporterFixture implements AutoCloseable {
         Exporter exporter = start(new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                 Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
                 accounts, ZoomConfig.DEFAULT), clock);
-        Poll.until(Duration.ofSeconds(60), "every account polled",
-                () -> exporter.store().all().stream().allMatch(AccountSnapshot::up));
+        awaitReady(exporter, Duration.ofSeconds(60));
+        // Polled once an hour: up now means up for the test.
+        assertThat(accounts(exporter)).as("every account up").hasSize(count)
+                .allSatisfy((name, state) -> assertThat(state.up()).as(name).isTrue());
         return exporter;
     }
 
@@ -90,10 +110,52 @@ public final class ExporterFixture implements AutoCloseable {
         return get(exporter, "/metrics").body();
     }
 
-    /** The value of the one sample whose line starts with {@code series} (name and labels, as exposed). */
+    /** The value of {@code series} (name and labels, as exposed) in a text exposition, if it has that sample. */
     public static OptionalDouble value(String metricsText, String series) {
-        return metricsText.lines().filter(l -> l.startsWith(series + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).findFirst();
+        Double value = samples(metricsText).get(series);
+        return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
+    }
+
+    /** Every sample of a text exposition: its series (name and labels, as exposed) to its value, in the exposition's order. */
+    public static Map<String, Double> samples(String metricsText) {
+        Map<String, Double> samples = new LinkedHashMap<>();
+        metricsText.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).forEach(line -> {
+            int space = line.lastIndexOf(' ');
+            samples.putIfAbsent(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        });
+        return samples;
+    }
+
+    /** Every account as one scrape of {@code /metrics} shows it, by name. */
+    public Map<String, AccountState> accounts(Exporter exporter) {
+        return AccountState.all(metrics(exporter));
+    }
+
+    /** {@code account} as one scrape of {@code /metrics} shows it; an AssertionError if the scrape does not show it. */
+    public AccountState account(Exporter exporter, String account) {
+        AccountState state = accounts(exporter).get(account);
+        if (state == null) {
+            throw new AssertionError("account " + account + " is not exposed");
+        }
+        return state;
+    }
+
+    /** Waits until {@code /-/ready} answers 200: every account has finished its first poll. */
+    public void awaitReady(Exporter exporter, Duration bound) {
+        Poll.until(bound, "ready", () -> get(exporter, "/-/ready").statusCode() == 200);
+    }
+
+    /**
+     * The landing page's cards in the page's order (the configured one, up to a page of accounts), each with its last
+     * error as a user reads it: "reason: message (age ago...)", or "none". Viewing the page has the exporter fetch the
+     * accounts' last month (see HistoryRefresher): upstream requests of its own.
+     */
+    public Map<String, String> lastErrors(Exporter exporter) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (Element card : Jsoup.parse(get(exporter, "/").body()).select("section.card")) {
+            errors.put(card.attr("data-account"), card.select("dt:containsOwn(Last error) + dd").text());
+        }
+        return errors;
     }
 
     /** Closes everything in reverse order; one failing close does not keep the others open. */

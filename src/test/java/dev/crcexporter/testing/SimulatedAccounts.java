@@ -38,9 +38,10 @@ public final class SimulatedAccounts {
             DemoAccount simulated = new DemoAccount(config.name(), 40, 5 + i % 37, 0);
             List<DailyUsage> usage = i % 11 == 5 ? List.of()
                     : List.of(simulated.day(today.minusDays(1), 23, today), simulated.day(today, 23, today));
-            store.update(config.name(), s -> s.withSuccess(usage, now.minusSeconds(30), Duration.ofMillis(120)));
+            SnapshotStore.Slot slot = store.slots().get(config.name());
+            store.update(slot, s -> s.withSuccess(usage, now.minusSeconds(30), Duration.ofMillis(120)));
             if (i % 5 == 2) {
-                store.update(config.name(), s -> s.withError(new PollError(now, FailureReason.HTTP_STATUS, "HTTP 502"))
+                store.update(slot, s -> s.withError(new PollError(now, FailureReason.HTTP_STATUS, "HTTP 502"))
                         .withFailure(Duration.ofSeconds(2)));
             }
         }

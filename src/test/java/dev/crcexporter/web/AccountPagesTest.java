@@ -67,10 +67,10 @@ class AccountPagesTest {
                 case "nearly-full" -> 35;
                 default -> 3;
             };
-            store.update(config.name(), s -> s.withSuccess(List.of(new DailyUsage(LocalDate.of(2026, 11, 26),
+            store.update(store.slots().get(config.name()), s -> s.withSuccess(List.of(new DailyUsage(LocalDate.of(2026, 11, 26),
                     List.of(new HourUsage(10, ports, ports)))), NOW, Duration.ofMillis(5)));
         }
-        store.update("broken", s -> s.withFailure(Duration.ofSeconds(1)));
+        store.update(store.slots().get("broken"), s -> s.withFailure(Duration.ofSeconds(1)));
 
         Document first = render(store.all(), null);
         assertThat(cards(first)).hasSize(AccountPages.PAGE_SIZE).startsWith("broken", "full", "nearly-full", "quiet-0", "quiet-1");
