@@ -9,16 +9,10 @@ import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.RetryConfig;
 import dev.crcexporter.config.Secret;
 import dev.crcexporter.config.ZoomConfig;
-import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
-import dev.crcexporter.testing.FakeCrcApi.Framing;
-import dev.crcexporter.testing.FakeCrcApi.Request;
-import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.testing.Poll;
-import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
-import dev.crcexporter.upstream.HourUsage;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,19 +20,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,11 +53,6 @@ class SoakIT {
     private static final Duration WATCH_EVERY = Duration.ofMillis(20);
     private static final Pattern SAMPLE = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? -?[0-9.eE+-]+|[+-]Inf|NaN");
 
-    enum Mode { SUCCESS, SLOW, RATE_LIMITED, HTTP_500, API_ERROR, MALFORMED, HUGE, ENDLESS, CUT_SHORT }
-
-    private final Map<Mode, AtomicLong> answers = new EnumMap<>(Mode.class);
-    /** Per account: when the upstream built a successful answer (epoch millis); the exporter may still time out on it. */
-    private final Map<String, ConcurrentSkipListSet<Long>> successes = new ConcurrentHashMap<>();
     /**
      * Per account: the exporter's own last success (epoch millis), read by a watcher and kept when it changed, keyed by
      * when it was read (epoch millis): what the exporter accepted, what a scrape must show. The watcher asks with
@@ -79,23 +63,13 @@ class SoakIT {
 
     @Test
     void exporterKeepsServingWhileTheUpstreamFlapsThroughEveryFault() throws Exception {
-        for (Mode mode : Mode.values()) {
-            answers.put(mode, new AtomicLong());
-        }
-        ACCOUNTS.forEach(a -> successes.put(a, new ConcurrentSkipListSet<>()));
         ACCOUNTS.forEach(a -> accepted.put(a, new ConcurrentSkipListMap<>()));
-        String huge = ApiAnswers.success(IntStream.range(0, 5000).mapToObj(i -> day(LocalDate.of(2026, 11, 26).minusDays(i))).toList());
-        Random random = new Random(42);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         int threadsAtStart = liveThreads();
 
         try (ExporterFixture fixture = new ExporterFixture()) {
             FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi());
-            LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
-            for (String account : ACCOUNTS) {
-                upstream.account("key-" + account, "secret-" + account, List.of(day(today.minusDays(1)), day(today)));
-            }
-            upstream.behave(request -> flap(upstream, request, random, huge));
+            FlappingUpstream flapping = new FlappingUpstream(upstream, ACCOUNTS, ZoneId.of("Asia/Shanghai"));
             ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                     Duration.ofMillis(300), Duration.ofMillis(250), 8,
                     new RetryConfig(2, Duration.ofMillis(20), Duration.ofMillis(40)),
@@ -130,7 +104,7 @@ class SoakIT {
             System.out.printf("SoakIT: %ds, %d scrapes (slowest %d ms), %d polls answered %s, poll errors by reason %s, "
                             + "threads %d -> %d -> %d, heap after GC %d MB -> %d MB%n",
                     SECONDS, scrapes.get(), TimeUnit.NANOSECONDS.toMillis(slowestScrapeNanos.get()), upstream.requests().size(),
-                    answers, errors, threadsAtStart, threadsWarm, threadsEnd, heapWarm >> 20, heapEnd >> 20);
+                    flapping.answers(), errors, threadsAtStart, threadsWarm, threadsEnd, heapWarm >> 20, heapEnd >> 20);
 
             assertThat(problems).as("scrape problems").isEmpty();
             assertThat(scrapes.get()).isGreaterThan(SECONDS * 10);
@@ -148,11 +122,11 @@ class SoakIT {
                     assertThat(errors.get(reason.label())).as("errors of reason %s seen", reason.label()).isPositive();
                 }
             }
-            assertThat(answers.get(Mode.SUCCESS).get()).isPositive();
+            assertThat(flapping.answers().get(FlappingUpstream.Mode.SUCCESS)).isPositive();
             for (String account : ACCOUNTS) {
                 assertThat(accepted.get(account)).as("successes of %s the exporter accepted", account).isNotEmpty();
                 for (long success : accepted.get(account).values()) {
-                    assertThat(successes.get(account).floor(success))
+                    assertThat(flapping.successes(account).floor(success))
                             .as("%s: the exporter's success at %d follows a success the upstream answered", account, success)
                             .isNotNull();
                 }
@@ -168,31 +142,6 @@ class SoakIT {
             Thread.getAllStackTraces().keySet().forEach(t -> names.merge(t.getName().replaceAll("[0-9]+", "N"), 1L, Long::sum));
             throw new AssertionError(e.getMessage() + ": " + names);
         }
-    }
-
-    private Response flap(FakeCrcApi upstream, Request request, Random random, String huge) {
-        Mode mode;
-        synchronized (random) {
-            int pick = random.nextInt(12);
-            mode = pick < 4 ? Mode.SUCCESS : Mode.values()[pick - 3];
-        }
-        answers.get(mode).incrementAndGet();
-        return switch (mode) {
-            case SUCCESS -> {
-                Response answer = upstream.documentedAnswer(request);
-                // built, not yet received: the exporter may still time out on it
-                successes.get(request.apiKey().substring(4)).add(System.currentTimeMillis());
-                yield answer;
-            }
-            case SLOW -> upstream.documentedAnswer(request).delayed(Duration.ofMillis(600));
-            case RATE_LIMITED -> new Response(429, Map.of("Retry-After", "1"), "", Duration.ZERO);
-            case HTTP_500 -> new Response(500, Map.of(), "internal error", Duration.ZERO);
-            case API_ERROR -> Response.json(ApiAnswers.error(500, "backend unavailable"));
-            case MALFORMED -> Response.json("{\"status\":200,\"data\":[{\"date_time\":\"2026-11-26\",\"crc_ports_hour_usage\":[{\"hour\":\"24\"}]}]}");
-            case HUGE -> Response.json(huge);
-            case ENDLESS -> Response.json("{\"status\":200,\"data\":[").framed(Framing.ENDLESS);
-            case CUT_SHORT -> upstream.documentedAnswer(request).framed(Framing.CUT_SHORT);
-        };
     }
 
     private void scrapeUntil(long end, HttpClient http, Exporter exporter, AtomicLong scrapes, AtomicLong slowest,
@@ -283,10 +232,6 @@ class SoakIT {
         if (before != null && exposed < before) {
             problems.add(account + ": last success went back from " + before + " to " + exposed);
         }
-    }
-
-    private static DailyUsage day(LocalDate date) {
-        return new DailyUsage(date, IntStream.range(0, 24).mapToObj(h -> new HourUsage(h, h % 7, h % 7 * 3)).toList());
     }
 
     private static int liveThreads() {
