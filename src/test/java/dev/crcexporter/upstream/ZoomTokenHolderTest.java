@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,7 +89,12 @@ class ZoomTokenHolderTest {
                 inFlight.decrementAndGet();
             }
         }, clock);
-        ExecutorService callers = Executors.newFixedThreadPool(8);
+        List<Thread> pool = new CopyOnWriteArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(8, task -> {
+            Thread thread = new Thread(task);
+            pool.add(thread);
+            return thread;
+        });
         try {
             List<Future<Token>> first = new ArrayList<>();
             first.add(callers.submit(holder::get));
@@ -96,7 +102,10 @@ class ZoomTokenHolderTest {
             for (int i = 0; i < 7; i++) {
                 first.add(callers.submit(holder::get));
             }
-            Poll.until(Duration.ofSeconds(5), "7 callers waiting", () -> ((java.util.concurrent.ThreadPoolExecutor) callers).getActiveCount() == 8);
+            // Each pool thread runs one caller: all eight parked means the request is held and seven wait for it
+            // (a thread that has not reached the wait yet is runnable).
+            Poll.until(Duration.ofSeconds(5), "7 callers waiting", () -> pool.size() == 8 && pool.stream().allMatch(
+                    t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING));
             release.countDown();
             // All eight share the one failed request: none sends its own.
             for (Future<Token> caller : first) {
