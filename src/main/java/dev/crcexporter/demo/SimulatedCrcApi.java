@@ -46,6 +46,7 @@ public final class SimulatedCrcApi implements HttpHandler, AutoCloseable {
     private final String secret;
     private final ZoneId zone;
     private final Clock clock;
+    /** Made by {@link #start()}; guarded by {@code this}. */
     private HttpServer server;
 
     public SimulatedCrcApi(Map<String, DemoAccount> accountsByKey, String secret, ZoneId zone, Clock clock) {
@@ -57,13 +58,19 @@ public final class SimulatedCrcApi implements HttpHandler, AutoCloseable {
 
     /** Serves {@link #PATH} on a loopback port of its own. */
     public synchronized SimulatedCrcApi start() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext(PATH, this);
         server.start();
         return this;
     }
 
-    public URI url() {
+    public synchronized URI url() {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + PATH);
     }
 

@@ -40,7 +40,7 @@ public class FakeUpstream {
             api.handle(exchange);
         });
         server.start();
-        String url = "http://127.0.0.1:" + server.getAddress().getPort() + SimulatedCrcApi.PATH;
+        String url = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + SimulatedCrcApi.PATH;
         StringBuilder yaml = new StringBuilder()
                 .append("api_url: ").append(url).append('\n')
                 .append("timezone: ").append(zone.getId()).append('\n')

@@ -64,7 +64,7 @@ class AccountReloadIT extends AccountReloadFixture {
                 "emea-2", crc.requestsFor("k-emea-2"), "lat", crc.requestsFor("k-lat"), "new", crc.requestsFor("k-new")))
                 .isEqualTo(Map.of("hq", 2L, "apac", 3L, "emea", 1L, "emea-2", 1L, "lat", 1L, "new", 1L));
         // The cards follow the new file's order (viewing the page fetches the accounts' history: hence last).
-        assertThat(fixture.lastErrors(exporter).keySet()).containsExactly("new", "hq", "apac", "emea");
+        assertThat(fixture.landingPageCards(exporter).keySet()).containsExactly("new", "hq", "apac", "emea");
     }
 
     @Test

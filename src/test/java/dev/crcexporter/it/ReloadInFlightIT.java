@@ -55,7 +55,7 @@ class ReloadInFlightIT extends AccountReloadFixture {
         assertThat(after).doesNotContain("account=\"lat\"");
         assertThat(List.of(crc.requestsFor("k-apac"), crc.requestsFor("k-lat"), crc.requestsFor("k-hq"))).containsExactly(2L, 1L, 1L);
         // The cards follow the new file's order (viewing the page fetches the accounts' history: hence last).
-        assertThat(fixture.lastErrors(exporter).keySet()).containsExactly("hq", "apac", "emea", "new");
+        assertThat(fixture.landingPageCards(exporter).keySet()).containsExactly("hq", "apac", "emea", "new");
     }
 
     @Test

@@ -139,7 +139,7 @@ class SecretsIT {
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
             everything.add(fixture.get(exporter, "/metrics", "Accept", "application/openmetrics-text; version=1.0.0").body());
-            everything.add(fixture.lastErrors(exporter).toString()); // the messages as a user reads them, unescaped
+            everything.add(fixture.landingPageCards(exporter).toString()); // the messages as a user reads them, unescaped
             everything.add(config.toString());
         }
 
@@ -188,7 +188,7 @@ class SecretsIT {
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
-            everything.add(fixture.lastErrors(exporter).toString()); // the messages as a user reads them, unescaped
+            everything.add(fixture.landingPageCards(exporter).toString()); // the messages as a user reads them, unescaped
         }
 
         String all = String.join("\n", everything);
@@ -216,7 +216,7 @@ class SecretsIT {
             Poll.until(Duration.ofSeconds(10), "a warning", () -> logs.lines().stream().anyMatch(l -> l.contains("Invalid status line")));
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
-            everything.add(fixture.lastErrors(exporter).toString()); // the messages as a user reads them, unescaped
+            everything.add(fixture.landingPageCards(exporter).toString()); // the messages as a user reads them, unescaped
         }
 
         String all = String.join("\n", everything);

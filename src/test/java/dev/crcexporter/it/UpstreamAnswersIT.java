@@ -87,7 +87,7 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
         assertThat(metrics).contains("crc_up{account=\"hq\"} 0.0");
         // Every later poll fails the same way: the error kept for the landing page is this one (a timeout aside).
         Poll.until(Duration.ofSeconds(10), Duration.ofMillis(20), "the last error is the malformed answer: " + logged,
-                () -> fixture.lastErrors(exporter).get("hq"),
+                () -> fixture.landingPageCards(exporter).get("hq"),
                 error -> error.startsWith("malformed: ") && error.contains(logged), () -> "");
         // logfmt escapes the quotes of the message
         awaitWarning("malformed", logged.replace("\"", "\\\""));

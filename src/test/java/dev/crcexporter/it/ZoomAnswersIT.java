@@ -145,7 +145,7 @@ class ZoomAnswersIT {
                         URI.create("http://127.0.0.1:" + dev.crcexporter.testing.Ports.free() + "/oauth/token")));
         Exporter other = fixture.start(unreachable, clock);
         Poll.until(Duration.ofSeconds(10), "the failure", () -> fixture.account(other, "apac").errors(FailureReason.CONNECT) == 1);
-        assertThat(fixture.lastErrors(other).get("apac")).startsWith("connect: token request: cannot connect");
+        assertThat(fixture.landingPageCards(other).get("apac")).startsWith("connect: token request: cannot connect");
     }
 
     @ParameterizedTest(name = "{0}")

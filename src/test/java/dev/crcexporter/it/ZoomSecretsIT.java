@@ -140,7 +140,7 @@ class ZoomSecretsIT {
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
-            everything.add(fixture.lastErrors(exporter).toString()); // the messages as a user reads them, unescaped
+            everything.add(fixture.landingPageCards(exporter).toString()); // the messages as a user reads them, unescaped
             everything.add(config.toString());
         }
         List<String> tokens = zoom.issuedTokens();
@@ -172,7 +172,7 @@ class ZoomSecretsIT {
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
-            everything.add(fixture.lastErrors(exporter).toString()); // the messages as a user reads them, unescaped
+            everything.add(fixture.landingPageCards(exporter).toString()); // the messages as a user reads them, unescaped
         }
         assertNoTrace(String.join("\n", everything), zoom.issuedTokens());
     }

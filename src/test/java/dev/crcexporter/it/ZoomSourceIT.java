@@ -178,7 +178,7 @@ class ZoomSourceIT {
         assertThat(errors(exporter, "emea", FailureReason.AUTH)).isEqualTo(1);
         assertThat(fixture.metrics(exporter)).contains("crc_up{account=\"emea\"} 0.0",
                 "crc_exporter_poll_errors_total{account=\"emea\",reason=\"auth\"} 1.0");
-        assertThat(fixture.lastErrors(exporter).get("emea"))
+        assertThat(fixture.landingPageCards(exporter).get("emea"))
                 .startsWith("auth: HTTP 401 with a newly issued token: code 124: Invalid access token.");
     }
 

@@ -121,9 +121,18 @@ public final class ExporterFixture implements AutoCloseable {
         Map<String, Double> samples = new LinkedHashMap<>();
         metricsText.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).forEach(line -> {
             int space = line.lastIndexOf(' ');
-            samples.putIfAbsent(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            samples.putIfAbsent(line.substring(0, space), number(line.substring(space + 1)));
         });
         return samples;
+    }
+
+    /** A sample value as the text formats write it: Go's spelling of the infinities, which Java does not parse. */
+    private static double number(String text) {
+        return switch (text) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text);
+        };
     }
 
     /** Every account as one scrape of {@code /metrics} shows it, by name. */
@@ -150,7 +159,7 @@ public final class ExporterFixture implements AutoCloseable {
      * error as a user reads it: "reason: message (age ago...)", or "none". Viewing the page has the exporter fetch the
      * accounts' last month (see HistoryRefresher): upstream requests of its own.
      */
-    public Map<String, String> lastErrors(Exporter exporter) {
+    public Map<String, String> landingPageCards(Exporter exporter) {
         Map<String, String> errors = new LinkedHashMap<>();
         for (Element card : Jsoup.parse(get(exporter, "/").body()).select("section.card")) {
             errors.put(card.attr("data-account"), card.select("dt:containsOwn(Last error) + dd").text());
