@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.testing.BrokenHttpUpstream;
 import dev.crcexporter.testing.BrokenHttpUpstream.Mode;
+import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.Poll;
 import dev.crcexporter.testing.TcpSockets;
@@ -199,8 +200,8 @@ class UpstreamResourceBoundsIT {
 
     /** Failed requests of hq counted with {@code reason}, or with any reason when null. */
     private static long errors(String metrics, String reason) {
-        String series = "crc_exporter_poll_errors_total{account=\"hq\",reason=\"" + (reason == null ? "" : reason + "\"} ");
-        return metrics.lines().filter(l -> l.startsWith(series))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String series = "crc_exporter_poll_errors_total{account=\"hq\",reason=\"" + (reason == null ? "" : reason + "\"}");
+        return ExporterFixture.samples(metrics).entrySet().stream().filter(sample -> sample.getKey().startsWith(series))
+                .mapToLong(sample -> sample.getValue().longValue()).sum();
     }
 }
