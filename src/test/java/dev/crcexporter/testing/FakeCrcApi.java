@@ -1,15 +1,12 @@
 package dev.crcexporter.testing;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FormData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -31,14 +26,6 @@ import java.util.function.LongConsumer;
  */
 public final class FakeCrcApi implements AutoCloseable {
     public static final String PATH = "/umeeting/share/crcUsage";
-
-    static {
-        // The JDK's HTTP server leaves Nagle's algorithm on, so a response's body waits for the client's delayed ACK
-        // of its headers (about 40 ms a request). It reads the setting once, when its first server is made.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
 
     /**
      * What arrived: the HTTP method, the content type, the parameters from body or query, and when
@@ -79,30 +66,21 @@ public final class FakeCrcApi implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
+    private final LoopbackHttpServer server;
     private final Map<String, String> secretsByKey = new ConcurrentHashMap<>();
     private final Map<String, List<DailyUsage>> daysByKey = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private final ExecutorService handlers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicLong bytesSent = new AtomicLong();
     private volatile Function<Request, Response> behaviour = this::documentedAnswer;
 
     public FakeCrcApi() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        handlers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-crc-api");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(handlers);
-        server.createContext(PATH, this::handle);
-        server.start();
+        server = new LoopbackHttpServer("fake-crc-api", Map.of(PATH, this::handle));
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + PATH);
+        return URI.create(server.base() + PATH);
     }
 
     /** Registers an account and the days the API answers for it, in this order. */
@@ -228,7 +206,6 @@ public final class FakeCrcApi implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        handlers.shutdownNow(); // wakes handlers that sleep to simulate a hanging API
+        server.close();
     }
 }

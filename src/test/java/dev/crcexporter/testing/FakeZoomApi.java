@@ -1,7 +1,6 @@
 package dev.crcexporter.testing;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.demo.ZoomAnswers;
 import dev.crcexporter.testing.FakeCrcApi.Response;
@@ -9,8 +8,6 @@ import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FormData;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -51,8 +46,7 @@ public final class FakeZoomApi implements AutoCloseable {
 
     private record Issued(String accountId, Instant expires) {}
 
-    private final HttpServer server;
-    private final ExecutorService handlers;
+    private final LoopbackHttpServer server;
     private final Clock clock;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
     private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
@@ -68,20 +62,11 @@ public final class FakeZoomApi implements AutoCloseable {
     /** @param clock decides when tokens expire */
     public FakeZoomApi(Clock clock) throws IOException {
         this.clock = clock;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        handlers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-zoom-api");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(handlers);
-        server.createContext(TOKEN_PATH, this::handle);
-        server.createContext(METRICS_PATH, this::handle);
-        server.start();
+        server = new LoopbackHttpServer("fake-zoom-api", Map.of(TOKEN_PATH, this::handle, METRICS_PATH, this::handle));
     }
 
     private String base() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.base();
     }
 
     /** The {@code zoom:} block that points at this fake. */
@@ -223,7 +208,6 @@ public final class FakeZoomApi implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        handlers.shutdownNow();
+        server.close();
     }
 }
