@@ -70,7 +70,7 @@ class SecretFileTest {
     @Test
     void aMissingFileIsNamed() {
         assertThatThrownBy(() -> SecretFile.read("/nonexistent/secret", KEY))
-                .hasMessage(KEY + " /nonexistent/secret cannot be read (NoSuchFileException)");
+                .hasMessage(KEY + " /nonexistent/secret cannot be read: no such file");
     }
 
     @Test
