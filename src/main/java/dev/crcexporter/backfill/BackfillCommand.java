@@ -34,15 +34,17 @@ import picocli.CommandLine.Spec;
  * every account was written, 1 when some failed (the others are in the file), 2 for bad flags or config.
  */
 @Command(name = "backfill", sortOptions = false,
-        description = {"Fetches past days of every account from the CRC usage API and writes them as an OpenMetrics",
-                "file for: promtool tsdb create-blocks-from openmetrics FILE DIR"})
+        description = {"Writes past days of every account as OpenMetrics, for promtool.",
+                "Fetches them from the accounts' usage API, a month per request. Turn the file into Prometheus blocks"
+                        + " with promtool tsdb create-blocks-from openmetrics FILE DIR."})
 public final class BackfillCommand implements Callable<Integer> {
     /** Some accounts failed and were skipped; the others are in the output. */
     private static final int EXIT_ACCOUNT_FAILED = 1;
     /** The output could not be written: nothing was kept. */
     private static final int EXIT_OUTPUT_FAILED = 3;
 
-    @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
+    @Option(names = "--config.file", paramLabel = "FILE",
+            description = "YAML configuration (optional when CRC_* or ZOOM_* variables are set).")
     Path configFile;
 
     @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,

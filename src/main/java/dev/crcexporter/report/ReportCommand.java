@@ -38,13 +38,15 @@ import picocli.CommandLine.Spec;
  * output could not be written (nothing is kept).
  */
 @Command(name = "report", sortOptions = false,
-        description = {"Fetches months of hourly peaks of every account and reports how many CRC ports each needs:",
-                "highest peak, percentiles of daily peaks, hours near and at capacity, weekly trend, recommendation."})
+        description = {"Tells how many CRC ports each account needs, from past months.",
+                "Fetches months of hourly peaks of every account and reports the highest peak, percentiles of daily"
+                        + " peaks, hours near and at capacity, the weekly trend and a recommended number of ports."})
 public final class ReportCommand implements Callable<Integer> {
     private static final int EXIT_ACCOUNT_FAILED = 1;
     private static final int EXIT_OUTPUT_FAILED = 3;
 
-    @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
+    @Option(names = "--config.file", paramLabel = "FILE",
+            description = "YAML configuration (optional when CRC_* or ZOOM_* variables are set).")
     Path configFile;
 
     @Option(names = "--demo", description = "Report on the built-in simulated API's accounts; no credentials needed.")
@@ -58,7 +60,8 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Last day, inclusive (default: yesterday).")
     LocalDate to;
 
-    @Option(names = "--accounts", paramLabel = "NAME[,NAME...]", split = ",", description = "Only these accounts (default: all).")
+    @Option(names = "--accounts", paramLabel = "NAME[,NAME...]", hideParamSyntax = true, split = ",",
+            description = "Only these accounts (default: all).")
     List<String> accounts;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
@@ -77,7 +80,8 @@ public final class ReportCommand implements Callable<Integer> {
     String businessDays;
 
     @Option(names = "--percentile", paramLabel = "P", defaultValue = "99",
-            description = "Recommend ports for all but the busiest (100 - P) %% of hours (default: ${DEFAULT-VALUE}).")
+            description = "Recommend ports for all but the busiest (100 - P) percent of hours"
+                    + " (default: ${DEFAULT-VALUE}).")
     BigDecimal percentile;
 
     @Option(names = "--headroom", paramLabel = "PERCENT", defaultValue = "10",
