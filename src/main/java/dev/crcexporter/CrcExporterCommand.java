@@ -247,7 +247,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
             root = t;
         }
         if (!listening) {
-            return "cannot start: " + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
+            return "cannot start: " + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : " " + root.getMessage());
         }
         String why = root instanceof UnresolvedAddressException ? "the host name cannot be resolved"
                 : root.getMessage() == null ? "the address cannot be used" : root.getMessage();

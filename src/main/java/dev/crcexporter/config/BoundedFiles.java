@@ -70,7 +70,7 @@ public final class BoundedFiles {
         }
     }
 
-    /** "1 MiB", "16 KiB": limits as messages and the README state them. */
+    /** "1 MiB", "16 KiB": limits as messages and docs/configuration.md state them. */
     public static String describe(int bytes) {
         if (bytes % (1024 * 1024) == 0) {
             return bytes / (1024 * 1024) + " MiB";

@@ -85,8 +85,8 @@ class DemoJarIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String address = "127.0.0.1:" + taken.getLocalPort();
 
-            ExternalProcesses.Result result = processes.run(Duration.ofSeconds(60), "java", "-jar", JAR.toString(), "--demo",
-                    "--web.listen-address=" + address);
+            ExternalProcesses.Result result = processes.run(Duration.ofSeconds(60), "java", "-jar", JAR.toString(),
+                    "--demo", "--web.listen-address=" + address);
 
             assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
             assertThat(result.output()).isEqualTo("crc-exporter: error: cannot listen on " + address
