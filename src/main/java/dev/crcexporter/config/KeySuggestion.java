@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * The known key a mistyped one was most likely meant to be: {@code api_secert} is {@code api_secret}. Only a close
- * key is suggested (at most two edits, and fewer than a third of the key), so that an unrelated key is never offered.
+ * key is suggested (at most two edits, and at most one per three letters of the key), so that an unrelated key is
+ * never offered.
  */
 final class KeySuggestion {
     private static final int MAX_EDITS = 2;
@@ -18,6 +19,9 @@ final class KeySuggestion {
         String best = null;
         int bestEdits = Integer.MAX_VALUE;
         for (String candidate : known) {
+            if (Math.abs(typed.length() - candidate.length()) > MAX_EDITS) {
+                continue; // too far apart in length alone; and a key of any length costs nothing to dismiss
+            }
             int edits = edits(typed.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             if (edits < bestEdits && edits <= MAX_EDITS && edits * 3 <= candidate.length()) {
                 best = candidate;

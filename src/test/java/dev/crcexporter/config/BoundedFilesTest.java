@@ -2,6 +2,7 @@ package dev.crcexporter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -13,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Why a file cannot be read, in words an operator reads without a Java manual. */
 class BoundedFilesTest {
     private static String reasonReading(Path file) {
-        IOException failure = (IOException) org.assertj.core.api.Assertions.catchThrowable(
-                () -> BoundedFiles.read(file, BoundedFiles.MAX_SECRET_BYTES));
+        IOException failure = catchThrowableOfType(() -> BoundedFiles.read(file, BoundedFiles.MAX_SECRET_BYTES),
+                IOException.class);
         assertThat(failure).as("reading %s fails", file).isNotNull();
         return BoundedFiles.reason(failure);
     }

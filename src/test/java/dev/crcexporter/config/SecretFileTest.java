@@ -74,6 +74,13 @@ class SecretFileTest {
     }
 
     @Test
+    void aPathNoFileSystemAcceptsIsAConfigErrorNotACrash() {
+        assertThatThrownBy(() -> SecretFile.read("/run/secrets/\0hq", KEY))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(KEY + " is not a valid path: Nul character not allowed");
+    }
+
+    @Test
     void aFileEveryUserMayReadIsAcceptedWithOneWarning() throws Exception {
         Path file = file("s3cret");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
