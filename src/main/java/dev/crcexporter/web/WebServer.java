@@ -9,6 +9,7 @@ import dev.crcexporter.web.toolkit.LiveWebConfig;
 import dev.crcexporter.web.toolkit.WebAccess;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.prometheus.metrics.config.PrometheusProperties;
@@ -104,7 +105,9 @@ public final class WebServer {
                 }
             });
 
-            config.routes.get("/", ctx -> {
+            // HEAD runs the handler of GET (Jetty sends no body): the same status and headers, where Javalin's own
+            // answer to HEAD would be 200 text/plain whatever GET says (a page that is 400, a probe that is 503).
+            Handler landing = ctx -> {
                 byte[] page;
                 try {
                     page = landingPage.render(store.all(), ctx.queryParam("page")).getBytes(StandardCharsets.UTF_8);
@@ -114,18 +117,20 @@ public final class WebServer {
                 }
                 ctx.contentType("text/html; charset=utf-8").res().setContentLength(page.length);
                 AsyncBody.send(ctx, Pieces.of(page), () -> {});
-            });
+            };
+            config.routes.get("/", landing).head("/", landing);
             config.routes.post(RELOAD_PATH, ctx -> {
                 ReloadTrigger.Outcome outcome = reload.reload("POST " + RELOAD_PATH);
                 // As Prometheus answers: 500 when the files could not be applied, the reason in the body.
                 ctx.status(outcome.applied() ? HttpStatus.OK : HttpStatus.INTERNAL_SERVER_ERROR)
                         .contentType("text/plain; charset=utf-8").result(outcome.message() + "\n");
             });
-            config.routes.get("/-/healthy", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n"));
+            Handler healthy = ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n");
+            config.routes.get("/-/healthy", healthy).head("/-/healthy", healthy);
             // Once ready, ready for good: accounts a reload adds are polled at once, and a replica that turned unready
             // for that would leave its Service and spend the PodDisruptionBudget for nothing.
             AtomicBoolean wasReady = new AtomicBoolean();
-            config.routes.get("/-/ready", ctx -> {
+            Handler ready = ctx -> {
                 ctx.contentType("text/plain; charset=utf-8");
                 // One read of the store, so the answer and its counts agree.
                 SnapshotStore.Readiness readiness = store.readiness();
@@ -143,7 +148,8 @@ public final class WebServer {
                             .result("Not ready: " + readiness.polled() + " of " + readiness.accounts()
                                     + " accounts have finished their first poll\n");
                 }
-            });
+            };
+            config.routes.get("/-/ready", ready).head("/-/ready", ready);
         });
     }
 }
