@@ -187,7 +187,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
             return 1;
         }
         // Before "started": whoever waits for that line (systemd, tests) may send SIGHUP at once.
-        ReloadSignal hangup = ReloadSignal.install(exporter::reload);
+        ReloadSignal.install(exporter::reload);
         log.atInfo().setMessage("crc-exporter started")
                 .addKeyValue("version", BuildInfo.load().version())
                 .addKeyValue("address", listenAddress + " (port " + exporter.port() + ")")
@@ -207,7 +207,6 @@ public final class CrcExporterCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
-            hangup.close();
             exporter.close();
             if (demoMode != null) demoMode.close();
             stopped.countDown();
