@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,19 +55,25 @@ public final class Poller implements AutoCloseable {
     /** Stack frames an internal error's log line shows. */
     private static final int INTERNAL_ERROR_FRAMES = 5;
     /**
-     * Accounts the API asked (Retry-After) to leave alone until then, in {@link System#nanoTime()}: waits and
-     * deadlines are measured on the monotonic clock, so a wall-clock step (NTP, a fixed test clock) neither
+     * Accounts the API asked (Retry-After) to leave alone until then, in the {@link PollThreads#nanoTime()}:
+     * waits and deadlines are measured on the monotonic clock, so a wall-clock step (NTP, a fixed test clock) neither
      * freezes an account nor lets it hammer the API.
      */
     private final Map<SnapshotStore.Slot, Long> notBeforeNanos = new ConcurrentHashMap<>();
 
     public Poller(ExporterConfig config, UsageSources sources, SnapshotStore store, Clock clock) {
+        this(config, sources, store, clock, PollThreads.daemons());
+    }
+
+    /** @param clock the dates asked for and the times stored; {@code threads} run the polls and time them */
+    Poller(ExporterConfig config, UsageSources sources, SnapshotStore store, Clock clock, PollThreads threads) {
         this.plan = new Plan(config);
         this.sources = sources;
         this.store = store;
         this.clock = clock;
-        this.threads = new PollThreads(workerThreads(config));
-        this.rounds = new Rounds(threads.scheduler(), this::pollAll);
+        this.threads = threads;
+        threads.resizeWorkers(workerThreads(config));
+        this.rounds = new Rounds(threads, this::pollAll);
     }
 
     /** At least one thread: a shard may have no accounts at all (see Shard). */
@@ -105,7 +110,7 @@ public final class Poller implements AutoCloseable {
         if (rounds.started()) {
             // New and changed accounts at once; the others keep their round.
             store.slots().values().stream().filter(slot -> fresh.contains(slot.account().name()))
-                    .forEach(slot -> pollNow(slot, System.nanoTime()));
+                    .forEach(slot -> pollNow(slot, threads.nanoTime()));
         }
         return fresh;
     }
@@ -118,7 +123,7 @@ public final class Poller implements AutoCloseable {
      * are said once for the round, not once each: a fleet of 10,000 whose round outlasts the interval is one line.
      */
     private synchronized void pollAll() {
-        long nowNanos = System.nanoTime();
+        long nowNanos = threads.nanoTime();
         int waiting = 0;
         int stillRunning = 0;
         for (SnapshotStore.Slot slot : store.slots().values()) {
@@ -195,7 +200,7 @@ public final class Poller implements AutoCloseable {
                     return;
                 }
                 if (attempt == 1) {
-                    startNanos = System.nanoTime();
+                    startNanos = threads.nanoTime();
                 }
                 // Yesterday and today as of this attempt: a poll queued before midnight, or retried across an
                 // hour, asks for and keeps the days and hours of when it runs.
@@ -245,7 +250,7 @@ public final class Poller implements AutoCloseable {
         /** Records the failure; returns whether a retry was scheduled (which then owns the account). */
         private boolean failed(int attempt, FailureReason reason, String message, Duration retryAfter) {
             Instant now = clock.instant();
-            long nowNanos = System.nanoTime();
+            long nowNanos = threads.nanoTime();
             store.update(slot, s -> s.withError(new PollError(now, reason, message)));
             Duration delay = retryPolicy.delay(attempt, retryAfter);
             if (retryAfter != null) {
@@ -273,13 +278,13 @@ public final class Poller implements AutoCloseable {
 
         private boolean scheduleRetry(int nextAttempt, Duration delay) {
             try {
-                threads.scheduler().schedule(() -> {
+                threads.schedule(() -> {
                     try {
                         threads.execute(() -> attempt(nextAttempt));
                     } catch (RejectedExecutionException closing) {
                         finish();
                     }
-                }, delay.toMillis(), TimeUnit.MILLISECONDS);
+                }, delay);
                 return true;
             } catch (RejectedExecutionException closing) {
                 return false;
@@ -287,7 +292,7 @@ public final class Poller implements AutoCloseable {
         }
 
         private Duration elapsed() {
-            return Duration.ofNanos(System.nanoTime() - startNanos);
+            return Duration.ofNanos(threads.nanoTime() - startNanos);
         }
 
         private void finish() {

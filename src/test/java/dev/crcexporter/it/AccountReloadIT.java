@@ -14,14 +14,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * A reload's accounts, against the fake APIs over loopback: what stays keeps its data, counters and round; what is new
  * or changed upstream (secret, key, zone, source, URL) starts afresh and is polled at once; what is removed is gone
  * at the next scrape; an invalid file or a restart-only change keeps the running accounts. Upstream request counts
- * show that no poll is lost or duplicated. Polls and retries in flight across a reload: {@link ReloadInFlightIT}.
+ * show that no poll is lost or duplicated. Polls and retries in flight across a reload: {@link ReloadInFlightIT}; the
+ * rounds of accounts that stay and a new poll interval, in the poller's own time: {@code PollerTest}.
  */
 class AccountReloadIT extends AccountReloadFixture {
     @Test
@@ -122,32 +122,5 @@ class AccountReloadIT extends AccountReloadFixture {
         assertThat(value(after, "crc_up{account=\"lat\"}")).isEqualTo(1.0);
         assertThat(after).doesNotContain("account=\"new\"");
         assertThat(List.of(crc.requestsFor("k-hq"), crc.requestsFor("k-lat"), crc.requestsFor("k-new"))).containsExactly(1L, 1L, 0L);
-    }
-
-    @Test
-    void accountsThatStayKeepTheirRoundAndANewIntervalAppliesFromTheNextOne() throws Exception {
-        String every3s = config("", systec("hq", "k-hq", "s-hq")).replace("poll_interval: 1h", "poll_interval: 3s")
-                .replace("timeout: 20s", "timeout: 1s");
-        Exporter exporter = start(every3s);
-        awaitUp(exporter, "hq");
-        // Three reloads within the first interval, each with changes: none polls hq again or delays its round.
-        for (String yaml : List.of(config("", systec("hq", "k-hq", "s-hq"), systec("new", "k-new", "s-new")),
-                config("", systec("hq", "k-hq", "s-hq", "capacity: 4")), config("", systec("hq", "k-hq", "s-hq", "capacity: 5")))) {
-            assertThat(reload(exporter, yaml.replace("poll_interval: 1h", "poll_interval: 3s").replace("timeout: 20s", "timeout: 1s"))
-                    .applied()).isTrue();
-        }
-        Poll.until(BOUND, "hq's next two rounds", () -> crc.requestsFor("k-hq") == 3);
-        assertThat(reload(exporter, config("", systec("hq", "k-hq", "s-hq")).replace("poll_interval: 1h", "poll_interval: 1500ms")
-                .replace("timeout: 20s", "timeout: 1s")).applied()).isTrue();
-        Poll.until(BOUND, "three rounds at the new interval", () -> crc.requestsFor("k-hq") == 6);
-
-        List<Long> arrivals = crc.arrivalsFor("k-hq");
-        List<Long> gapsMillis = java.util.stream.IntStream.range(1, arrivals.size())
-                .mapToObj(i -> TimeUnit.NANOSECONDS.toMillis(arrivals.get(i) - arrivals.get(i - 1))).toList();
-        // A duplicated poll would show as a gap near 0, a lost one as a double gap; the machine is noisy, hence wide.
-        assertThat(gapsMillis.subList(0, 3)).as("gaps at 3s, then the round due before the change").allSatisfy(
-                gap -> assertThat(gap).isBetween(2000L, 4000L));
-        assertThat(gapsMillis.subList(3, 5)).as("gaps at 1.5s").allSatisfy(gap -> assertThat(gap).isBetween(800L, 2200L));
-        assertThat(crc.requestsFor("k-new")).isEqualTo(1);
     }
 }
