@@ -322,6 +322,36 @@ class PollerTest {
     }
 
     @Test
+    void aRetryThatCouldRunIntoTheNextRoundIsNotSent() throws Exception {
+        // Interval 10 s, timeout 4 s, backoff at most 2 ms, margin 1 s; each failed answer takes 3 s. The retry after
+        // the failure at 3 s ends by 8 s at the latest: sent. One after the failure at 6 s could end at 11 s: not sent,
+        // and the round at 10 s polls as usual.
+        List<Duration> sentAt = new CopyOnWriteArrayList<>();
+        FakeCrcApi api = api(request -> {
+            sentAt.add(now());
+            threads.advance(Duration.ofSeconds(3));
+            return new Response(503, Map.of(), "maintenance", Duration.ZERO);
+        });
+        SnapshotStore store = new SnapshotStore(List.of(account("hq")));
+        try (LogCapture logs = new LogCapture()) {
+            start(config(api, Duration.ofSeconds(10), Duration.ofSeconds(4), 1, new RetryConfig(10,
+                    Duration.ofMillis(2), Duration.ofMillis(2)), List.of(account("hq"))), store, Clock.systemUTC());
+            awaitRetryScheduled();
+            threads.runNext();
+            threads.awaitIdle();
+            assertThat(threads.waiting()).as("only the next round").isEqualTo(1);
+            assertThat(logs.logfmtLines()).anyMatch(l -> l.contains("attempt=2") && l.contains("next=\"next poll interval\""));
+
+            threads.runNext();
+            threads.awaitIdle();
+            assertThat(logs.logfmtLines()).noneMatch(l -> l.contains("previous poll is still running"));
+        }
+        assertThat(sentAt).hasSize(3);
+        assertThat(sentAt.get(1)).isBetween(Duration.ofMillis(3001), Duration.ofMillis(3002));
+        assertThat(sentAt.get(2)).as("the round due at 10 s").isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void aReloadKeepsTheRoundOfAccountsThatStayAndANewIntervalAppliesFromTheRoundDueNext() throws Exception {
         Map<String, List<Duration>> sentAt = new ConcurrentHashMap<>();
         FakeCrcApi api = api(request -> {
