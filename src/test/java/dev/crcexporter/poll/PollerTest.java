@@ -385,6 +385,40 @@ class PollerTest {
         assertThat(sentAt.get("key-new")).as("a new account at once").containsExactly(Duration.ofSeconds(1));
     }
 
+    @Test
+    void aRetryPendingForAnAccountRemovedOrChangedMeanwhileIsNotSent() throws Exception {
+        Map<String, AtomicInteger> byKey = new ConcurrentHashMap<>();
+        FakeCrcApi api = api(request -> {
+            String key = request.apiKey() + "/" + request.params().get("api_secret");
+            int n = byKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            return n == 1 && List.of("key-apac/secret-apac", "key-lat/secret-lat").contains(key)
+                    ? new Response(500, Map.of(), "busy", Duration.ZERO) : oldAndNewDay();
+        });
+        RetryConfig retry = new RetryConfig(2, Duration.ofSeconds(3), Duration.ofSeconds(3));
+        List<AccountConfig> accounts = List.of(account("hq"), account("apac"), account("lat"));
+        SnapshotStore store = new SnapshotStore(accounts);
+        try (LogCapture logs = new LogCapture()) {
+            Poller poller = start(config(api, Duration.ofHours(1), Duration.ofSeconds(30), 2, retry, accounts), store,
+                    Clock.systemUTC());
+            threads.awaitIdle();
+            assertThat(threads.waiting()).as("the next round and two retries").isEqualTo(3);
+
+            // apac removed; lat with a new secret is another account upstream, polled at once.
+            AccountConfig newLat = new AccountConfig("lat", "key-lat", new Secret("secret-lat-2"), OptionalInt.of(40));
+            poller.apply(config(api, Duration.ofHours(1), Duration.ofSeconds(30), 2, retry, List.of(account("hq"),
+                    newLat)));
+            threads.awaitIdle();
+            threads.advance(Duration.ofSeconds(3));
+            threads.awaitIdle();
+
+            assertThat(logs.logfmtLines().stream().filter(l -> l.contains("poll dropped: the account was reloaded")))
+                    .hasSize(2);
+        }
+        // One request each: the retries of apac and of lat's old secret were not sent.
+        assertThat(byKey).containsOnlyKeys("key-hq/secret-hq", "key-apac/secret-apac", "key-lat/secret-lat",
+                "key-lat/secret-lat-2").allSatisfy((key, requests) -> assertThat(requests).as(key).hasValue(1));
+    }
+
     /** Moves time on {@code times} steps of {@code step}, letting the polls of each step end before the next. */
     private void advanceInSteps(Duration step, int times) {
         for (int i = 0; i < times; i++) {
