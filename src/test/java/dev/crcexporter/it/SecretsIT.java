@@ -111,7 +111,8 @@ class SecretsIT {
     void secretShowsNowhereWhenTheUpstreamFails(Fault fault, RequestMethod method) throws Exception {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi());
         URI url = switch (fault.name()) {
-            case "connection refused" -> URI.create("http://127.0.0.1:" + Ports.free() + FakeCrcApi.PATH);
+            case "connection refused" -> URI.create("http://127.0.0.1:" + fixture.closeLater(Ports.refusing()).port()
+                    + FakeCrcApi.PATH);
             case "unresolvable host" -> URI.create("http://nonexistent.invalid" + FakeCrcApi.PATH);
             default -> upstream.url();
         };

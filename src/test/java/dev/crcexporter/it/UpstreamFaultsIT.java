@@ -80,7 +80,7 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
 
     @Test
     void refusedConnectionIsCountedAsConnect() {
-        URI refused = URI.create("http://127.0.0.1:" + Ports.free() + FakeCrcApi.PATH);
+        URI refused = URI.create("http://127.0.0.1:" + fixture.closeLater(Ports.refusing()).port() + FakeCrcApi.PATH);
         Exporter exporter = fixture.start(config(refused, Duration.ofHours(1), Duration.ofSeconds(5), 8, noRetry(), account("hq")), CLOCK);
 
         awaitError(exporter, FailureReason.CONNECT);

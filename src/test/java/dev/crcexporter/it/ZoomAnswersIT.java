@@ -143,7 +143,8 @@ class ZoomAnswersIT {
         ExporterConfig unreachable = new ExporterConfig(URI.create("http://127.0.0.1:9/unused"), RequestMethod.POST, SHANGHAI,
                 Duration.ofHours(1), Duration.ofSeconds(2), 8, noRetry(), List.of(zoomAccount("apac", "s")),
                 new dev.crcexporter.config.ZoomConfig(zoom.urls().apiUrl(),
-                        URI.create("http://127.0.0.1:" + dev.crcexporter.testing.Ports.free() + "/oauth/token")));
+                        URI.create("http://127.0.0.1:" + fixture.closeLater(dev.crcexporter.testing.Ports.refusing()).port()
+                                + "/oauth/token")));
         Exporter other = fixture.start(unreachable, clock);
         Poll.until(Duration.ofSeconds(10), "the failure", () -> fixture.account(other, "apac").errors(FailureReason.CONNECT) == 1);
         assertThat(fixture.landingPageCards(other).get("apac")).startsWith("connect: token request: cannot connect");
