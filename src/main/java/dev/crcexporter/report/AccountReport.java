@@ -1,8 +1,10 @@
 package dev.crcexporter.report;
 
-import dev.crcexporter.report.Observations.Coverage;
-import dev.crcexporter.report.Observations.DailyPeak;
-import dev.crcexporter.report.Observations.HourPeak;
+import dev.crcexporter.capacity.Recommendation;
+import dev.crcexporter.capacity.WeeklyTrend;
+import dev.crcexporter.capacity.Observations.Coverage;
+import dev.crcexporter.capacity.Observations.DailyPeak;
+import dev.crcexporter.capacity.Observations.HourPeak;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;

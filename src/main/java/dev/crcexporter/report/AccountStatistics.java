@@ -1,7 +1,11 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.Observations;
+import dev.crcexporter.capacity.Percentiles;
+import dev.crcexporter.capacity.Recommendation;
+import dev.crcexporter.capacity.WeeklyTrend;
 import dev.crcexporter.report.AccountReport.HoursAtLevel;
-import dev.crcexporter.report.Observations.HourPeak;
+import dev.crcexporter.capacity.Observations.HourPeak;
 import dev.crcexporter.upstream.DailyUsage;
 import java.math.BigDecimal;
 import java.time.LocalDate;

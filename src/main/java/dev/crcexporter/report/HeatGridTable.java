@@ -1,5 +1,6 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.HourSelection;
 import dev.crcexporter.upstream.HourUsage;
 import dev.crcexporter.html.Html;
 import java.time.DayOfWeek;

@@ -1,5 +1,7 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.Recommendation;
+import dev.crcexporter.capacity.DailyPeakChart;
 import dev.crcexporter.upstream.HourUsage;
 import dev.crcexporter.html.Html;
 import java.io.IOException;

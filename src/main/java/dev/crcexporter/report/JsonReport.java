@@ -1,12 +1,13 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.HourSelection;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.crcexporter.report.Observations.DailyPeak;
-import dev.crcexporter.report.WeeklyTrend.WeeklyPeak;
+import dev.crcexporter.capacity.Observations.DailyPeak;
+import dev.crcexporter.capacity.WeeklyTrend.WeeklyPeak;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;

@@ -1,5 +1,6 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.HourSelection;
 import static dev.crcexporter.cli.UsageErrors.usageError;
 
 import dev.crcexporter.backfill.BackfillCommand.DateConverter;

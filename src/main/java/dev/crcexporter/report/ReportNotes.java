@@ -1,5 +1,6 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.Observations;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

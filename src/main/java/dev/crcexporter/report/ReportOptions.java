@@ -1,5 +1,7 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.HourSelection;
+import dev.crcexporter.capacity.Recommendation;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 

@@ -1,5 +1,6 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.WeeklyTrend;
 import dev.crcexporter.upstream.HourUsage;
 import java.io.IOException;
 import java.io.Writer;

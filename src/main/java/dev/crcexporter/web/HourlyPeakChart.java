@@ -1,7 +1,7 @@
 package dev.crcexporter.web;
 
 import dev.crcexporter.poll.DateWindow;
-import dev.crcexporter.report.DailyPeakChart;
+import dev.crcexporter.capacity.DailyPeakChart;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.util.List;

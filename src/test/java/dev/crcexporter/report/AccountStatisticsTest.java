@@ -1,10 +1,13 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.HourSelection;
+import dev.crcexporter.capacity.Recommendation;
+import dev.crcexporter.capacity.WeeklyTrend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.report.AccountReport.HoursAtLevel;
-import dev.crcexporter.report.Observations.HourPeak;
-import dev.crcexporter.report.WeeklyTrend.Reach;
+import dev.crcexporter.capacity.Observations.HourPeak;
+import dev.crcexporter.capacity.WeeklyTrend.Reach;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.math.BigDecimal;

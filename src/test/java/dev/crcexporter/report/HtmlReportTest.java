@@ -1,5 +1,6 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.HourSelection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringWriter;

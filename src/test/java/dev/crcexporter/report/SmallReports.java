@@ -1,5 +1,6 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.HourSelection;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;

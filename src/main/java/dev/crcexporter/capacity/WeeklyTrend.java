@@ -1,6 +1,6 @@
-package dev.crcexporter.report;
+package dev.crcexporter.capacity;
 
-import dev.crcexporter.report.Observations.DailyPeak;
+import dev.crcexporter.capacity.Observations.DailyPeak;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;

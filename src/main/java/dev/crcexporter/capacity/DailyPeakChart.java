@@ -1,6 +1,6 @@
-package dev.crcexporter.report;
+package dev.crcexporter.capacity;
 
-import dev.crcexporter.report.Observations.DailyPeak;
+import dev.crcexporter.capacity.Observations.DailyPeak;
 import dev.crcexporter.html.Html;
 import java.time.DayOfWeek;
 import java.time.LocalDate;

@@ -1,11 +1,11 @@
-package dev.crcexporter.report;
+package dev.crcexporter.capacity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.crcexporter.report.Observations.DailyPeak;
-import dev.crcexporter.report.WeeklyTrend.Crossing;
-import dev.crcexporter.report.WeeklyTrend.Reach;
+import dev.crcexporter.capacity.Observations.DailyPeak;
+import dev.crcexporter.capacity.WeeklyTrend.Crossing;
+import dev.crcexporter.capacity.WeeklyTrend.Reach;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
