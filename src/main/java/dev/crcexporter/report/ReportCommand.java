@@ -1,9 +1,10 @@
 package dev.crcexporter.report;
 
-import dev.crcexporter.capacity.HourSelection;
 import static dev.crcexporter.cli.UsageErrors.usageError;
 
 import dev.crcexporter.backfill.BackfillCommand.DateConverter;
+import dev.crcexporter.capacity.HourSelection;
+import dev.crcexporter.capacity.RecommendationRule;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "report", sortOptions = false,
         description = {"Fetches months of hourly peaks of every account and reports how many CRC ports each needs:",
-                "highest peak, percentiles of daily peaks, hours near and at capacity, weekly trend, recommendation."})
+                "highest peak, percentiles of daily peaks, hours near and at capacity, weekly trend, and how many to buy"
+                        + " for the next months."})
 public final class ReportCommand implements Callable<Integer> {
     private static final int EXIT_ACCOUNT_FAILED = 1;
     private static final int EXIT_OUTPUT_FAILED = 3;
@@ -84,6 +86,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--headroom", paramLabel = "PERCENT", defaultValue = "10",
             description = "Headroom added to that percentile, in percent (default: ${DEFAULT-VALUE}).")
     BigDecimal headroom;
+
+    @Option(names = "--horizon", paramLabel = "MONTHS", defaultValue = "12",
+            description = {"Recommend for demand through this many months at the weekly trend, never less than today's"
+                    + " (default: ${DEFAULT-VALUE}; 0: today's demand only)."})
+    int horizon;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -202,7 +209,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (last.isAfter(today)) {
             throw new IllegalArgumentException("--to (" + last + ") is after today (" + today + " in " + config.timezone() + ")");
         }
-        return new ReportOptions(first, last, selection, percentile, headroom);
+        return new ReportOptions(first, last, new RecommendationRule(percentile, headroom, selection, horizon));
     }
 
     private static void progress(PrintWriter err, String line) {

@@ -69,6 +69,17 @@ class WeeklyTrendTest {
     }
 
     @Test
+    void aDayAtCapacityIsAlreadyThereWhateverTheLineSays() {
+        // 10, 20, 12, 13: the line (slope 0.1) stays below 20 for more than a year, but week 1 reached it: censored demand
+        // makes the line of weekly peaks too low, the day at capacity is a fact
+        WeeklyTrend trend = weeks(20, 10, 20, 12, 13);
+        assertThat(trend.crossing()).isEqualTo(new Crossing(Reach.ALREADY, Optional.of(MONDAY.plusWeeks(1))));
+        assertThat(trend.crossing().text()).isEqualTo("already, since the week of 2026-01-12");
+        // one week of data is too few for a line, but not for a day at capacity
+        assertThat(weeks(20, 20).crossing()).isEqualTo(new Crossing(Reach.ALREADY, Optional.of(MONDAY)));
+    }
+
+    @Test
     void weeksWithoutDataAreLeftOutNotCountedAsZero() {
         // 10, -, 12, 13: the fit over (0,10), (2,12), (3,13) is exactly 10 + x; a zero in week 1 would bend it
         WeeklyTrend trend = weeks(30, 10, null, 12, 13);

@@ -66,6 +66,16 @@ class ReportCommandTest {
     }
 
     @Test
+    void horizonRange() {
+        assertUsageError("--horizon must be between 0 and 60 months (got -1)", CONFIG, "--horizon=-1");
+        err.getBuffer().setLength(0);
+        assertUsageError("--horizon must be between 0 and 60 months (got 61)", CONFIG, "--horizon=61");
+        err.getBuffer().setLength(0);
+        assertThat(run(CONFIG, "--horizon=a-year")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("crc-exporter: error: Invalid value for option '--horizon'").hasLineCount(1);
+    }
+
+    @Test
     void unknownAccount() {
         assertUsageError("--accounts names an account that is not configured: \"hq2\" (configured: hq)", CONFIG,
                 "--accounts=hq,hq2");
@@ -100,6 +110,6 @@ class ReportCommandTest {
     void helpNamesEveryFlag() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("--from", "--to", "--accounts", "--format", "--output", "--business-hours",
-                "--business-days", "--percentile", "--headroom", "--demo", "--config.file");
+                "--business-days", "--percentile", "--headroom", "--horizon", "--demo", "--config.file");
     }
 }
