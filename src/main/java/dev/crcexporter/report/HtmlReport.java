@@ -64,6 +64,7 @@ final class HtmlReport {
             @media print{
             body{max-width:none;padding:0;font-size:10pt;print-color-adjust:exact;-webkit-print-color-adjust:exact}
             a{color:inherit;text-decoration:none}
+            table.summary{font-size:8.5pt}table.summary th,table.summary td{padding:.15rem .3rem}
             section.account{border:0;border-top:1px solid #8c959f;border-radius:0;padding:.4rem 0 0;margin:.8rem 0 0}
             section.account.short{border-left:0;border-top:3px solid #cf222e}
             h2,.recommendation{break-after:avoid}

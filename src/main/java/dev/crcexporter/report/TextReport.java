@@ -18,7 +18,7 @@ final class TextReport {
     private static final String[] HEADINGS = {"account", "capacity", "peak", "peak at", "daily p95", "daily p99",
             "h>=80% (days)", "h@100% (days)", "data days", "trend/week", "reaches capacity", "bought -> recommended"};
     /** Columns aligned left (text); the others are numbers, aligned right. */
-    private static final boolean[] LEFT = {true, false, false, true, false, false, false, false, false, false, true, false};
+    private static final boolean[] LEFT = {true, false, false, true, false, false, false, false, false, false, true, true};
     private static final String MISSING = "-";
 
     private TextReport() {}

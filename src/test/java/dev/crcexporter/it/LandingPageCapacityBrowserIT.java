@@ -2,7 +2,6 @@ package dev.crcexporter.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.crcexporter.Exporter;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ExporterConfig;
@@ -57,30 +56,6 @@ class LandingPageCapacityBrowserIT {
     private static final String FULL = "c-at-capacity-headquarters-with-a-long-name";
     private static final Set<LocalDate> FULL_DAYS = Set.of(LocalDate.of(2026, 11, 10), LocalDate.of(2026, 11, 13),
             LocalDate.of(2026, 11, 17), LocalDate.of(2026, 11, 20), LocalDate.of(2026, 11, 25));
-    /** Checks every text node of the page: its rendered font size (CSS size times any SVG scaling and page zoom). */
-    private static final String MEASURE = """
-            (() => {
-              const small = [];
-              let texts = 0;
-              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                const element = node.parentElement;
-                if (!node.textContent.trim() || !element || element.closest('title, style, script')) continue;
-                if (element.getClientRects().length === 0 || !element.checkVisibility({checkVisibilityCSS: true})) continue;
-                let scale = 1;
-                if (element instanceof SVGGraphicsElement) {
-                  const m = element.getScreenCTM();
-                  scale = Math.sqrt(m.a * m.a + m.b * m.b);
-                }
-                const pixels = parseFloat(getComputedStyle(element).fontSize) * scale * window.visualViewport.scale;
-                texts++;
-                if (pixels < 10) small.push(element.tagName + ' ' + pixels.toFixed(1) + 'px: ' + node.textContent.trim());
-              }
-              const svgTexts = document.querySelectorAll('svg text').length;
-              return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, texts, svgTexts,
-                      small};
-            })()""";
-
     @TempDir
     Path tmp;
 
@@ -230,14 +205,14 @@ class LandingPageCapacityBrowserIT {
     @Test
     void onAPhoneNothingScrollsSidewaysAndNoTextIsUnderTenPixels() throws Exception {
         monthLoaded();
-        JsonNode measured;
+        ChromiumPage.Layout layout;
         try (ChromiumPage chromium = open(360, 800, true)) {
-            measured = chromium.evaluate(MEASURE);
+            layout = chromium.layout(10);
         }
-        assertThat(measured.path("innerWidth").asInt()).isEqualTo(360);
-        assertThat(measured.path("scrollWidth").asInt()).as("page width at 360 px").isEqualTo(360);
-        assertThat(measured.path("svgTexts").asInt()).as("chart labels measured").isGreaterThan(30);
-        assertThat(measured.path("texts").asInt()).isGreaterThan(100);
-        assertThat(measured.path("small")).as("texts rendered under 10 px").isEmpty();
+        assertThat(layout.innerWidth()).isEqualTo(360);
+        assertThat(layout.scrollWidth()).as("page width at 360 px").isEqualTo(360);
+        assertThat(layout.svgTexts()).as("chart labels measured").isGreaterThan(30);
+        assertThat(layout.texts()).isGreaterThan(100);
+        assertThat(layout.small()).as("texts rendered under 10 px").isEmpty();
     }
 }

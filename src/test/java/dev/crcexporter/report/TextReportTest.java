@@ -23,11 +23,11 @@ class TextReportTest {
                 Short of ports for the next 12 months: hq needs 114 more.
 
                 account  capacity  peak  peak at                     daily p95  daily p99  h>=80% (days)  h@100% \
-                (days)  data days  trend/week  reaches capacity            bought -> recommended
+                (days)  data days  trend/week  reaches capacity           bought -> recommended
                 hq             10  >=10  2026-04-07 10:00 (2 hours)          9       >=10          8 (7)          2 \
                 (1)      23/24       +2.00  already, since 2026-04-06  10 -> 124 (+114) SHORT
                 branch          -    10  2026-04-07 10:00 (2 hours)          9         10              -             \
-                 -      23/24       +2.00  no capacity                              - -> 124
+                 -      23/24       +2.00  no capacity                - -> 124
                 broken   FAILED (see notes)
 
                 h>=80% (days), h@100% (days): hours at 80 % and at 100 % of capacity, and on how many days. >=N: at \

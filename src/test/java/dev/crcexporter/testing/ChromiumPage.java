@@ -12,6 +12,7 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +131,48 @@ public final class ChromiumPage implements AutoCloseable {
             throw new AssertionError("script failed in the page: " + result.path("exceptionDetails"));
         }
         return result.path("result").path("value");
+    }
+
+    /**
+     * How the page is laid out now: its scroll width against the viewport's, and every text rendered under
+     * {@code minimumPixels} (its element's computed font size times any SVG scaling and the page's zoom; text in
+     * {@code title}, {@code style} and {@code script} elements and hidden text do not count).
+     *
+     * @param texts    text nodes measured
+     * @param svgTexts of which in SVG {@code <text>} elements
+     * @param small    "TAG 9.0px: text" of each text under the minimum
+     */
+    public record Layout(int scrollWidth, int innerWidth, int texts, int svgTexts, List<String> small) {}
+
+    public Layout layout(double minimumPixels) {
+        JsonNode measured = evaluate("""
+                (() => {
+                  const small = [];
+                  let texts = 0, svgTexts = 0;
+                  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const element = node.parentElement;
+                    if (!node.textContent.trim() || !element || element.closest('title, style, script')) continue;
+                    if (element.getClientRects().length === 0 || !element.checkVisibility({checkVisibilityCSS: true})) {
+                      continue;
+                    }
+                    let scale = 1;
+                    if (element instanceof SVGGraphicsElement) {
+                      const m = element.getScreenCTM();
+                      scale = Math.sqrt(m.a * m.a + m.b * m.b);
+                      svgTexts++;
+                    }
+                    const pixels = parseFloat(getComputedStyle(element).fontSize) * scale * window.visualViewport.scale;
+                    texts++;
+                    if (pixels < %s) small.push(element.tagName + ' ' + pixels.toFixed(1) + 'px: ' + node.textContent.trim());
+                  }
+                  return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, texts,
+                          svgTexts, small};
+                })()""".formatted(minimumPixels));
+        List<String> small = new ArrayList<>();
+        measured.path("small").forEach(text -> small.add(text.asText()));
+        return new Layout(measured.path("scrollWidth").asInt(), measured.path("innerWidth").asInt(),
+                measured.path("texts").asInt(), measured.path("svgTexts").asInt(), small);
     }
 
     /** A PNG of the whole page (not only the viewport) as laid out now. */
