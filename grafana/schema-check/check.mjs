@@ -26,10 +26,11 @@ if (!existsSync(schema) || !existsSync(tsc)) {
 const version = JSON.parse(readFileSync(join(schema, 'package.json'), 'utf8')).version;
 const composable = join(schema, 'dist', 'esm', 'raw', 'composable');
 
+const dashboards = join(repository, 'grafana');
 const files = process.argv.length > 2 ? process.argv.slice(2).map((f) => resolve(f))
-  : readdirSync(join(repository, 'grafana')).filter((f) => f.endsWith('.json')).map((f) => join(repository, 'grafana', f));
+  : readdirSync(dashboards).filter((f) => f.endsWith('.json')).map((f) => join(dashboards, f));
 
-/** The module of a panel type's options and field config, and which of the two it declares; null if Grafana has none. */
+/** The module of a panel type's options and field config, and which of them it declares; null if Grafana has none. */
 function panelModule(type) {
   const folder = join(composable, type, 'panelcfg', 'x');
   if (!/^[a-z0-9]+$/.test(type) || !existsSync(folder)) {
@@ -108,8 +109,8 @@ try {
     (dashboard.panels ?? []).forEach(declare);
     const { panels: _panels, ...rest } = dashboard;
     statements.push({ what: 'the dashboard (without its panels)', text: `DashboardOf = ${JSON.stringify(rest)}` });
-    const header = [prelude.trimEnd(), ...[...imports].map(([path, alias]) => `import type * as ${alias} from '${path}';`)]
-      .join('\n').split('\n');
+    const importLines = [...imports].map(([path, alias]) => `import type * as ${alias} from '${path}';`);
+    const header = [prelude.trimEnd(), ...importLines].join('\n').split('\n');
     statements.forEach((statement, i) => where.set(`${index}:${header.length + i + 1}`, `${name}, ${statement.what}`));
     const lines = [...header, ...statements.map((statement, i) => `export const s${i}: ${statement.text};`)];
     const source = join(run, `dashboard${index}.ts`);

@@ -52,7 +52,8 @@ public final class DailyPeakChart {
             svg.daily-peaks line.trend{stroke:#1a7f37;stroke-width:2}.swatch.trend{background:#1a7f37}
             svg.daily-peaks .axis{stroke:#8c959f;stroke-width:1}
             .legend{font-size:.75rem;color:#57606a;margin:.1rem 0 0}
-            .swatch{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;vertical-align:-1px;margin:0 .2rem 0 .6rem}
+            .swatch{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;vertical-align:-1px;\
+            margin:0 .2rem 0 .6rem}
             .swatch.capacity,.swatch.recommendation,.swatch.trend{height:.2rem;vertical-align:2px}
             .legend .entry{white-space:nowrap}.legend .entry:first-child .swatch{margin-left:0}
             @media (max-width:640px){svg.daily-peaks.many-days text.week{display:none}}
@@ -79,8 +80,9 @@ public final class DailyPeakChart {
         Set<Drawn> drawn = EnumSet.noneOf(Drawn.class);
         String name = Html.escape(account);
         StringBuilder svg = new StringBuilder(512 + 170 * days.size());
-        svg.append("<svg class=\"daily-peaks ").append(Html.escape(cssClass)).append(days.size() > MANY_DAYS ? " many-days" : "")
-                .append("\" data-account=\"").append(name).append("\" height=\"").append(height)
+        svg.append("<svg class=\"daily-peaks ").append(Html.escape(cssClass))
+                .append(days.size() > MANY_DAYS ? " many-days" : "").append("\" data-account=\"").append(name)
+                .append("\" height=\"").append(height)
                 .append("\" role=\"img\" aria-label=\"Daily peak CRC ports of ").append(name)
                 .append("\" xmlns=\"http://www.w3.org/2000/svg\">")
                 .append("<line class=\"axis\" x1=\"").append(pct(LEFT)).append("\" y1=\"").append(bottom)
@@ -106,13 +108,15 @@ public final class DailyPeakChart {
             double barHeight = (bottom - TOP) * (double) value / top;
             Level level = Level.of(value, capacity).orElse(Level.NORMAL);
             drawn.add(level == Level.FULL ? Drawn.FULL : level == Level.HIGH ? Drawn.HIGH : Drawn.BAR);
-            svg.append("\n<rect class=\"bar").append(level == Level.NORMAL ? "" : " " + level.css()).append("\" data-date=\"")
-                    .append(day.date()).append("\" data-value=\"").append(value).append("\" x=\"").append(pct(x + slot * 0.1))
+            svg.append("\n<rect class=\"bar").append(level == Level.NORMAL ? "" : " " + level.css())
+                    .append("\" data-date=\"").append(day.date()).append("\" data-value=\"").append(value)
+                    .append("\" x=\"").append(pct(x + slot * 0.1))
                     .append("\" y=\"").append(px(bottom - barHeight)).append("\" width=\"").append(pct(slot * 0.8))
                     .append("\" height=\"").append(px(barHeight)).append("\"><title>").append(day.date()).append(' ')
                     .append(HourSelection.shortName(day.date().getDayOfWeek()))
                     .append(": peak ").append(value).append(value == 1 ? " port" : " ports")
-                    .append(level == Level.FULL ? " (at capacity: demand may have been higher)" : "").append("</title></rect>");
+                    .append(level == Level.FULL ? " (at capacity: demand may have been higher)" : "")
+                    .append("</title></rect>");
         }
         trend.ifPresent(t -> {
             if (trendLine(svg, t, days, slot, top, bottom)) {
@@ -165,8 +169,10 @@ public final class DailyPeakChart {
         double y = bottom - (bottom - TOP) * (double) value / top;
         svg.append("\n<line class=\"").append(cssClass).append("\" data-value=\"").append(value).append("\" x1=\"")
                 .append(pct(LEFT)).append("\" y1=\"").append(px(y)).append("\" x2=\"").append(pct(100 - RIGHT))
-                .append("\" y2=\"").append(px(y)).append("\"><title>").append(Html.escape(label)).append("</title></line>")
-                .append(text(anchor.equals("start") ? pct(LEFT + 0.8) : pct(100 - RIGHT - 0.8), y - 3, anchor, "", label));
+                .append("\" y2=\"").append(px(y)).append("\"><title>").append(Html.escape(label))
+                .append("</title></line>")
+                .append(text(anchor.equals("start") ? pct(LEFT + 0.8) : pct(100 - RIGHT - 0.8), y - 3, anchor, "",
+                        label));
     }
 
     /** The fitted line over the whole period, cut to the part between 0 and the top of the scale; false if none. */
@@ -177,7 +183,8 @@ public final class DailyPeakChart {
         }
         LocalDate firstMonday = trend.weeks().get(0).weekStart();
         LocalDate first = days.get(0).date();
-        // A week's fitted value belongs to its middle (Thursday): at day index i the line is a + slope/7 * (i + offset).
+        // A week's fitted value belongs to its middle (Thursday): at day index i the line is
+        // a + slope/7 * (i + offset).
         double a = trend.intercept().getAsDouble();
         double b = trend.slope().getAsDouble() / 7;
         double offset = first.toEpochDay() - firstMonday.toEpochDay() - 3;
@@ -199,7 +206,8 @@ public final class DailyPeakChart {
         double y2 = a + b * (end + offset);
         svg.append("\n<line class=\"trend\" x1=\"").append(pct(LEFT + (start + 0.5) * slot)).append("\" y1=\"")
                 .append(px(bottom - (bottom - TOP) * y1 / top)).append("\" x2=\"")
-                .append(pct(LEFT + (end + 0.5) * slot)).append("\" y2=\"").append(px(bottom - (bottom - TOP) * y2 / top))
+                .append(pct(LEFT + (end + 0.5) * slot)).append("\" y2=\"")
+                .append(px(bottom - (bottom - TOP) * y2 / top))
                 .append("\"><title>trend of weekly peaks: ")
                 .append(String.format(Locale.ROOT, "%+.2f", trend.slope().getAsDouble()))
                 .append(" ports per week</title></line>");

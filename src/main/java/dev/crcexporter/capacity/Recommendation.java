@@ -42,8 +42,9 @@ public record Recommendation(RecommendationRule rule, long ports, long basis, in
                 .divide(RecommendationRule.HUNDRED).stripTrailingZeros();
         String result = exact.compareTo(BigDecimal.valueOf(ports)) == 0 ? "= " + portsText()
                 : "= " + exact.toPlainString() + ", rounded up to " + portsText();
-        String start = String.format(Locale.ROOT, "%s percentile of %,d hourly peaks = %d%s", ordinal(rule.percentile()),
-                hours, basis, lowerBound ? " (the capacity: demand above it was not seen)" : "");
+        String start = String.format(Locale.ROOT, "%s percentile of %,d hourly peaks = %d%s",
+                ordinal(rule.percentile()), hours, basis,
+                lowerBound ? " (the capacity: demand above it was not seen)" : "");
         return start + growthText(demand) + ", + " + rule.headroomPercent().stripTrailingZeros().toPlainString() + " % "
                 + result;
     }

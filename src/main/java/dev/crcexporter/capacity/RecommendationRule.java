@@ -51,7 +51,8 @@ public record RecommendationRule(BigDecimal percentile, BigDecimal headroomPerce
 
     /** The horizon in whole weeks, as the trend counts: 52 weeks a year, 12 months 52 weeks, 1 month 4. */
     public int horizonWeeks() {
-        return BigDecimal.valueOf(horizonMonths).multiply(WEEKS_PER_MONTH).setScale(0, RoundingMode.HALF_UP).intValueExact();
+        return BigDecimal.valueOf(horizonMonths).multiply(WEEKS_PER_MONTH).setScale(0, RoundingMode.HALF_UP)
+                .intValueExact();
     }
 
     /**
@@ -70,7 +71,8 @@ public record RecommendationRule(BigDecimal percentile, BigDecimal headroomPerce
         BigDecimal growth = trend.filter(t -> t.signum() > 0).map(t -> t.multiply(BigDecimal.valueOf(horizonWeeks())))
                 .orElse(BigDecimal.ZERO);
         BigDecimal demand = BigDecimal.valueOf(basis).add(growth);
-        long ports = demand.multiply(HUNDRED.add(headroomPercent)).divide(HUNDRED, 0, RoundingMode.CEILING).longValueExact();
+        long ports = demand.multiply(HUNDRED.add(headroomPercent)).divide(HUNDRED, 0, RoundingMode.CEILING)
+                .longValueExact();
         boolean lowerBound = capacity.isPresent() && basis >= capacity.getAsInt();
         return Optional.of(new Recommendation(this, ports, basis, hourlyPeaks.length, lowerBound, trend, growth));
     }

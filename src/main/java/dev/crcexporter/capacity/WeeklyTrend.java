@@ -136,7 +136,9 @@ public record WeeklyTrend(List<WeeklyPeak> weeks, OptionalDouble slope, Optional
             OptionalInt capacity, LocalDate firstMonday, Optional<LocalDate> firstFull) {
         Crossing line = line(slope, intercept, firstFitted, lastWeek, capacity, firstMonday);
         // Days already at capacity are facts: the line (of censored peaks) may not have got there yet.
-        if (firstFull.isPresent() && (line.reach() != Reach.ALREADY || firstFull.get().isBefore(line.week().orElseThrow()))) {
+        boolean earlier = line.reach() != Reach.ALREADY || firstFull.isPresent()
+                && firstFull.get().isBefore(line.week().orElseThrow());
+        if (firstFull.isPresent() && earlier) {
             return new Crossing(Reach.ALREADY, firstFull);
         }
         return line;

@@ -73,8 +73,9 @@ final class HtmlReport {
             }
             """ + DailyPeakChart.STYLE + HeatGridTable.STYLE;
     private static final int CHART_HEIGHT = 200;
-    private static final List<String> HEADINGS = List.of("account", "capacity", "highest peak", "daily p95", "daily p99",
-            "hours &ge;&#8239;80&#8239;%", "hours at capacity", "reaches capacity", "bought &rarr; recommended");
+    private static final List<String> HEADINGS = List.of("account", "capacity", "highest peak", "daily p95",
+            "daily p99", "hours &ge;&#8239;80&#8239;%", "hours at capacity", "reaches capacity",
+            "bought &rarr; recommended");
     /** The same headings as plain text, for the data-label of each cell in the phone layout. */
     private static final List<String> LABELS = List.of("account", "capacity", "highest peak", "daily p95", "daily p99",
             "hours ≥ 80 %", "hours at capacity", "reaches capacity", "bought → recommended");
@@ -168,11 +169,12 @@ final class HtmlReport {
 
     private static void account(StringBuilder html, AccountReport r, ReportOptions options) {
         String name = Html.escape(r.account());
-        html.append("<section class=\"account").append(r.isShort() ? " short" : "").append("\" id=\"account-").append(name)
-                .append("\" data-account=\"").append(name).append("\"><h2>").append(name)
-                .append(r.isShort() ? "<span class=\"mark\">short: needs " + r.recommendedChange().getAsLong() + " more</span>"
-                        : "")
-                .append("</h2>\n<p class=\"recommendation\">Recommended ").append(Html.escape(ReportNotes.horizon(options)))
+        html.append("<section class=\"account").append(r.isShort() ? " short" : "").append("\" id=\"account-")
+                .append(name).append("\" data-account=\"").append(name).append("\"><h2>").append(name)
+                .append(r.isShort() ? "<span class=\"mark\">short: needs " + r.recommendedChange().getAsLong()
+                        + " more</span>" : "")
+                .append("</h2>\n<p class=\"recommendation\">Recommended ")
+                .append(Html.escape(ReportNotes.horizon(options)))
                 .append(": <strong>").append(r.recommendation().map(rec -> rec.portsText() + " ports")
                         .orElse("none (no hour was reported)")).append("</strong>");
         r.recommendation().ifPresent(rec -> html.append(Html.escape(bought(r, rec))).append(" <span class=\"muted\">(")
@@ -181,8 +183,9 @@ final class HtmlReport {
         note(html, "censoring", ReportNotes.censoring(r));
         note(html, "missing", ReportNotes.missing(r));
         note(html, "no-capacity", ReportNotes.noCapacity(r));
-        html.append("<div class=\"chart\">").append(new DailyPeakChart(CHART_HEIGHT).render("capacity-chart", r.account(),
-                r.dailyPeaks(), r.capacity(), r.recommendation(), Optional.of(r.trend()))).append("</div>\n");
+        html.append("<div class=\"chart\">").append(new DailyPeakChart(CHART_HEIGHT).render("capacity-chart",
+                r.account(), r.dailyPeaks(), r.capacity(), r.recommendation(), Optional.of(r.trend())))
+                .append("</div>\n");
         figures(html, r);
         html.append("<div class=\"grid-box\">");
         HeatGridTable.render(html, r.account(), r.grid(), r.capacity());

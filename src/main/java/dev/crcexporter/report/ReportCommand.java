@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "report", sortOptions = false,
         description = {"Fetches months of hourly peaks of every account and reports how many CRC ports each needs:",
-                "highest peak, percentiles of daily peaks, hours near and at capacity, weekly trend, and how many to buy"
-                        + " for the next months."})
+                "highest peak, percentiles of daily peaks, hours near and at capacity, weekly trend, and how many"
+                        + " to buy for the next months."})
 public final class ReportCommand implements Callable<Integer> {
     private static final int EXIT_ACCOUNT_FAILED = 1;
     private static final int EXIT_OUTPUT_FAILED = 3;

@@ -25,7 +25,8 @@ final class ReportNotes {
         return Optional.of(String.format(Locale.ROOT, "Demand was cut off at capacity: in %s on %s (%s) all %d purchased ports were"
                         + " busy. For those hours the API can only report %d; how many more ports callers wanted is"
                         + " unknown, and any further room system was refused. Figures shown as >=N are lower bounds of"
-                        + " demand, and the trend of weekly peaks (which the recommendation follows) underestimates growth.",
+                        + " demand, and the trend of weekly peaks (which the recommendation follows) underestimates"
+                        + " growth.",
                 plural(full.hours(), "hour"), plural(full.dates().size(), "day"), dates(full.dates()), capacity, capacity));
     }
 

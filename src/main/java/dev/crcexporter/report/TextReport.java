@@ -18,7 +18,8 @@ final class TextReport {
     private static final String[] HEADINGS = {"account", "capacity", "peak", "peak at", "daily p95", "daily p99",
             "h>=80% (days)", "h@100% (days)", "data days", "trend/week", "reaches capacity", "bought -> recommended"};
     /** Columns aligned left (text); the others are numbers, aligned right. */
-    private static final boolean[] LEFT = {true, false, false, true, false, false, false, false, false, false, true, true};
+    private static final boolean[] LEFT = {true, false, false, true, false, false, false, false, false, false, true,
+        true};
     private static final String MISSING = "-";
 
     private TextReport() {}
@@ -36,9 +37,9 @@ final class TextReport {
 
         out.write("\nh>=80% (days), h@100% (days): hours at 80 % and at 100 % of capacity, and on how many days."
                 + " >=N: at capacity, demand was at least N.\ndata days: days with data of the days in the period."
-                + " reaches capacity: the week of the first day at capacity, or the week the least-squares line of weekly"
-                + " peaks reaches it.\nbought -> recommended: the purchased ports and the recommendation below, with"
-                + " the difference; SHORT where more are needed.\n");
+                + " reaches capacity: the week of the first day at capacity, or the week the least-squares line of"
+                + " weekly peaks reaches it.\nbought -> recommended: the purchased ports and the recommendation"
+                + " below, with the difference; SHORT where more are needed.\n");
         out.write(String.format(Locale.ROOT, "\nRecommended ports, %s: %s.\n", ReportNotes.window(options),
                 options.rule().text()));
         for (AccountResult result : report.accounts()) {
@@ -96,8 +97,8 @@ final class TextReport {
         if (r.capacity().isEmpty()) {
             return MISSING + " -> " + recommended;
         }
-        return r.capacity().getAsInt() + " -> " + recommended + " (" + ReportNotes.signed(r.recommendedChange().getAsLong())
-                + ")" + (r.isShort() ? " SHORT" : "");
+        String change = ReportNotes.signed(r.recommendedChange().getAsLong());
+        return r.capacity().getAsInt() + " -> " + recommended + " (" + change + ")" + (r.isShort() ? " SHORT" : "");
     }
 
     /** The crossing, short enough for a table: "already, since 2026-11-23", "2027-05-03", "not within a year". */

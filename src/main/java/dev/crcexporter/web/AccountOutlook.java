@@ -81,9 +81,10 @@ record AccountOutlook(AccountSnapshot account, DateWindow window, List<DailyPeak
         LocalDate first = month.state() == Month.LOADED ? window.today().minusDays(DAYS - 1) : window.yesterday();
         Observations observed = Observations.of(month.withRecent(window.select(account.usage())), first, window.today(),
                 zone, HourSelection.ALL);
+        long[] hourlyPeaks = observed.hours().stream().mapToLong(HourPeak::ports).toArray();
         Optional<Recommendation> recommendation = month.state() != Month.LOADED ? Optional.empty()
-                : RecommendationRule.CURRENT_DEMAND.recommend(observed.hours().stream().mapToLong(HourPeak::ports).toArray(),
-                        account.account().capacity(), OptionalDouble.empty());
+                : RecommendationRule.CURRENT_DEMAND.recommend(hourlyPeaks, account.account().capacity(),
+                        OptionalDouble.empty());
         return new AccountOutlook(account, window, observed.dailyPeaks(), month.state(), month.error(), recommendation);
     }
 
@@ -93,7 +94,8 @@ record AccountOutlook(AccountSnapshot account, DateWindow window, List<DailyPeak
     }
 
     OptionalLong highestDailyPeak() {
-        return days.stream().map(DailyPeak::peak).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong).max();
+        return days.stream().map(DailyPeak::peak).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong)
+                .max();
     }
 
     /** Days whose peak reached {@code level} (HIGH counts the days at capacity too); 0 without a capacity. */

@@ -53,11 +53,13 @@ final class CardOutlook {
 
     private static void recommendation(StringBuilder html, AccountOutlook outlook) {
         switch (outlook.month()) {
-            case LOADING -> html.append("<p class=\"recommendation loading\">Loading the last ").append(AccountOutlook.DAYS)
-                    .append(" days: the number of ports needed follows once they are in (reload in a moment).</p>\n");
+            case LOADING -> html.append("<p class=\"recommendation loading\">Loading the last ")
+                    .append(AccountOutlook.DAYS).append(" days: the number of ports needed follows once they are in")
+                    .append(" (reload in a moment).</p>\n");
             case FAILED -> html.append("<p class=\"recommendation failed\">The last ").append(AccountOutlook.DAYS)
                     .append(" days could not be fetched (").append(Html.escape(outlook.error().orElse("unknown error")))
-                    .append("): no recommendation from yesterday and today alone; they are asked for again later.</p>\n");
+                    .append("): no recommendation from yesterday and today alone; they are asked for again")
+                    .append(" later.</p>\n");
             case NOT_SHOWN -> { }
             case LOADED -> loaded(html, outlook);
         }
@@ -79,17 +81,19 @@ final class CardOutlook {
         if (capacity.isEmpty()) {
             html.append(" (no capacity configured to compare with)");
         } else if (change.getAsLong() > 0) {
-            html.append(": <strong>").append(change.getAsLong()).append(" more</strong> than the ").append(capacity.getAsInt())
-                    .append(" bought");
+            html.append(": <strong>").append(change.getAsLong()).append(" more</strong> than the ")
+                    .append(capacity.getAsInt()).append(" bought");
         } else if (change.getAsLong() < 0) {
-            html.append(": ").append(-change.getAsLong()).append(" fewer than the ").append(capacity.getAsInt()).append(" bought");
+            html.append(": ").append(-change.getAsLong()).append(" fewer than the ").append(capacity.getAsInt())
+                    .append(" bought");
         } else {
             html.append(": the ").append(capacity.getAsInt()).append(" bought");
         }
         html.append(" <span class=\"rule\">for the demand of the last ").append(AccountOutlook.DAYS).append(" days (")
                 .append(outlook.from()).append(" to ").append(outlook.window().today()).append("): ")
                 .append(Html.escape(RecommendationRule.CURRENT_DEMAND.shortText()))
-                .append(" (<a class=\"report-docs\" href=\"#capacity-report\">how, and for a purchase</a>)</span></p>\n");
+                .append(" (<a class=\"report-docs\" href=\"#capacity-report\">how, and for a purchase</a>)")
+                .append("</span></p>\n");
     }
 
     private static String days(int count) {

@@ -23,9 +23,11 @@ final class FleetSummary {
         long noCapacity = accounts.stream().filter(a -> a.account().account().capacity().isEmpty()).count();
         String level = full > 0 ? " full" : near > 0 ? " high" : "";
         StringBuilder text = new StringBuilder();
-        text.append(full == 0 ? (total == 1 ? "The account did not reach" : "None of the " + total + " accounts reached")
-                : "<strong>" + full + " of " + total + (total == 1 ? " account" : " accounts") + " reached</strong>")
-                .append(" capacity ").append(months ? "in the last " + AccountOutlook.DAYS + " days" : "yesterday or today");
+        String who = full > 0 ? "<strong>" + full + " of " + total + (total == 1 ? " account" : " accounts")
+                + " reached</strong>" : total == 1 ? "The account did not reach" : "None of the " + total
+                + " accounts reached";
+        text.append(who).append(" capacity ")
+                .append(months ? "in the last " + AccountOutlook.DAYS + " days" : "yesterday or today");
         if (months && loaded < total) {
             text.append(" (").append(total - loaded).append(" still loading or failing: yesterday and today only)");
         }

@@ -78,8 +78,9 @@ final class HistorySection {
         if (outlook.month() != Month.LOADED) {
             return "";
         }
-        return "<div class=\"history\" data-account=\"" + Html.escape(outlook.account().name()) + "\"><h3>Daily peaks, last "
-                + AccountOutlook.DAYS + " days</h3>\n" + new DailyPeakChart(CHART_HEIGHT).render("history-chart",
+        return "<div class=\"history\" data-account=\"" + Html.escape(outlook.account().name())
+                + "\"><h3>Daily peaks, last " + AccountOutlook.DAYS + " days</h3>\n"
+                + new DailyPeakChart(CHART_HEIGHT).render("history-chart",
                         outlook.account().name(), outlook.days(), outlook.account().account().capacity(),
                         outlook.recommendation(), Optional.empty()) + "</div>\n";
     }
@@ -93,15 +94,16 @@ final class HistorySection {
                 + " last " + AccountOutlook.DAYS + " days against the purchased ports: the highest daily peak (a day's"
                 + " highest hourly peak), and on how many days it reached the purchased ports and 80&#8239;% of them."
                 + " Days without data are marked, not counted as 0. Cards are ordered by risk: accounts that reached"
-                + " capacity, then those that reached 80&#8239;%, then failing ones, then the rest, by name within each;"
-                + " accounts without a configured capacity have nothing to compare with and rank with the rest. Until an"
-                + " account's month has loaded its card shows yesterday and today only, and no recommendation.</p><p>The"
+                + " capacity, then those that reached 80&#8239;%, then failing ones, then the rest, by name within"
+                + " each; accounts without a configured capacity have nothing to compare with and rank with the rest."
+                + " Until an account's month has loaded its card shows yesterday and today only, and no"
+                + " recommendation.</p><p>The"
                 + " recommendation is the demand of those " + AccountOutlook.DAYS + " days: "
                 + Html.escape(RecommendationRule.CURRENT_DEMAND.text()) + ". Where an hour reached the capacity, demand"
                 + " may have been higher than the API can tell, and the recommendation is only a lower bound (\"at"
                 + " least\"). For a purchase, run <code>crc-exporter report --config.file=FILE --format=html"
                 + " --output=ports.html</code>: over 90 days by default, it recommends " + Html.escape(report.text())
-                + ", and adds percentiles of daily peaks, the weekly trend and the weekday &times; hour grid; README.md,"
-                + " section \"Capacity planning\", documents it.</p></section>\n";
+                + ", and adds percentiles of daily peaks, the weekly trend and the weekday &times; hour grid;"
+                + " README.md, section \"Capacity planning\", documents it.</p></section>\n";
     }
 }

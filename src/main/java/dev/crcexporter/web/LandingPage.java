@@ -78,8 +78,9 @@ final class LandingPage {
             // Each account in its own zone (the page's zone unless it sets one).
             ZoneId accountZone = account.account().zone(zone);
             DateWindow window = DateWindow.at(now, accountZone);
-            outlooks.add(AccountOutlook.of(account, window, accountZone, history.map(h -> h.pastDays(account.name(), window))
-                    .orElse(HistorySection.PastDays.NOT_SHOWN)));
+            HistorySection.PastDays past = history.map(h -> h.pastDays(account.name(), window))
+                    .orElse(HistorySection.PastDays.NOT_SHOWN);
+            outlooks.add(AccountOutlook.of(account, window, accountZone, past));
         }
         AccountPages.Page page = AccountPages.page(outlooks, requestedPage);
         StringBuilder html = new StringBuilder(8192 + 7168 * page.accounts().size());
@@ -99,8 +100,9 @@ final class LandingPage {
         html.append(AccountPages.navigation(page));
         if (page.paged() && this.history.isPresent()) {
             html.append("<p class=\"no-history\">The daily peaks of the last 30 days are shown up to ")
-                    .append(AccountPages.ALL_CARDS_UP_TO).append(" accounts; for more, <code>crc-exporter report</code> gives them")
-                    .append(" with the recommended number of ports.</p>\n");
+                    .append(AccountPages.ALL_CARDS_UP_TO)
+                    .append(" accounts; for more, <code>crc-exporter report</code> gives them with the recommended")
+                    .append(" number of ports.</p>\n");
         }
         html.append("<main class=\"grid\">\n");
         for (AccountOutlook account : page.accounts()) {
@@ -114,8 +116,8 @@ final class LandingPage {
     private void status(StringBuilder html, List<AccountSnapshot> accounts, Instant now) {
         long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
         long up = accounts.stream().filter(AccountSnapshot::up).count();
-        html.append("<p class=\"status\">").append(accounts.size()).append(accounts.size() == 1 ? " account" : " accounts")
-                .append(": ").append(up).append(" up");
+        html.append("<p class=\"status\">").append(accounts.size())
+                .append(accounts.size() == 1 ? " account" : " accounts").append(": ").append(up).append(" up");
         if (failing > 0) {
             html.append(", <strong class=\"down\">").append(failing).append(" failing</strong> (");
             int named = 0;
@@ -143,8 +145,9 @@ final class LandingPage {
 
         html.append("<section class=\"card risk-").append(outlook.risk().css()).append(failing ? " failing" : "")
                 .append("\" id=\"account-").append(name).append("\" data-account=\"").append(name)
-                .append("\" data-risk=\"").append(outlook.risk().css()).append("\">\n<div class=\"head\"><h2>").append(name)
-                .append("</h2>").append(badge(account)).append("</div>\n").append(sourceLine(account.account()));
+                .append("\" data-risk=\"").append(outlook.risk().css()).append("\">\n<div class=\"head\"><h2>")
+                .append(name).append("</h2>").append(badge(account)).append("</div>\n")
+                .append(sourceLine(account.account()));
         CardOutlook.append(html, outlook);
         now(html, days, window, capacity);
         html.append(HistorySection.render(outlook));
@@ -166,11 +169,13 @@ final class LandingPage {
     }
 
     /** "<b>35</b> in use now (10:00 h), 88 % of 40", coloured by its level. */
-    private static void figure(StringBuilder html, OptionalLong ports, OptionalInt capacity, String kind, String label) {
+    private static void figure(StringBuilder html, OptionalLong ports, OptionalInt capacity, String kind,
+            String label) {
         Optional<Level> level = ports.isPresent() ? Level.of(ports.getAsLong(), capacity) : Optional.empty();
         html.append("<span class=\"figure ").append(kind).append(level.map(l -> " " + l.css()).orElse(""))
-                .append("\"><span class=\"value\">").append(ports.isPresent() ? Long.toString(ports.getAsLong()) : "&ndash;")
-                .append("</span>").append(label);
+                .append("\"><span class=\"value\">")
+                .append(ports.isPresent() ? Long.toString(ports.getAsLong()) : "&ndash;").append("</span>")
+                .append(label);
         if (ports.isPresent() && capacity.isPresent()) {
             html.append(", ").append(Math.round(100.0 * ports.getAsLong() / capacity.getAsInt())).append("&#8239;% of ")
                     .append(capacity.getAsInt());

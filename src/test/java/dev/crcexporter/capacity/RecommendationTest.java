@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Test;
 
 class RecommendationTest {
     private static RecommendationRule rule(String percentile, String headroom, int horizonMonths) {
-        return new RecommendationRule(new BigDecimal(percentile), new BigDecimal(headroom), HourSelection.ALL, horizonMonths);
+        return new RecommendationRule(new BigDecimal(percentile), new BigDecimal(headroom), HourSelection.ALL,
+                horizonMonths);
     }
 
     private static Recommendation of(long[] hours, String percentile, String headroom, int capacity) {
-        return rule(percentile, headroom, 0).recommend(hours, OptionalInt.of(capacity), OptionalDouble.empty()).orElseThrow();
+        return rule(percentile, headroom, 0).recommend(hours, OptionalInt.of(capacity), OptionalDouble.empty())
+                .orElseThrow();
     }
 
     @Test
@@ -33,7 +35,8 @@ class RecommendationTest {
         assertThat(recommendation.lowerBound()).isTrue();
         assertThat(recommendation.portsText()).isEqualTo("at least 40");
         assertThat(recommendation.arithmetic())
-                .isEqualTo("50th percentile of 3 hourly peaks = 40 (the capacity: demand above it was not seen), + 0 % = at least 40");
+                .isEqualTo("50th percentile of 3 hourly peaks = 40 (the capacity: demand above it was not seen),"
+                        + " + 0 % = at least 40");
     }
 
     @Test
@@ -41,13 +44,15 @@ class RecommendationTest {
         // 99th percentile of {10, 20, 30} = 30; +0.25 ports a week for 12 months (52 weeks) = 13 more: 43;
         // + 10 % = 47.3 -> 48. Without a horizon: 30 + 10 % = 33.
         long[] hours = {10, 20, 30};
-        Recommendation year = rule("99", "10", 12).recommend(hours, OptionalInt.of(40), OptionalDouble.of(0.25)).orElseThrow();
+        Recommendation year = rule("99", "10", 12).recommend(hours, OptionalInt.of(40), OptionalDouble.of(0.25))
+                .orElseThrow();
         assertThat(year.ports()).isEqualTo(48);
         assertThat(year.growth()).isEqualByComparingTo("13");
         assertThat(year.arithmetic()).isEqualTo("99th percentile of 3 hourly peaks = 30, +0.25 ports/week x 52 weeks"
                 + " (12 months) = 43, + 10 % = 47.3, rounded up to 48");
         assertThat(year.change(OptionalInt.of(40))).isEqualTo(OptionalLong.of(8));
-        Recommendation today = rule("99", "10", 0).recommend(hours, OptionalInt.of(40), OptionalDouble.of(0.25)).orElseThrow();
+        Recommendation today = rule("99", "10", 0).recommend(hours, OptionalInt.of(40), OptionalDouble.of(0.25))
+                .orElseThrow();
         assertThat(today.ports()).isEqualTo(33);
         assertThat(today.change(OptionalInt.of(40))).isEqualTo(OptionalLong.of(-7));
         assertThat(today.change(OptionalInt.empty())).isEmpty();
@@ -56,7 +61,8 @@ class RecommendationTest {
     @Test
     void theSlopeIsTakenAsShownToTwoDecimals() {
         // 0.125 is shown as +0.13: 20 + 0.13 * 26 weeks (6 months) = 23.38, + 0 % -> 24
-        Recommendation half = rule("100", "0", 6).recommend(new long[] {20}, OptionalInt.empty(), OptionalDouble.of(0.125))
+        Recommendation half = rule("100", "0", 6).recommend(new long[] {20}, OptionalInt.empty(),
+                OptionalDouble.of(0.125))
                 .orElseThrow();
         assertThat(half.trendPerWeek()).hasValueSatisfying(t -> assertThat(t).isEqualByComparingTo("0.13"));
         assertThat(half.ports()).isEqualTo(24);
@@ -66,16 +72,20 @@ class RecommendationTest {
 
     @Test
     void neverLessThanTodayWhenTheTrendFallsOrIsUnknown() {
-        Recommendation falling = rule("99", "10", 12).recommend(new long[] {30}, OptionalInt.of(40), OptionalDouble.of(-0.5))
+        Recommendation falling = rule("99", "10", 12).recommend(new long[] {30}, OptionalInt.of(40),
+                OptionalDouble.of(-0.5))
                 .orElseThrow();
         assertThat(falling.ports()).isEqualTo(33);
-        assertThat(falling.arithmetic()).isEqualTo("99th percentile of 1 hourly peaks = 30 (trend -0.50 ports/week: no growth"
-                + " over 12 months), + 10 % = 33");
-        Recommendation unknown = rule("99", "10", 12).recommend(new long[] {30}, OptionalInt.of(40), OptionalDouble.empty())
+        assertThat(falling.arithmetic())
+                .isEqualTo("99th percentile of 1 hourly peaks = 30 (trend -0.50 ports/week: no growth"
+                        + " over 12 months), + 10 % = 33");
+        Recommendation unknown = rule("99", "10", 12).recommend(new long[] {30}, OptionalInt.of(40),
+                OptionalDouble.empty())
                 .orElseThrow();
         assertThat(unknown.ports()).isEqualTo(33);
-        assertThat(unknown.arithmetic()).isEqualTo("99th percentile of 1 hourly peaks = 30 (no trend to follow: fewer than"
-                + " two complete weeks), + 10 % = 33");
+        assertThat(unknown.arithmetic())
+                .isEqualTo("99th percentile of 1 hourly peaks = 30 (no trend to follow: fewer than"
+                        + " two complete weeks), + 10 % = 33");
     }
 
     @Test
@@ -96,13 +106,16 @@ class RecommendationTest {
     @Test
     void ruleInWords() {
         assertThat(rule("99.5", "12.5", 0).text())
-                .isEqualTo("the ports that covered every hour but the busiest 0.5 % of hours, plus 12.5 % headroom, rounded up");
+                .isEqualTo("the ports that covered every hour but the busiest 0.5 % of hours, plus 12.5 % headroom,"
+                        + " rounded up");
         assertThat(rule("100", "0", 0).text())
                 .isEqualTo("the ports that covered every one of the hours, plus 0 % headroom, rounded up");
-        assertThat(rule("99", "10", 12).text()).isEqualTo("the ports that covered every hour but the busiest 1 % of hours,"
-                + " plus the growth of the weekly peaks' trend over the next 12 months (none when they do not grow), plus"
-                + " 10 % headroom, rounded up");
-        assertThat(RecommendationRule.CURRENT_DEMAND.shortText()).isEqualTo("99th percentile of hourly peaks + 10 % headroom");
+        assertThat(rule("99", "10", 12).text())
+                .isEqualTo("the ports that covered every hour but the busiest 1 % of hours, plus the growth of"
+                        + " the weekly peaks' trend over the next 12 months (none when they do not grow), plus 10 %"
+                        + " headroom, rounded up");
+        assertThat(RecommendationRule.CURRENT_DEMAND.shortText())
+                .isEqualTo("99th percentile of hourly peaks + 10 % headroom");
     }
 
     @Test

@@ -70,8 +70,8 @@ class WeeklyTrendTest {
 
     @Test
     void aDayAtCapacityIsAlreadyThereWhateverTheLineSays() {
-        // 10, 20, 12, 13: the line (slope 0.1) stays below 20 for more than a year, but week 1 reached it: censored demand
-        // makes the line of weekly peaks too low, the day at capacity is a fact
+        // 10, 20, 12, 13: the line (slope 0.1) stays below 20 for more than a year, but week 1 reached it:
+        // censored demand makes the line of weekly peaks too low, the day at capacity is a fact
         WeeklyTrend trend = weeks(20, 10, 20, 12, 13);
         assertThat(trend.crossing()).isEqualTo(new Crossing(Reach.ALREADY, Optional.of(MONDAY.plusWeeks(1))));
         assertThat(trend.crossing().text()).isEqualTo("already, since the week of 2026-01-12");

@@ -240,12 +240,13 @@ class BackfillIT {
     /**
      * The dashboard's first row reads two hourly recording rules that read the exposed series themselves, so the
      * backfilled days count as soon as Prometheus evaluates them. Evaluated here at the end of the backfilled days (as
-     * Prometheus would at that hour), they give the highest hourly peak of the last 30 days and the UTC days on which an
-     * hour reached the 40 ports of hq, worked out here from {@link #usage}.
+     * Prometheus would at that hour), they give the highest hourly peak of the last 30 days and the UTC days on
+     * which an hour reached the 40 ports of hq, worked out here from {@link #usage}.
      */
     private void lastThirtyDaysOfTheDashboardFromTheBackfilledDays(PrometheusServer prom) throws IOException {
         Map<String, String> rules = new HashMap<>();
-        for (JsonNode group : new ObjectMapper(new YAMLFactory()).readTree(MonitoringAssetsIT.RULES.toFile()).path("groups")) {
+        for (JsonNode group : new ObjectMapper(new YAMLFactory()).readTree(MonitoringAssetsIT.RULES.toFile())
+                .path("groups")) {
             group.path("rules").forEach(rule -> rules.put(rule.path("record").asText(), rule.path("expr").asText()));
         }
         Instant end = at("2026-03-03T00:00:00").toInstant();
@@ -255,7 +256,8 @@ class BackfillIT {
         Instant last = end.plus(Duration.ofHours(1));
         Set<Long> days = new TreeSet<>();
         long highest = 0;
-        for (LocalDate date = LocalDate.of(2026, 1, 30); !date.isAfter(LocalDate.of(2026, 3, 2)); date = date.plusDays(1)) {
+        LocalDate lastDay = LocalDate.of(2026, 3, 2);
+        for (LocalDate date = LocalDate.of(2026, 1, 30); !date.isAfter(lastDay); date = date.plusDays(1)) {
             for (int h = 0; h < 24; h++) {
                 Instant hour = date.atTime(h, 0).atZone(SHANGHAI).toInstant();
                 for (Instant step : List.of(hour, hour.plus(Duration.ofHours(1)))) {

@@ -65,12 +65,14 @@ class DashboardSchemaIT {
     void theDashboardIsValidAgainstGrafanasOwnSchema() throws Exception {
         ExternalProcesses.Result result = check();
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).containsPattern("1 dashboard\\(s\\), \\d+ panels: valid against @grafana/schema \\d+\\.");
+        assertThat(result.output())
+                .containsPattern("1 dashboard\\(s\\), \\d+ panels: valid against @grafana/schema \\d+\\.");
     }
 
     @Test
     void aMisspeltPanelOptionFails() throws Exception {
-        Path planted = plantedIn("stat", panel -> rename((ObjectNode) panel.path("options"), "colorMode", "colourMode"));
+        Path planted = plantedIn("stat", panel -> rename((ObjectNode) panel.path("options"), "colorMode",
+                "colourMode"));
         JsonNode stat = DashboardIT.panels(DashboardIT.dashboard()).stream()
                 .filter(p -> p.path("type").asText().equals("stat")).findFirst().orElseThrow();
 
@@ -78,7 +80,8 @@ class DashboardSchemaIT {
 
         assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
         assertThat(result.output()).contains("planted.json, panel " + stat.path("id").asInt() + " \""
-                + stat.path("title").asText() + "\": error TS2353: Object literal may only specify known properties, and"
+                + stat.path("title").asText()
+                + "\": error TS2353: Object literal may only specify known properties, and"
                 + " '\"colourMode\"' does not exist").contains("1 problem(s)");
     }
 

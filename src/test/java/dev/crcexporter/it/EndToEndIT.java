@@ -173,7 +173,8 @@ class EndToEndIT {
         assertThat(dashboard.problems()).as("dashboard queries without data" + stack.logs()).isEmpty();
 
         // the dashboard's first row: the last 30 days from the hourly rules; full and zoomfull are at capacity today
-        stack.await(Duration.ofSeconds(30), "days at capacity of the last 30 days: 1 for full and zoomfull, 0 for quiet",
+        stack.await(Duration.ofSeconds(30),
+                "days at capacity of the last 30 days: 1 for full and zoomfull, 0 for quiet",
                 () -> stack.pair.instant("max by (account) (account:crc_ports_days_at_capacity:count30d)"),
                 days -> days.equals(Map.of("{account=full}", 1.0, "{account=zoomfull}", 1.0, "{account=quiet}", 0.0,
                         "{account=broken}", 0.0)));

@@ -81,10 +81,12 @@ class LandingPageCapacityBrowserIT {
             return upstream.documentedAnswer(request);
         });
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
-                Duration.ofHours(1), Duration.ofSeconds(5), 4, new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
+                Duration.ofHours(1), Duration.ofSeconds(5), 4,
+                new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
                 List.of(new AccountConfig(QUIET, "key-quiet", new Secret("s-quiet"), OptionalInt.of(40)),
                         new AccountConfig(BUSY, "key-busy", new Secret("s-busy"), OptionalInt.of(40)),
-                        new AccountConfig(FULL, "key-full", new Secret("s-full"), OptionalInt.of(40))), ZoomConfig.DEFAULT);
+                        new AccountConfig(FULL, "key-full", new Secret("s-full"), OptionalInt.of(40))),
+                ZoomConfig.DEFAULT);
         exporter = fixture.start(config, Clock.fixed(NOW, ZoneOffset.UTC));
         fixture.awaitReady(exporter, Duration.ofSeconds(15));
     }
@@ -148,14 +150,17 @@ class LandingPageCapacityBrowserIT {
         }
 
         assertThat(page.select("section.card").eachAttr("data-account")).containsExactly(FULL, BUSY, QUIET);
-        assertThat(page.select("section.card").eachAttr("data-risk")).containsExactly("at-capacity", "near-capacity", "other");
+        assertThat(page.select("section.card").eachAttr("data-risk")).containsExactly("at-capacity", "near-capacity",
+                "other");
         // 5 of its days at 40: the 99th percentile of its 707 hours (29 days and today's 11) is the 8th highest, 37
         // (40 x5, 37 x3 of 10); + 10 % = 40.7 -> 41, one more than it has
-        assertThat(page.selectFirst("p.summary").text()).isEqualTo("1 of 3 accounts reached capacity in the last 30 days,"
-                + " 1 more reached 80\u202f%; 1 needs more ports.");
+        assertThat(page.selectFirst("p.summary").text())
+                .isEqualTo("1 of 3 accounts reached capacity in the last 30 days,"
+                        + " 1 more reached 80\u202f%; 1 needs more ports.");
         Element full = page.selectFirst("section.card[data-account=" + FULL + "]");
-        assertThat(full.selectFirst("p.headline").text()).isEqualTo("Last 30 days: highest daily peak 40 of 40 purchased"
-                + " · at capacity on 5 days · ≥\u202f80\u202f% on 5 days");
+        assertThat(full.selectFirst("p.headline").text())
+                .isEqualTo("Last 30 days: highest daily peak 40 of 40 purchased"
+                        + " · at capacity on 5 days · ≥\u202f80\u202f% on 5 days");
         assertThat(full.selectFirst("p.headline").hasClass("full")).isTrue();
         assertThat(full.selectFirst("p.recommendation").attr("data-ports")).isEqualTo("41");
         assertThat(full.selectFirst("p.recommendation").text()).startsWith("Needs 41: 1 more than the 40 bought for the"
@@ -191,8 +196,9 @@ class LandingPageCapacityBrowserIT {
         // what is known ranks the cards already: the account was at capacity yesterday; busy's day at 85 % is not
         // known yet, so it ranks with quiet, by name
         assertThat(loading.select("section.card").eachAttr("data-account")).containsExactly(FULL, QUIET, BUSY);
-        assertThat(loading.selectFirst("p.summary").text()).isEqualTo("1 of 3 accounts reached capacity in the last 30 days"
-                + " (3 still loading or failing: yesterday and today only); none needs more ports.");
+        assertThat(loading.selectFirst("p.summary").text())
+                .isEqualTo("1 of 3 accounts reached capacity in the last 30 days"
+                        + " (3 still loading or failing: yesterday and today only); none needs more ports.");
 
         monthLoaded();
         try (ChromiumPage chromium = open(1280, 900, false)) {

@@ -188,10 +188,12 @@ class LandingPageHistoryIT {
         Element card = page.selectFirst("section.card[data-account=hq]");
         assertThat(card.selectFirst("p.recommendation").attr("data-ports")).isEqualTo("35");
         assertThat(chart.select("line.recommendation").attr("data-value")).isEqualTo("35");
-        assertThat(card.selectFirst("p.recommendation").text()).startsWith("Needs 35: 5 fewer than the 40 bought for the"
-                + " demand of the last 30 days (2026-10-28 to 2026-11-26): 99th percentile of hourly peaks + 10 % headroom");
-        assertThat(card.selectFirst("p.headline").text()).isEqualTo("Last 30 days: highest daily peak 40 of 40 purchased"
-                + " · at capacity on 1 day · ≥\u202f80\u202f% on 1 day");
+        assertThat(card.selectFirst("p.recommendation").text())
+                .startsWith("Needs 35: 5 fewer than the 40 bought for the demand of the last 30 days (2026-10-28"
+                        + " to 2026-11-26): 99th percentile of hourly peaks + 10 % headroom");
+        assertThat(card.selectFirst("p.headline").text())
+                .isEqualTo("Last 30 days: highest daily peak 40 of 40 purchased"
+                        + " · at capacity on 1 day · ≥\u202f80\u202f% on 1 day");
         // the bars stand under the capacity line: the 20-port bar well below it, the 40-port one reaching it
         double capacityY = Double.parseDouble(chart.selectFirst("line.capacity").attr("y1"));
         assertThat(Double.parseDouble(chart.selectFirst("rect.bar[data-date=2026-11-20]").attr("y"))).isEqualTo(capacityY);
@@ -207,8 +209,9 @@ class LandingPageHistoryIT {
         assertThat(page.select(".history[data-account=broken]")).as("no month, no chart of it").isEmpty();
         Element broken = page.selectFirst("section.card[data-account=broken] p.recommendation");
         assertThat(broken.hasAttr("data-ports")).isFalse();
-        assertThat(broken.text()).startsWith("The last 30 days could not be fetched (api_status: API status 401: invalid"
-                + " api_key <i>x</i>): no recommendation from yesterday and today alone");
+        assertThat(broken.text())
+                .startsWith("The last 30 days could not be fetched (api_status: API status 401: invalid"
+                        + " api_key <i>x</i>): no recommendation from yesterday and today alone");
         assertThat(broken.select("i")).isEmpty();
         assertThat(page.html()).doesNotContain("s-hq", "s-broken");
 

@@ -199,7 +199,8 @@ class MonitoringAssetsIT {
         }
         assertThat(byName.get("CrcExporterDown").path("labels").path("severity").asText()).isEqualTo("warning");
         String rules = Files.readString(RULES);
-        assertThat(rules).contains("account:crc_ports_recent_max_usage:max / on (account) account:crc_ports_capacity:max");
+        assertThat(rules)
+                .contains("account:crc_ports_recent_max_usage:max / on (account) account:crc_ports_capacity:max");
         // crc_ports_current_max_usage has a gap at each hour boundary: no alert, and no rule of the group the alerts
         // read, uses it (the hourly 30-day rules do, for days loaded with backfill, which has nothing else)
         for (JsonNode group : YAML.readTree(RULES.toFile()).path("groups")) {

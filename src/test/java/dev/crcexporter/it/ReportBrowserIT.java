@@ -141,7 +141,8 @@ class ReportBrowserIT {
                     })()""");
             assertThat(printed.path("pages").get(0).asText()).isEqualToIgnoringCase("A4");
             assertThat(printed.path("charts").asInt()).isEqualTo(2);
-            assertThat(printed.path("breaks")).hasSizeGreaterThan(6).allSatisfy(b -> assertThat(b.asText()).isEqualTo("avoid"));
+            assertThat(printed.path("breaks")).hasSizeGreaterThan(6).allSatisfy(b -> assertThat(b.asText())
+                    .isEqualTo("avoid"));
             // A4 less the page's margins (210 - 2 x 12 mm, 703 CSS pixels) holds the whole width
             print.viewport(703, 1000, false);
             assertThat(print.layout(0).scrollWidth()).isLessThanOrEqualTo(703);

@@ -151,10 +151,10 @@ class ReportIT {
         Path config = config(THREE_ACCOUNTS);
         Path today = tmp.resolve("today.csv");
         Path year = tmp.resolve("year.json");
-        assertThat(run("report", "--config.file=" + config, "--accounts=hq,branch", "--from=2026-03-21", "--to=2026-04-13",
-                "--format=csv", "--horizon=0", "--output=" + today)).as("stderr: %s", err).isZero();
-        assertThat(run("report", "--config.file=" + config, "--accounts=hq,branch", "--from=2026-03-21", "--to=2026-04-13",
-                "--format=json", "--horizon=12", "--output=" + year)).as("stderr: %s", err).isZero();
+        assertThat(run("report", "--config.file=" + config, "--accounts=hq,branch", "--from=2026-03-21",
+                "--to=2026-04-13", "--format=csv", "--horizon=0", "--output=" + today)).as("stderr: %s", err).isZero();
+        assertThat(run("report", "--config.file=" + config, "--accounts=hq,branch", "--from=2026-03-21",
+                "--to=2026-04-13", "--format=json", "--horizon=12", "--output=" + year)).as("stderr: %s", err).isZero();
 
         List<CSVRecord> rows;
         try (CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()

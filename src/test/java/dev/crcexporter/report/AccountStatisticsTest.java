@@ -122,13 +122,15 @@ class AccountStatisticsTest {
     @Test
     void aHorizonOfTwelveMonthsFollowsTheGrowthOfTheWeeklyPeaks() {
         // The same p99 of 8; the weekly peaks grow by 2.00 ports a week (see above): over 12 months (52 weeks) that is
-        // 104 more, 112; + 10 % = 123.2 -> 124, 114 more than the 10 bought. A month (4 weeks): 8 + 8 = 16 -> 17.6 -> 18.
-        AccountReport year = AccountStatistics.compute("hq", SmallDataSet.CAPACITY, SmallDataSet.ZONE, SmallDataSet.days(),
-                SmallReports.options(HourSelection.ALL, 12));
+        // 104 more, 112; + 10 % = 123.2 -> 124, 114 more than the 10 bought. A month (4 weeks): 8 + 8 = 16
+        // -> 17.6 -> 18.
+        AccountReport year = AccountStatistics.compute("hq", SmallDataSet.CAPACITY, SmallDataSet.ZONE,
+                SmallDataSet.days(), SmallReports.options(HourSelection.ALL, 12));
         Recommendation recommendation = year.recommendation().orElseThrow();
         assertThat(recommendation.ports()).isEqualTo(124);
-        assertThat(recommendation.arithmetic()).isEqualTo("99th percentile of 547 hourly peaks = 8, +2.00 ports/week x 52"
-                + " weeks (12 months) = 112, + 10 % = 123.2, rounded up to 124");
+        assertThat(recommendation.arithmetic())
+                .isEqualTo("99th percentile of 547 hourly peaks = 8, +2.00 ports/week x 52"
+                        + " weeks (12 months) = 112, + 10 % = 123.2, rounded up to 124");
         assertThat(year.recommendedChange()).hasValue(114);
         assertThat(year.isShort()).isTrue();
         assertThat(AccountStatistics.compute("hq", SmallDataSet.CAPACITY, SmallDataSet.ZONE, SmallDataSet.days(),
@@ -152,8 +154,9 @@ class AccountStatisticsTest {
         assertThat(recommendation.ports()).isEqualTo(11);
         assertThat(recommendation.lowerBound()).isTrue();
         assertThat(recommendation.portsText()).isEqualTo("at least 11");
-        assertThat(recommendation.rule().text()).isEqualTo("the ports that covered every hour but the busiest 1 % of selected hours"
-                + " (Mon,Tue,Wed,Thu,Fri 08:00-18:00), plus 10 % headroom, rounded up");
+        assertThat(recommendation.rule().text())
+                .isEqualTo("the ports that covered every hour but the busiest 1 % of selected hours"
+                        + " (Mon,Tue,Wed,Thu,Fri 08:00-18:00), plus 10 % headroom, rounded up");
         // 15 weekday peaks sorted 4,4,5,5,6,7,7,7,8,8,8,8,9,9,10: p95 rank ceil(14.25) = 15 -> 10
         assertThat(report.dailyPeakP95()).hasValue(10);
         // the Saturday-and-Sunday week has no selected day: missing, not 0

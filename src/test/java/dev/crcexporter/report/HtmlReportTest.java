@@ -36,8 +36,9 @@ class HtmlReportTest {
     @Test
     void theSummaryGoesFromBoughtToRecommendedAndMarksTheShortAccount() throws Exception {
         Document page = Jsoup.parse(html());
-        assertThat(page.selectFirst("p.short-accounts").text()).isEqualTo("Short of ports for the next 12 months: hq needs"
-                + " 114 more.");
+        assertThat(page.selectFirst("p.short-accounts").text())
+                .isEqualTo("Short of ports for the next 12 months: hq needs"
+                        + " 114 more.");
         Element hq = page.selectFirst("table.summary tr[data-account=hq]");
         assertThat(hq.hasClass("short")).isTrue();
         assertThat(hq.selectFirst("td.change").text()).isEqualTo("10 → 124 (+114)");
@@ -48,17 +49,18 @@ class HtmlReportTest {
         assertThat(branch.selectFirst("td.change").text()).isEqualTo("– → 124");
         assertThat(page.selectFirst("section[data-account=hq]").hasClass("short")).isTrue();
         assertThat(page.selectFirst("section[data-account=hq] h2 .mark").text()).isEqualTo("short: needs 114 more");
-        assertThat(page.selectFirst("section[data-account=hq] .recommendation").text()).startsWith("Recommended for the"
-                + " next 12 months: 124 ports, 114 more than the 10 bought (99th percentile of 547 hourly peaks = 8, +2.00"
-                + " ports/week x 52 weeks (12 months) = 112");
+        assertThat(page.selectFirst("section[data-account=hq] .recommendation").text()).startsWith("Recommended"
+                + " for the next 12 months: 124 ports, 114 more than the 10 bought (99th percentile of 547 hourly"
+                + " peaks = 8, +2.00 ports/week x 52 weeks (12 months) = 112");
     }
 
     @Test
     void theLegendNamesOnlyWhatTheChartDraws() throws Exception {
         Document page = Jsoup.parse(html());
         // hq: bars below 80 %, at 80 %, at capacity, a missing day, the capacity, the recommendation and the trend
-        assertThat(page.select("section[data-account=hq] .legend .swatch").eachAttr("class")).containsExactly("swatch bar",
-                "swatch high", "swatch full", "swatch missing", "swatch capacity", "swatch recommendation", "swatch trend");
+        assertThat(page.select("section[data-account=hq] .legend .swatch").eachAttr("class")).containsExactly(
+                "swatch bar", "swatch high", "swatch full", "swatch missing", "swatch capacity",
+                "swatch recommendation", "swatch trend");
         // branch has no capacity: no levels and no capacity line to explain
         assertThat(page.select("section[data-account=branch] .legend .swatch").eachAttr("class")).containsExactly(
                 "swatch bar", "swatch missing", "swatch recommendation", "swatch trend");

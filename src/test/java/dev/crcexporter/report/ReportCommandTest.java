@@ -72,7 +72,8 @@ class ReportCommandTest {
         assertUsageError("--horizon must be between 0 and 60 months (got 61)", CONFIG, "--horizon=61");
         err.getBuffer().setLength(0);
         assertThat(run(CONFIG, "--horizon=a-year")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("crc-exporter: error: Invalid value for option '--horizon'").hasLineCount(1);
+        assertThat(err.toString()).startsWith("crc-exporter: error: Invalid value for option '--horizon'")
+                .hasLineCount(1);
     }
 
     @Test

@@ -62,7 +62,8 @@ public final class ChromiumPage implements AutoCloseable {
         Path log = home.resolve("chromium-devtools.log");
         ProcessBuilder builder = new ProcessBuilder("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", "--remote-debugging-address=127.0.0.1",
+                "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
+                        "--remote-debugging-address=127.0.0.1",
                 "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("HOME", home.toString());
@@ -164,7 +165,8 @@ public final class ChromiumPage implements AutoCloseable {
                     }
                     const pixels = parseFloat(getComputedStyle(element).fontSize) * scale * window.visualViewport.scale;
                     texts++;
-                    if (pixels < %s) small.push(element.tagName + ' ' + pixels.toFixed(1) + 'px: ' + node.textContent.trim());
+                    if (pixels < %s) small.push(element.tagName + ' ' + pixels.toFixed(1) + 'px: '
+                            + node.textContent.trim());
                   }
                   return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, texts,
                           svgTexts, small};

@@ -47,7 +47,8 @@ class AccountPagesTest {
     void upToAFewHundredAccountsEveryCardIsShownOnOnePage() throws Exception {
         List<AccountSnapshot> accounts = SimulatedAccounts.store(AccountPages.ALL_CARDS_UP_TO, NOW, SHANGHAI).all();
         Document page = render(accounts, null);
-        assertThat(cards(page)).containsExactlyInAnyOrderElementsOf(accounts.stream().map(AccountSnapshot::name).toList());
+        assertThat(cards(page)).containsExactlyInAnyOrderElementsOf(accounts.stream().map(AccountSnapshot::name)
+                .toList());
         assertThat(page.select("nav.pages")).isEmpty();
         assertThatThrownBy(() -> render(accounts, "2")).isInstanceOf(AccountPages.NoSuchPage.class)
                 .hasMessage("page must be 1: all 300 accounts are on it (got \"2\")");
@@ -70,7 +71,8 @@ class AccountPagesTest {
                 case "nocap" -> 99;
                 default -> 31;
             };
-            store.update(store.slots().get(config.name()), s -> s.withSuccess(List.of(new DailyUsage(LocalDate.of(2026, 11, 25),
+            store.update(store.slots().get(config.name()), s -> s.withSuccess(List.of(new DailyUsage(LocalDate.of(2026,
+                    11, 25),
                     List.of(new HourUsage(10, ports, ports)))), NOW, Duration.ofMillis(5)));
         }
         store.update(store.slots().get("broken"), s -> s.withFailure(Duration.ofSeconds(1)));
@@ -80,8 +82,9 @@ class AccountPagesTest {
         assertThat(page.select("section.card").eachAttr("data-risk"))
                 .containsExactly("at-capacity", "at-capacity", "near-capacity", "failing", "other", "other");
         // without the month (no history here) the summary counts yesterday and today, and says so
-        assertThat(page.selectFirst("p.summary").text()).isEqualTo("2 of 6 accounts reached capacity yesterday or today,"
-                + " 1 more reached 80\u202f%. 1 has no capacity configured to compare with.");
+        assertThat(page.selectFirst("p.summary").text())
+                .isEqualTo("2 of 6 accounts reached capacity yesterday or today,"
+                        + " 1 more reached 80\u202f%. 1 has no capacity configured to compare with.");
     }
 
     @Test
@@ -107,7 +110,8 @@ class AccountPagesTest {
         store.update(store.slots().get("broken"), s -> s.withFailure(Duration.ofSeconds(1)));
 
         Document first = render(store.all(), null);
-        assertThat(cards(first)).hasSize(AccountPages.PAGE_SIZE).startsWith("full", "nearly-full", "broken", "quiet-0", "quiet-1",
+        assertThat(cards(first)).hasSize(AccountPages.PAGE_SIZE).startsWith("full", "nearly-full", "broken", "quiet-0",
+                "quiet-1",
                 "quiet-10", "quiet-100");
         assertThat(first.select("nav.pages").text()).contains("Accounts 1–50 of 403", "page 1 of 9");
         assertThat(first.select("nav.pages a[rel=next]").attr("href")).isEqualTo("?page=2");
