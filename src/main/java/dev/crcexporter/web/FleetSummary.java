@@ -18,7 +18,8 @@ final class FleetSummary {
         int total = accounts.size();
         long full = accounts.stream().filter(a -> a.risk() == Risk.AT_CAPACITY).count();
         long near = accounts.stream().filter(a -> a.risk() == Risk.NEAR_CAPACITY).count();
-        long loaded = accounts.stream().filter(a -> a.month() == Month.LOADED).count();
+        long loading = accounts.stream().filter(a -> a.month() == Month.LOADING).count();
+        long failed = accounts.stream().filter(a -> a.month() == Month.FAILED).count();
         long needMore = accounts.stream().filter(a -> a.change().orElse(0) > 0).count();
         long noCapacity = accounts.stream().filter(a -> a.account().account().capacity().isEmpty()).count();
         String level = full > 0 ? " full" : near > 0 ? " high" : "";
@@ -28,8 +29,10 @@ final class FleetSummary {
                 + " accounts reached";
         text.append(who).append(" capacity ")
                 .append(months ? "in the last " + AccountOutlook.DAYS + " days" : "yesterday or today");
-        if (months && loaded < total) {
-            text.append(" (").append(total - loaded).append(" still loading or failing: yesterday and today only)");
+        if (months && loading + failed > 0) {
+            text.append(" (yesterday and today only for ").append(loading > 0 ? loading + " still loading" : "")
+                    .append(loading > 0 && failed > 0 ? " and " : "")
+                    .append(failed > 0 ? failed + " whose month could not be fetched" : "").append(')');
         }
         if (near > 0) {
             text.append(", ").append(near).append(" more reached 80&#8239;%");

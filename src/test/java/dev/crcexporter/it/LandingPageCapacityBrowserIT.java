@@ -198,7 +198,7 @@ class LandingPageCapacityBrowserIT {
         assertThat(loading.select("section.card").eachAttr("data-account")).containsExactly(FULL, QUIET, BUSY);
         assertThat(loading.selectFirst("p.summary").text())
                 .isEqualTo("1 of 3 accounts reached capacity in the last 30 days"
-                        + " (3 still loading or failing: yesterday and today only); none needs more ports.");
+                        + " (yesterday and today only for 3 still loading); none needs more ports.");
 
         monthLoaded();
         try (ChromiumPage chromium = open(1280, 900, false)) {

@@ -207,6 +207,9 @@ class LandingPageHistoryIT {
         assertThat(page.select(".history[data-account=branch] rect.bar").eachAttr("data-date"))
                 .containsExactly("2026-11-10", "2026-11-25");
         assertThat(page.select(".history[data-account=broken]")).as("no month, no chart of it").isEmpty();
+        assertThat(page.selectFirst("p.summary").text()).isEqualTo("1 of 3 accounts reached capacity in the last 30"
+                + " days (yesterday and today only for 1 whose month could not be fetched); none needs more ports. 1 has"
+                + " no capacity configured to compare with.");
         Element broken = page.selectFirst("section.card[data-account=broken] p.recommendation");
         assertThat(broken.hasAttr("data-ports")).isFalse();
         assertThat(broken.text())
