@@ -2,7 +2,7 @@
 # crc-exporter container image: build the jar with Maven, run it on a JRE as a non-root user.
 #   docker build -t crc-exporter .
 #   docker run --rm -p 9877:9877 crc-exporter --demo
-# See README.md, "Docker", for running it with real credentials.
+# See docs/deployment.md, "Docker", for running it with real credentials.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src

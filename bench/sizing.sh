@@ -3,7 +3,7 @@
 # that many simulated accounts, then takes a scrape workload: text, OpenMetrics and protobuf, each plain and gzip,
 # four plain text scrapes at once, the landing page (first and second page), a name[] scrape, and 30 scrapes with
 # distinct Accept headers. A case passes when the process is alive at the end and every answer was 200.
-#   bench/sizing.sh                          # the cases of README's sizing table
+#   bench/sizing.sh                          # the cases of the sizing table (docs/deployment.md)
 #   bench/sizing.sh 64m:5000 256m:20000      # others
 source "$(dirname "$0")/lib.sh"
 need curl python3

@@ -104,7 +104,7 @@ public final class BoundedExchange implements AutoCloseable {
 
     /** The failure and its causes on one short printable line, redacted before it is cut. */
     private static String detail(Throwable t, UnaryOperator<String> redact) {
-        String text = redact.apply(describe(t)).replaceAll("\\p{Cntrl}", " ");
+        String text = HttpAnswers.printable(redact.apply(describe(t)));
         return text.length() <= MAX_DETAIL_CHARS ? text : text.substring(0, MAX_DETAIL_CHARS) + "...";
     }
 

@@ -195,7 +195,7 @@ final class UsageJson {
 
     /** Keeps answer text to one short printable line, fit for a log. */
     String printable(String text) {
-        String clean = redact.apply(text).replaceAll("\\p{Cntrl}", " ");
+        String clean = HttpAnswers.printable(redact.apply(text));
         return clean.length() <= MAX_MESSAGE_CHARS ? clean : clean.substring(0, MAX_MESSAGE_CHARS) + "...";
     }
 

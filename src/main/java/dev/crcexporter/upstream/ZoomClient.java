@@ -96,8 +96,8 @@ public final class ZoomClient {
             int status = response.statusCode();
             if (status == 429) {
                 Duration retryAfter = HttpAnswers.retryAfter(response, clock);
-                String type = response.headers().firstValue("X-RateLimit-Type").map(t -> " (" + redact.apply(t)
-                        .replaceAll("\\p{Cntrl}", " ") + ")").orElse("");
+                String type = response.headers().firstValue("X-RateLimit-Type")
+                        .map(t -> " (" + HttpAnswers.printable(redact.apply(t)) + ")").orElse("");
                 throw new UpstreamException(FailureReason.RATE_LIMITED, "HTTP 429 Too Many Requests" + type
                         + (retryAfter == null ? "" : ", Retry-After " + retryAfter.toSeconds() + "s")
                         + ZoomUsageParser.errorText(response.body(), redact), retryAfter);

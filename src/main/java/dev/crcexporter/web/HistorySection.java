@@ -104,6 +104,6 @@ final class HistorySection {
                 + " least\"). For a purchase, run <code>crc-exporter report --config.file=FILE --format=html"
                 + " --output=ports.html</code>: over 90 days by default, it recommends " + Html.escape(report.text())
                 + ", and adds percentiles of daily peaks, the weekly trend and the weekday &times; hour grid;"
-                + " README.md, section \"Capacity planning\", documents it.</p></section>\n";
+                + " docs/capacity-report.md documents it.</p></section>\n";
     }
 }

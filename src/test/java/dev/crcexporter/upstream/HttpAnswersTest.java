@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLSession;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,6 +38,14 @@ class HttpAnswersTest {
         Duration retryAfter = HttpAnswers.retryAfter(response(header), CLOCK);
 
         assertThat(retryAfter).isEqualTo(expectedSeconds == null ? null : Duration.ofSeconds(expectedSeconds));
+    }
+
+    @Test
+    void anErrorBodyLosesItsControlAndBidirectionalCharacters() {
+        byte[] body = "quota\u202Eexceeded\u2066x\u2069\u0085\u001b[2J\r\nagain\u202A\u202B\u202C\u202D\u2067\u2068"
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(HttpAnswers.bodyExcerpt(body, UnaryOperator.identity())).isEqualTo(": quota exceeded x [2J again");
     }
 
     private static HttpResponse<byte[]> response(String retryAfter) {

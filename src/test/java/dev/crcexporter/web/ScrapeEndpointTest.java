@@ -44,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,9 @@ class ScrapeEndpointTest {
         PartCache crcParts = new PartCache(crcBudgetBytes);
         ScrapeEndpoint endpoint = new ScrapeEndpoint(crc, jvm, filtered, properties, crcParts);
         Javalin app = WebServer.create(new ListenAddress("127.0.0.1", 0), new LiveWebConfig(WebConfig.NONE), "/metrics", endpoint, store,
-                new LandingPage(BUILD, "/metrics", clock, SHANGHAI, Optional.empty(), Optional.empty()), Optional.empty(), trigger -> new ReloadTrigger.Outcome(false, "no reload here"));
+                new LandingPage(BUILD, "/metrics", clock, SHANGHAI, Optional.empty(), Optional.empty()),
+                Optional.empty(), trigger -> CompletableFuture.completedFuture(
+                        new ReloadTrigger.Outcome(false, "no reload here")));
         app.start();
         return new Server(app, crcParts, registry);
     }
