@@ -11,6 +11,7 @@ COPY src ./src
 # .git is not in the build context (.dockerignore), so crc_exporter_build_info reports no revision.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests package
 
+# Java 17: what the tests and bench/ figures run on (see upstream/HttpClientShutdown before moving to a newer one).
 FROM eclipse-temurin:17-jre
 ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="crc-exporter" \

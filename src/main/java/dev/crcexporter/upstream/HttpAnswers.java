@@ -1,6 +1,6 @@
 package dev.crcexporter.upstream;
 
-import java.net.http.HttpResponse;
+import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +30,8 @@ final class HttpAnswers {
      * ({@code 2026-11-27T00:00:00Z}: how Zoom's daily limit has been seen to say when it resets); null when absent
      * or unreadable. A moment in the past is zero.
      */
-    static Duration retryAfter(HttpResponse<?> response, Clock clock) {
-        String header = response.headers().firstValue("Retry-After").orElse(null);
+    static Duration retryAfter(HttpHeaders headers, Clock clock) {
+        String header = headers.firstValue("Retry-After").orElse(null);
         if (header == null || header.isBlank()) {
             return null;
         }
