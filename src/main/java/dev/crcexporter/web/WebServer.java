@@ -89,7 +89,7 @@ public final class WebServer {
         ScrapeEndpoint scrape = new ScrapeEndpoint(telemetry.crc(), telemetry.jvm(), filtered, properties,
                 new PartCache(ScrapeEndpoint.crcBudgetBytes()));
         LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard,
-                Optional.of(new HistorySection(history, zone)));
+                Optional.of(new HistorySection(history)));
         return create(listen, web, metricsPath, scrape, store, landingPage, shard, reload);
     }
 
