@@ -370,6 +370,7 @@ class PollerTest {
         // Three reloads within the first interval, each with changes: none polls hq again or moves its round.
         AccountConfig hq = account("hq");
         poller.apply(every.apply(Duration.ofSeconds(3)).apply(List.of(hq, account("new"))));
+        threads.awaitIdle(); // new's poll sent before the next reload removes it
         poller.apply(every.apply(Duration.ofSeconds(3)).apply(List.of(new AccountConfig("hq", hq.credentials(),
                 OptionalInt.of(4), Optional.empty()))));
         poller.apply(every.apply(Duration.ofSeconds(3)).apply(List.of(new AccountConfig("hq", hq.credentials(),
