@@ -40,7 +40,8 @@ import picocli.CommandLine;
 /**
  * Issue 7 end to end: fake upstream (answers every day of each request's range, plus poisoned days around it)
  * -> {@code crc-exporter backfill} (in-process) -> the real {@code promtool tsdb create-blocks-from openmetrics}
- * -> the real Prometheus on those blocks -> PromQL at past instants returns each hour's max_usage.
+ * on its day files, as docs/backfill.md runs it -> the real Prometheus on those blocks -> PromQL at past instants
+ * returns each hour's max_usage.
  */
 class BackfillIT {
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
@@ -180,11 +181,24 @@ class BackfillIT {
             assertThat(to).isAfter(from).isBeforeOrEqualTo(from.plusMonths(1));
         });
 
-        // promtool turns the file into blocks
+        // promtool turns the same days into blocks as docs/backfill.md does: one file per day, one promtool each, one
+        // block per day (2-hour blocks, promtool's default, made 384 blocks of these 32 days: 20 to 60 s here)
+        Path dayFiles = tmp.resolve("crc-history");
+        Run split = backfill("--config.file=" + config, "--from=2026-01-30", "--to=2026-03-02", "--split-by-day",
+                "--output=" + dayFiles);
+        assertThat(split.exitCode()).as(split.err()).isEqualTo(1);
+        assertThat(split.err()).contains("32 day files in");
         Path blocks = Files.createDirectories(tmp.resolve("prom-data"));
-        ExternalProcesses.Result created = processes.run(Duration.ofSeconds(120), "promtool", "tsdb", "create-blocks-from",
-                "openmetrics", output.toString(), blocks.toString());
-        assertThat(created.exitCode()).as("promtool tsdb create-blocks-from openmetrics:%n%s", created.output()).isZero();
+        try (Stream<Path> files = Files.list(dayFiles)) {
+            for (Path day : files.sorted().toList()) {
+                assertThat(Files.readString(day)).as(day.toString()).doesNotContain("broken").endsWith("# EOF\n");
+                ExternalProcesses.Result created = processes.run(Duration.ofSeconds(120), "promtool", "tsdb",
+                        "create-blocks-from", "openmetrics", "--max-block-duration=24h", day.toString(),
+                        blocks.toString());
+                assertThat(created.exitCode()).as("promtool tsdb create-blocks-from openmetrics %s:%n%s", day,
+                        created.output()).isZero();
+            }
+        }
 
         // Prometheus on those blocks, keeping them (the default retention of 15d would delete them at once)
         Path promConfig = tmp.resolve("prometheus.yml");
@@ -322,8 +336,9 @@ class BackfillIT {
         if (Boolean.getBoolean("backfill.promtool")) {
             long promtoolStarted = System.nanoTime();
             for (Path file : files) {
-                ExternalProcesses.Result created = processes.run(Duration.ofSeconds(600), "promtool", "tsdb", "create-blocks-from",
-                        "openmetrics", "--quiet", file.toString(), tmp.resolve("blocks").toString());
+                ExternalProcesses.Result created = processes.run(Duration.ofSeconds(600), "promtool", "tsdb",
+                        "create-blocks-from", "openmetrics", "--quiet", "--max-block-duration=24h", file.toString(),
+                        tmp.resolve("blocks").toString());
                 assertThat(created.exitCode()).as(created.output()).isZero();
             }
             System.out.printf("BackfillIT: promtool tsdb create-blocks-from openmetrics on the 90 day files: %.1fs%n",
