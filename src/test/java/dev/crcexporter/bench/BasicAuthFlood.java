@@ -83,7 +83,8 @@ public final class BasicAuthFlood {
             expect(200, scrape(scraper, metrics, PASSWORD)); // a valid scraper, remembered from now on
 
             Latencies quiet = measure(scraper, metrics, scrapes, flooders, 0, () -> "");
-            Latencies guesses = measure(scraper, metrics, scrapes, flooders, threads, () -> "guess-" + UUID.randomUUID());
+            Latencies guesses = measure(scraper, metrics, scrapes, flooders, threads,
+                    () -> "guess-" + UUID.randomUUID());
             Latencies stale = measure(scraper, metrics, scrapes, flooders, threads, () -> "the-old-password");
             System.out.printf("java %s, %d CPUs, bcrypt cost 12, %d flooding threads%n  no flood (the machine's own"
                     + " noise): %s%n  new wrong password every request: %s%n  one wrong password over and over: %s%n",
