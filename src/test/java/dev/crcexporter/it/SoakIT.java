@@ -96,7 +96,8 @@ class SoakIT {
             List<Future<?>> running = new ArrayList<>();
             running.add(scrapers.submit(() -> watchAccepted(stop, http, exporter, problems)));
             for (int i = 0; i < SCRAPERS; i++) {
-                running.add(scrapers.submit(() -> scrapeUntil(stop, http, exporter, scrapes, slowestScrapeNanos, problems)));
+                running.add(scrapers.submit(
+                        () -> scrapeUntil(stop, http, exporter, scrapes, slowestScrapeNanos, problems)));
             }
 
             Poll.until(Duration.ofSeconds(SECONDS + 10), "warm-up over", () -> System.nanoTime() > warmUpEnd);
@@ -168,8 +169,8 @@ class SoakIT {
         return seen;
     }
 
-    private void scrapeUntil(AtomicBoolean stop, HttpClient http, Exporter exporter, AtomicLong scrapes, AtomicLong slowest,
-                             ConcurrentLinkedQueue<String> problems) {
+    private void scrapeUntil(AtomicBoolean stop, HttpClient http, Exporter exporter, AtomicLong scrapes,
+                             AtomicLong slowest, ConcurrentLinkedQueue<String> problems) {
         URI url = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");
         Map<String, Double> lastSeen = new ConcurrentHashMap<>();
         while (!stop.get() && problems.size() < 20) {
@@ -197,8 +198,9 @@ class SoakIT {
         }
     }
 
-    /** Reads the exporter's last successes every {@link #WATCH_EVERY} until stopped: far finer than the second allowed. */
-    private void watchAccepted(AtomicBoolean stop, HttpClient http, Exporter exporter, ConcurrentLinkedQueue<String> problems) {
+    /** Reads the exporter's last successes every {@link #WATCH_EVERY} until stopped: finer than the second allowed. */
+    private void watchAccepted(AtomicBoolean stop, HttpClient http, Exporter exporter,
+                               ConcurrentLinkedQueue<String> problems) {
         URI url = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics?name[]=" + LAST_SUCCESS);
         while (!stop.get() && problems.size() < 20) {
             LockSupport.parkNanos(WATCH_EVERY.toNanos()); // a sampling rate that leaves the CPU to the scrapers
