@@ -2,6 +2,7 @@ package dev.crcexporter.web.toolkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.testing.Poll;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import org.springframework.security.crypto.bcrypt.BCrypt;
 
 class BasicAuthTest {
     private static final String HASH = BCrypt.hashpw("correct horse", BCrypt.gensalt(4));
+    /** How long a check held by the test may take to be reached by the callers: a bound, not an expectation. */
+    private static final Duration BOUND = Duration.ofSeconds(10);
 
     private final AtomicLong nanos = new AtomicLong();
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -148,7 +151,7 @@ class BasicAuthTest {
             callers.add(caller);
         }
         // One holds the check at the gate, the others wait for its outcome: all of them parked, none answered.
-        awaitTrue("all of them in the check", () -> check.started.get() == 1 && callers.stream().allMatch(
+        Poll.until(BOUND, "all of them in the check", () -> check.started.get() == 1 && callers.stream().allMatch(
                 t -> t.getState() != Thread.State.RUNNABLE && t.getState() != Thread.State.TERMINATED));
         assertThat(answers).noneMatch(CompletableFuture::isDone);
         check.gate.countDown();
@@ -174,7 +177,8 @@ class BasicAuthTest {
         }
         // One check runs (held), MAX_WAITING wait for it, the rest are refused without a check.
         int admitted = 1 + BasicAuth.MAX_WAITING;
-        awaitTrue("the surplus refused", () -> answers.stream().filter(Future::isDone).count() == flood - admitted);
+        Poll.until(BOUND, "the surplus refused",
+                () -> answers.stream().filter(Future::isDone).count() == flood - admitted);
         assertThat(check.started).as("checks begun while one is held").hasValue(1 + 1);
         for (Future<Boolean> answer : answers) {
             if (answer.isDone()) {
@@ -197,13 +201,5 @@ class BasicAuthTest {
             assertThat(answer.get(30, TimeUnit.SECONDS)).isFalse();
         }
         assertThat(check.started).as("the valid one and the admitted guesses").hasValue(1 + admitted);
-    }
-
-    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("not within 10 s: " + what).isLessThan(deadline);
-            Thread.sleep(5);
-        }
     }
 }
