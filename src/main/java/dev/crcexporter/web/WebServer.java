@@ -48,6 +48,12 @@ public final class WebServer {
      * Prometheus' default scrape timeout: an answer it has given up on is not worth keeping.
      */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * On shutdown, a connection that makes no progress for this long is closed (Jetty's default is a second): an idle
+     * keep-alive connection of a scraper has nothing to finish, and an in-flight scrape makes progress (its render
+     * counts as such, see {@link TelemetryHandler}), so stopping waits for the scrapes, not for idle clients.
+     */
+    static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(100);
 
     /** Reads the configuration files again (POST only). */
     public static final String RELOAD_PATH = "/-/reload";
@@ -114,6 +120,7 @@ public final class WebServer {
             config.jetty.addConnector((server, http) -> {
                 Connector connector = web.connector(server, http, listen);
                 ((AbstractConnector) connector).setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                ((AbstractConnector) connector).setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
                 return connector;
             });
 
