@@ -83,8 +83,8 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
             date not a date    | "2026-11-25"      | "2026-02-30"           | date_time is not a calendar date
             """)
     void malformedAnswerIsCountedAndNothingOfItIsExposed(String name, String find, String replacement, String logged) {
-        // A poll every 500ms; its timeout far beyond a loopback answer, so only what the fake answers fails it.
-        Exporter exporter = startHq(Duration.ofMillis(500), Duration.ofSeconds(10), noRetry());
+        // A poll every 100ms; its timeout far beyond a loopback answer, so only what the fake answers fails it.
+        Exporter exporter = startHq(Duration.ofMillis(100), Duration.ofSeconds(10), noRetry());
         Poll.until(Duration.ofSeconds(10), "first good poll", () -> fixture.account(exporter, "hq").up());
         String good = answerWith77();
         String bad = switch (find) {
@@ -118,7 +118,7 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
 
     @Test
     void bodyCutShortByTheConnectionIsAFailureAndExposesNothing() {
-        Exporter exporter = startHq(Duration.ofMillis(500), Duration.ofSeconds(10), noRetry());
+        Exporter exporter = startHq(Duration.ofMillis(100), Duration.ofSeconds(10), noRetry());
         Poll.until(Duration.ofSeconds(10), "first good poll", () -> fixture.account(exporter, "hq").up());
         upstream.behave(request -> Response.json(answerWith77()).framed(Framing.CUT_SHORT));
 
