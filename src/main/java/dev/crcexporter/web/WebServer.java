@@ -12,7 +12,6 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.prometheus.metrics.config.PrometheusProperties;
-import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +23,8 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Builds the HTTP side: the telemetry path (client_java's scrape handler: text, OpenMetrics,
- * protobuf, gzip, {@code name[]}), the landing page, and the health and readiness endpoints.
+ * Builds the HTTP side: the telemetry path (client_java's writers: text, OpenMetrics, protobuf, gzip,
+ * {@code name[]}, {@code debug}), the landing page, and the health and readiness endpoints.
  * Separate from {@code Main} so tests drive the real routes.
  */
 public final class WebServer {
@@ -36,7 +35,7 @@ public final class WebServer {
     private static final int MIN_THREADS = 2;
     /**
      * A connection that makes no progress (a client that stopped reading, or sends nothing) is closed after this
-     * long. It holds no thread meanwhile: bodies are written without blocking ({@link TelemetryHandler}). About
+     * long. A scrape holds no thread meanwhile: its answer is written without blocking ({@link ScrapeHandler}). About
      * Prometheus' default scrape timeout: an answer it has given up on is not worth keeping.
      */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
@@ -50,20 +49,18 @@ public final class WebServer {
     public static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, Telemetry telemetry,
             SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone, Optional<Shard> shard,
             HistoryRefresher history, ReloadTrigger reload) {
-        PrometheusProperties properties = PrometheusProperties.get();
-        FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, telemetry.registry()),
-                telemetry.crc(), FilteredScrape.defaultMaxSeries());
-        ScrapeEndpoint scrape = new ScrapeEndpoint(telemetry.crc(), telemetry.jvm(), filtered, properties,
-                new PartCache(ScrapeEndpoint.crcBudgetBytes()));
+        ScrapeMemory memory = new ScrapeMemory(Runtime.getRuntime().maxMemory(), () -> store.slots().size());
+        Answers answers = new Answers(telemetry.registry(), telemetry.crc(), memory, PrometheusProperties.get(),
+                System::nanoTime);
         LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard,
                 Optional.of(new HistorySection(history, zone)));
-        return create(listen, web, metricsPath, scrape, store, landingPage, shard, reload);
+        return create(listen, web, metricsPath, answers, store, landingPage, shard, reload);
     }
 
-    /** With a telemetry path of the caller's making (tests give it other bounds). */
-    static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, ScrapeEndpoint scrape,
+    /** With answers of the caller's making (tests give them other bounds). */
+    static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, Answers answers,
             SnapshotStore store, LandingPage landingPage, Optional<Shard> shard, ReloadTrigger reload) {
-        TelemetryHandler telemetryHandler = new TelemetryHandler(metricsPath, scrape, web::access);
+        ScrapeHandler scrapeHandler = new ScrapeHandler(metricsPath, answers, web::access);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -75,7 +72,7 @@ public final class WebServer {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
                 // GET and HEAD of the telemetry path, before Javalin; Javalin answers the rest (401, 405, other paths).
-                server.insertHandler(telemetryHandler);
+                server.insertHandler(scrapeHandler);
             });
             // Our own connector (plain or TLS); Javalin adds its default one only when there is none.
             config.jetty.addConnector((server, http) -> {
@@ -112,8 +109,7 @@ public final class WebServer {
                     ctx.status(HttpStatus.BAD_REQUEST).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
                     return;
                 }
-                ctx.contentType("text/html; charset=utf-8").res().setContentLength(page.length);
-                AsyncBody.send(ctx, Pieces.of(page), () -> {});
+                ctx.contentType("text/html; charset=utf-8").result(page);
             });
             config.routes.post(RELOAD_PATH, ctx -> {
                 ReloadTrigger.Outcome outcome = reload.reload("POST " + RELOAD_PATH);

@@ -65,6 +65,11 @@ class ConfigReloaderTest {
         }
 
         @Override
+        public Optional<String> refusal(ExporterConfig next) {
+            return Optional.empty();
+        }
+
+        @Override
         public synchronized void apply(ExporterConfig next) {
             applied.add(next);
             current = next;

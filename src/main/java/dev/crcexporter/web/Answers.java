@@ -1,0 +1,337 @@
+package dev.crcexporter.web;
+
+import dev.crcexporter.metrics.CrcMetrics;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.exporter.common.PrometheusHttpRequest;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
+import io.prometheus.metrics.model.registry.MetricNameFilter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The answers of the telemetry path. Each is written whole by client_java's writers from the registry's snapshots,
+ * negotiated as its {@code PrometheusScrapeHandler} negotiates (format and name escaping from {@code Accept}, gzip
+ * from {@code Accept-Encoding}), with {@code name[]} and {@code debug} as it reads them; only an unknown {@code debug}
+ * value is a 400 here, not a 500.
+ *
+ * <p>An answer without {@code name[]} or {@code debug} is kept per {@link Variant}, and served again while the
+ * {@link CrcMetrics.View} it was rendered from is current and for at most {@link #MAX_AGE} (the {@code jvm_*} and
+ * {@code process_*} values change); requests of a variant that is being rendered wait for that render. There are a
+ * dozen variants whatever headers clients send. Renders run one at a time on a thread of their own, each within the
+ * {@link ScrapeMemory} budget: a request never holds a server thread while it waits.
+ */
+final class Answers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
+    static final Duration MAX_AGE = Duration.ofSeconds(1);
+    /** How long a render waits for room before it answers 503: answers being sent give theirs back by then. */
+    static final Duration ROOM_WAIT = Duration.ofSeconds(15);
+    private static final List<String> DEBUG_FORMATS = List.of("openmetrics", "text", "prometheus-protobuf");
+
+    /** What a scrape asked for, as client_java negotiates it from the request's headers. */
+    record Variant(ExpositionFormatWriter writer, EscapingScheme escaping, boolean gzip) {}
+
+    /** An answer before it is sent: its body in blocks of at most {@value Body#BLOCK} bytes. */
+    record Answer(int status, Map<String, String> headers, List<byte[]> body, long length) {
+        static Answer text(int status, String text, Map<String, String> more) {
+            byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
+            Map<String, String> headers = new LinkedHashMap<>(more);
+            headers.put("Content-Type", "text/plain; charset=utf-8");
+            return new Answer(status, Map.copyOf(headers), List.of(bytes), bytes.length);
+        }
+    }
+
+    /**
+     * An answer to come, and who holds it: the kept answers (while it is one of them) and each request it is sent to.
+     * The bytes it has of the budget go back when the last holder lets go.
+     */
+    final class Held {
+        final Object view;
+        final long bornNanos;
+        final CompletableFuture<Answer> answer = new CompletableFuture<>();
+        private int holders;
+        private long bytes;
+        private boolean rendered;
+
+        private Held(Object view, long bornNanos, int holders) {
+            this.view = view;
+            this.bornNanos = bornNanos;
+            this.holders = holders;
+        }
+
+        private synchronized boolean hold() {
+            if (holders == 0) {
+                return false;
+            }
+            holders++;
+            return true;
+        }
+
+        /** Lets go: a request once its answer is sent (or failed), the kept answers when they drop it. */
+        void release() {
+            long free;
+            synchronized (this) {
+                if (--holders > 0 || !rendered) {
+                    return;
+                }
+                free = bytes;
+                bytes = 0;
+            }
+            memory.release(free);
+        }
+
+        private void complete(Answer rendered, long reservedBytes) {
+            long free = 0;
+            synchronized (this) {
+                this.rendered = true;
+                this.bytes = reservedBytes;
+                if (holders == 0) {
+                    free = reservedBytes;
+                    this.bytes = 0;
+                }
+            }
+            memory.release(free);
+            answer.complete(rendered);
+        }
+    }
+
+    /** What one render needs to know. */
+    private record Job(Variant variant, String[] names, String debug, PrometheusHttpRequest request) {}
+
+    private final PrometheusRegistry registry;
+    private final CrcMetrics crc;
+    private final ScrapeMemory memory;
+    private final ExpositionFormats formats;
+    private final boolean preferUncompressed;
+    private final LongSupplier nanoTime;
+    private final Map<Variant, Held> kept = new ConcurrentHashMap<>();
+    private final ExecutorService renderer = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "scrape-render");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    Answers(PrometheusRegistry registry, CrcMetrics crc, ScrapeMemory memory, PrometheusProperties properties,
+            LongSupplier nanoTime) {
+        this.registry = registry;
+        this.crc = crc;
+        this.memory = memory;
+        // Without OpenMetrics 2 (which only client_java's own properties can enable): every writer picks its escaping
+        // from the Accept header alone.
+        this.formats = ExpositionFormats.init(properties.getExporterProperties());
+        this.preferUncompressed = properties.getExporterHttpServerProperties().isPreferUncompressedResponse();
+        this.nanoTime = nanoTime;
+    }
+
+    /** The answer to {@code request} (GET or HEAD); release it once sent. */
+    Held answer(PrometheusHttpRequest request) {
+        String[] names;
+        String debug;
+        try {
+            names = request.getParameterValues("name[]");
+            debug = request.getParameter("debug");
+        } catch (RuntimeException e) { // client_java's InvalidQueryParameterException (not public): its own answer
+            return now(Answer.text(400, "Invalid query parameters", Map.of()));
+        }
+        if (debug != null && !DEBUG_FORMATS.contains(debug)) {
+            return now(Answer.text(400, "debug must be one of " + String.join(", ", DEBUG_FORMATS), Map.of()));
+        }
+        String accept = request.getHeader("Accept");
+        Variant variant = new Variant(formats.findWriter(accept), EscapingScheme.fromAcceptHeader(accept),
+                !preferUncompressed && acceptsGzip(request.getHeaders("Accept-Encoding")));
+        Job job = new Job(variant, names, debug, request);
+        if (names != null || debug != null) {
+            Held held = new Held(null, 0, 1);
+            renderer.execute(() -> render(job, held));
+            return held;
+        }
+        Object view = crc.view();
+        long now = nanoTime.getAsLong();
+        while (true) {
+            Held current = kept.get(variant);
+            if (current != null && current.view == view && now - current.bornNanos < MAX_AGE.toNanos() && current.hold()) {
+                return current;
+            }
+            Held fresh = new Held(view, now, 2); // the kept answers and this request
+            if (current == null ? kept.putIfAbsent(variant, fresh) == null : kept.replace(variant, current, fresh)) {
+                if (current != null) {
+                    current.release();
+                }
+                renderer.execute(() -> render(job, fresh));
+                return fresh;
+            }
+        }
+    }
+
+    private Held now(Answer answer) {
+        Held held = new Held(null, 0, 1);
+        held.complete(answer, 0);
+        return held;
+    }
+
+    /** As client_java: any comma-separated token of any Accept-Encoding header that is "gzip" (q-values are not read). */
+    private static boolean acceptsGzip(Enumeration<String> headers) {
+        while (headers != null && headers.hasMoreElements()) {
+            for (String encoding : headers.nextElement().split(",")) {
+                if (encoding.trim().equalsIgnoreCase("gzip")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** On the render thread: reserves the render's room, writes the answer, keeps what it holds of the budget. */
+    private void render(Job job, Held held) {
+        ScrapeMemory.Format format = formatOf(job);
+        Predicate<String> filter = job.names() == null ? name -> true
+                : MetricNameFilter.builder().nameMustBeEqualTo(job.names()).build();
+        long estimate = ScrapeMemory.renderBytes(format, crc.seriesBound(filter) + ScrapeMemory.OTHER_SERIES);
+        try {
+            if (!memory.reserve(estimate, ROOM_WAIT.toNanos(), this::dropKept)) {
+                finish(job, held, Answer.text(503, estimate > memory.budget()
+                        ? "This answer needs more memory than the exporter has for one; ask for fewer families with name[]"
+                        : "Busy: the memory for answers is taken by answers being sent; retry in a second",
+                        Map.of("Retry-After", "1")), 0);
+                return;
+            }
+            Answer answer;
+            try {
+                answer = write(job, job.names() == null ? null : filter, format);
+            } catch (IOException | RuntimeException | Error e) {
+                memory.release(estimate);
+                throw e;
+            }
+            memory.release(estimate - answer.length());
+            finish(job, held, answer, answer.length());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server stops
+            finish(job, held, Answer.text(503, "Stopping", Map.of()), 0);
+        } catch (Throwable e) {
+            LOG.error("rendering a scrape's answer failed", e);
+            finish(job, held, Answer.text(500, "Internal error while rendering the answer (a bug of crc-exporter)",
+                    Map.of()), 0);
+        }
+    }
+
+    private static ScrapeMemory.Format formatOf(Job job) {
+        if (job.debug() != null) {
+            return switch (job.debug()) {
+                case "text" -> ScrapeMemory.Format.TEXT;
+                case "openmetrics" -> ScrapeMemory.Format.OPENMETRICS;
+                default -> ScrapeMemory.Format.PROTOBUF_DEBUG;
+            };
+        }
+        ExpositionFormatWriter writer = job.variant().writer();
+        return writer instanceof PrometheusProtobufWriter ? ScrapeMemory.Format.PROTOBUF
+                : writer instanceof OpenMetricsTextFormatWriter ? ScrapeMemory.Format.OPENMETRICS : ScrapeMemory.Format.TEXT;
+    }
+
+    /** An answer that is not a 200 is not kept: the next request tries again. */
+    private void finish(Job job, Held held, Answer answer, long bytes) {
+        if (answer.status() != 200 && kept.remove(job.variant(), held)) {
+            held.release();
+        }
+        held.complete(answer, bytes);
+    }
+
+    /** Makes room for a render: kept answers go (those being sent hold their bytes until sent). */
+    private void dropKept() {
+        kept.forEach((variant, held) -> {
+            if (held.answer.isDone() && kept.remove(variant, held)) {
+                held.release();
+            }
+        });
+    }
+
+    /** Exactly what client_java's PrometheusScrapeHandler writes for the same request and registry. */
+    private Answer write(Job job, Predicate<String> filter, ScrapeMemory.Format format) throws IOException {
+        MetricSnapshots snapshots = filter == null ? registry.scrape(job.request()) : registry.scrape(filter, job.request());
+        Variant variant = job.variant();
+        Body out = new Body();
+        if (job.debug() != null) {
+            switch (job.debug()) {
+                case "text" -> formats.getPrometheusTextFormatWriter().write(out, snapshots, variant.escaping());
+                case "openmetrics" -> formats.getOpenMetricsTextFormatWriter().write(out, snapshots, variant.escaping());
+                default -> out.write(formats.getPrometheusProtobufWriter().toDebugString(snapshots, variant.escaping())
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            return new Answer(200, Map.of("Content-Type", "text/plain; charset=utf-8"), out.blocks(), out.length);
+        }
+        if (variant.gzip()) {
+            try (OutputStream gzip = new GZIPOutputStream(out, Body.BLOCK)) {
+                variant.writer().write(gzip, snapshots, variant.escaping());
+            }
+        } else {
+            variant.writer().write(out, snapshots, variant.escaping());
+        }
+        Map<String, String> headers = variant.gzip()
+                ? Map.of("Content-Type", variant.writer().getContentType(), "Content-Encoding", "gzip")
+                : Map.of("Content-Type", variant.writer().getContentType());
+        return new Answer(200, headers, out.blocks(), out.length);
+    }
+
+    /** What a writer writes, in blocks: an answer is never copied, grown or held in a larger array than it needs. */
+    private static final class Body extends OutputStream {
+        static final int BLOCK = 64 * 1024;
+        private final List<byte[]> blocks = new ArrayList<>();
+        private int position = BLOCK;
+        private long length;
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int count) {
+            length += count;
+            while (count > 0) {
+                if (position == BLOCK) {
+                    blocks.add(new byte[BLOCK]);
+                    position = 0;
+                }
+                int n = Math.min(count, BLOCK - position);
+                System.arraycopy(bytes, offset, blocks.get(blocks.size() - 1), position, n);
+                position += n;
+                offset += n;
+                count -= n;
+            }
+        }
+
+        /** The blocks, the last cut to what was written. */
+        List<byte[]> blocks() {
+            if (!blocks.isEmpty() && position < BLOCK) {
+                blocks.set(blocks.size() - 1, Arrays.copyOf(blocks.get(blocks.size() - 1), position));
+            }
+            return List.copyOf(blocks);
+        }
+    }
+
+    @Override
+    public void close() {
+        renderer.shutdownNow();
+    }
+}
