@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,11 +36,11 @@ import org.slf4j.LoggerFactory;
  * from {@code Accept-Encoding}), with {@code name[]} and {@code debug} as it reads them; only an unknown {@code debug}
  * value is a 400 here, not a 500.
  *
- * <p>An answer without {@code name[]} or {@code debug} is kept per {@link Variant}, and served again while the
- * {@link CrcMetrics.View} it was rendered from is current and for at most {@link #MAX_AGE} (the {@code jvm_*} and
- * {@code process_*} values change); requests of a variant that is being rendered wait for that render. There are a
- * dozen variants whatever headers clients send. Renders run one at a time on a thread of their own, each within the
- * {@link ScrapeMemory} budget: a request never holds a server thread while it waits.
+ * <p>An answer without {@code name[]} or {@code debug} is kept per {@link Variant} and served again while the
+ * {@link CrcMetrics.View} it was rendered from is current, for at most {@link #MAX_AGE} (the {@code jvm_*} and
+ * {@code process_*} values change); requests of a variant being rendered wait for that render. There are a dozen
+ * variants whatever headers clients send. Renders run one at a time on a thread of their own, each within the
+ * {@link ScrapeMemory} budget; a request holds no server thread while it waits.
  */
 final class Answers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
@@ -55,17 +54,23 @@ final class Answers implements AutoCloseable {
 
     /** An answer before it is sent: its body in blocks of at most {@value Body#BLOCK} bytes. */
     record Answer(int status, Map<String, String> headers, List<byte[]> body, long length) {
-        static Answer text(int status, String text, Map<String, String> more) {
+        static Answer text(int status, String text) {
             byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
-            Map<String, String> headers = new LinkedHashMap<>(more);
-            headers.put("Content-Type", "text/plain; charset=utf-8");
-            return new Answer(status, Map.copyOf(headers), List.of(bytes), bytes.length);
+            return new Answer(status, Map.of("Content-Type", "text/plain; charset=utf-8"), List.of(bytes), bytes.length);
+        }
+
+        /** 503 with Retry-After: what a scraper that must not be overloaded answers. */
+        static Answer busy(String why) {
+            Answer text = text(503, why);
+            return new Answer(503, Map.of("Content-Type", text.headers().get("Content-Type"), "Retry-After", "1"),
+                    text.body(), text.length());
         }
     }
 
     /**
-     * An answer to come, and who holds it: the kept answers (while it is one of them) and each request it is sent to.
-     * The bytes it has of the budget go back when the last holder lets go.
+     * An answer to come, and who holds it: the kept answers while it is one of them, and each request it is sent to
+     * until it is sent. The request that asked for the render is one of them, so the answer's size is known when the
+     * last one lets go and gives its bytes back to the budget.
      */
     final class Held {
         final Object view;
@@ -73,7 +78,6 @@ final class Answers implements AutoCloseable {
         final CompletableFuture<Answer> answer = new CompletableFuture<>();
         private int holders;
         private long bytes;
-        private boolean rendered;
 
         private Held(Object view, long bornNanos, int holders) {
             this.view = view;
@@ -81,6 +85,7 @@ final class Answers implements AutoCloseable {
             this.holders = holders;
         }
 
+        /** False once every holder has let go: it is no longer kept, and its bytes are given back. */
         private synchronized boolean hold() {
             if (holders == 0) {
                 return false;
@@ -89,30 +94,22 @@ final class Answers implements AutoCloseable {
             return true;
         }
 
-        /** Lets go: a request once its answer is sent (or failed), the kept answers when they drop it. */
+        /** A request once its answer is sent (or failed), the kept answers when they drop it. */
         void release() {
             long free;
             synchronized (this) {
-                if (--holders > 0 || !rendered) {
+                if (--holders > 0) {
                     return;
                 }
                 free = bytes;
-                bytes = 0;
             }
             memory.release(free);
         }
 
         private void complete(Answer rendered, long reservedBytes) {
-            long free = 0;
             synchronized (this) {
-                this.rendered = true;
-                this.bytes = reservedBytes;
-                if (holders == 0) {
-                    free = reservedBytes;
-                    this.bytes = 0;
-                }
+                bytes = reservedBytes;
             }
-            memory.release(free);
             answer.complete(rendered);
         }
     }
@@ -138,8 +135,7 @@ final class Answers implements AutoCloseable {
         this.registry = registry;
         this.crc = crc;
         this.memory = memory;
-        // Without OpenMetrics 2 (which only client_java's own properties can enable): every writer picks its escaping
-        // from the Accept header alone.
+        // Without OpenMetrics 2 (only client_java's own properties enable it): escaping comes from Accept alone.
         this.formats = ExpositionFormats.init(properties.getExporterProperties());
         this.preferUncompressed = properties.getExporterHttpServerProperties().isPreferUncompressedResponse();
         this.nanoTime = nanoTime;
@@ -153,10 +149,10 @@ final class Answers implements AutoCloseable {
             names = request.getParameterValues("name[]");
             debug = request.getParameter("debug");
         } catch (RuntimeException e) { // client_java's InvalidQueryParameterException (not public): its own answer
-            return now(Answer.text(400, "Invalid query parameters", Map.of()));
+            return now(Answer.text(400, "Invalid query parameters"));
         }
         if (debug != null && !DEBUG_FORMATS.contains(debug)) {
-            return now(Answer.text(400, "debug must be one of " + String.join(", ", DEBUG_FORMATS), Map.of()));
+            return now(Answer.text(400, "debug must be one of " + String.join(", ", DEBUG_FORMATS)));
         }
         String accept = request.getHeader("Accept");
         Variant variant = new Variant(formats.findWriter(accept), EscapingScheme.fromAcceptHeader(accept),
@@ -205,21 +201,20 @@ final class Answers implements AutoCloseable {
 
     /** On the render thread: reserves the render's room, writes the answer, keeps what it holds of the budget. */
     private void render(Job job, Held held) {
-        ScrapeMemory.Format format = formatOf(job);
-        Predicate<String> filter = job.names() == null ? name -> true
+        Predicate<String> filter = job.names() == null ? null
                 : MetricNameFilter.builder().nameMustBeEqualTo(job.names()).build();
-        long estimate = ScrapeMemory.renderBytes(format, crc.seriesBound(filter) + ScrapeMemory.OTHER_SERIES);
+        long estimate = ScrapeMemory.renderBytes(formatOf(job),
+                crc.seriesBound(filter == null ? name -> true : filter) + ScrapeMemory.OTHER_SERIES);
         try {
             if (!memory.reserve(estimate, ROOM_WAIT.toNanos(), this::dropKept)) {
-                finish(job, held, Answer.text(503, estimate > memory.budget()
+                finish(job, held, Answer.busy(estimate > memory.budget()
                         ? "This answer needs more memory than the exporter has for one; ask for fewer families with name[]"
-                        : "Busy: the memory for answers is taken by answers being sent; retry in a second",
-                        Map.of("Retry-After", "1")), 0);
+                        : "Busy: the memory for answers is taken by answers being sent; retry in a second"), 0);
                 return;
             }
             Answer answer;
             try {
-                answer = write(job, job.names() == null ? null : filter, format);
+                answer = write(job, filter);
             } catch (IOException | RuntimeException | Error e) {
                 memory.release(estimate);
                 throw e;
@@ -228,11 +223,10 @@ final class Answers implements AutoCloseable {
             finish(job, held, answer, answer.length());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the server stops
-            finish(job, held, Answer.text(503, "Stopping", Map.of()), 0);
+            finish(job, held, Answer.busy("Stopping"), 0);
         } catch (Throwable e) {
             LOG.error("rendering a scrape's answer failed", e);
-            finish(job, held, Answer.text(500, "Internal error while rendering the answer (a bug of crc-exporter)",
-                    Map.of()), 0);
+            finish(job, held, Answer.text(500, "Internal error while rendering the answer (a bug of crc-exporter)"), 0);
         }
     }
 
@@ -267,7 +261,7 @@ final class Answers implements AutoCloseable {
     }
 
     /** Exactly what client_java's PrometheusScrapeHandler writes for the same request and registry. */
-    private Answer write(Job job, Predicate<String> filter, ScrapeMemory.Format format) throws IOException {
+    private Answer write(Job job, Predicate<String> filter) throws IOException {
         MetricSnapshots snapshots = filter == null ? registry.scrape(job.request()) : registry.scrape(filter, job.request());
         Variant variant = job.variant();
         Body out = new Body();
@@ -284,13 +278,11 @@ final class Answers implements AutoCloseable {
             try (OutputStream gzip = new GZIPOutputStream(out, Body.BLOCK)) {
                 variant.writer().write(gzip, snapshots, variant.escaping());
             }
-        } else {
-            variant.writer().write(out, snapshots, variant.escaping());
+            return new Answer(200, Map.of("Content-Type", variant.writer().getContentType(), "Content-Encoding", "gzip"),
+                    out.blocks(), out.length);
         }
-        Map<String, String> headers = variant.gzip()
-                ? Map.of("Content-Type", variant.writer().getContentType(), "Content-Encoding", "gzip")
-                : Map.of("Content-Type", variant.writer().getContentType());
-        return new Answer(200, headers, out.blocks(), out.length);
+        variant.writer().write(out, snapshots, variant.escaping());
+        return new Answer(200, Map.of("Content-Type", variant.writer().getContentType()), out.blocks(), out.length);
     }
 
     /** What a writer writes, in blocks: an answer is never copied, grown or held in a larger array than it needs. */
