@@ -146,31 +146,22 @@ public final class RenderCost {
         }
     }
 
-    /** The answer in 64 KB blocks, as the exporter keeps it. */
+    /** As much heap as the exporter holds for the answer: a 64 KB block for every 64 KB written (the bytes matter not). */
     private static final class Blocks extends OutputStream {
         private final List<byte[]> blocks = new ArrayList<>();
-        private int position = BLOCK;
         private long length;
 
         @Override
         public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
+            write(new byte[1], 0, 1);
         }
 
         @Override
         public void write(byte[] bytes, int offset, int count) {
-            length += count;
-            while (count > 0) {
-                if (position == BLOCK) {
-                    blocks.add(new byte[BLOCK]);
-                    position = 0;
-                }
-                int n = Math.min(count, BLOCK - position);
-                System.arraycopy(bytes, offset, blocks.get(blocks.size() - 1), position, n);
-                position += n;
-                offset += n;
-                count -= n;
+            while (blocks.size() * (long) BLOCK < length + count) {
+                blocks.add(new byte[BLOCK]);
             }
+            length += count;
         }
     }
 }

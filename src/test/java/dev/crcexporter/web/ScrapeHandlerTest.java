@@ -140,34 +140,14 @@ class ScrapeHandlerTest {
 
     private static Handled clientJavas(PrometheusRegistry registry, String query, String accept, boolean gzip)
             throws IOException {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
+        List<String> headers = new ArrayList<>();
         if (accept != null) {
-            headers.put("Accept", List.of(accept));
+            headers.addAll(List.of("Accept", accept));
         }
         if (gzip) {
-            headers.put("Accept-Encoding", List.of("gzip"));
+            headers.addAll(List.of("Accept-Encoding", "gzip"));
         }
-        PrometheusHttpRequest request = new PrometheusHttpRequest() {
-            @Override
-            public String getQueryString() {
-                return query.isEmpty() ? null : query.substring(1);
-            }
-
-            @Override
-            public Enumeration<String> getHeaders(String name) {
-                return Collections.enumeration(headers.getOrDefault(name, List.of()));
-            }
-
-            @Override
-            public String getMethod() {
-                return "GET";
-            }
-
-            @Override
-            public String getRequestPath() {
-                return "/metrics";
-            }
-        };
+        PrometheusHttpRequest request = request(query.isEmpty() ? null : query.substring(1), headers.toArray(String[]::new));
         Map<String, String> answered = new LinkedHashMap<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int[] status = new int[1];
@@ -316,14 +296,14 @@ class ScrapeHandlerTest {
             }
             return MetricSnapshots.of();
         });
-        Answers.Held first = server.answers().answer(request("Accept-Encoding", "gzip"));
+        Answers.Held first = server.answers().answer(request(null, "Accept-Encoding", "gzip"));
         assertThat(rendering.await(20, TimeUnit.SECONDS)).isTrue();
         List<Answers.Held> others = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            others.add(server.answers().answer(request("Accept-Encoding", "gzip, deflate", "User-Agent", "client-" + i)));
+            others.add(server.answers().answer(request(null, "Accept-Encoding", "gzip, deflate", "User-Agent", "client-" + i)));
         }
         assertThat(others).as("the render under way, not one of their own").allSatisfy(held -> assertThat(held).isSameAs(first));
-        Answers.Held plain = server.answers().answer(request());
+        Answers.Held plain = server.answers().answer(request(null));
         assertThat(plain).as("another variant").isNotSameAs(first);
 
         release.countDown();
@@ -332,8 +312,8 @@ class ScrapeHandlerTest {
         assertThat(renders).as("the gzip variant, then the plain one").hasValue(2);
     }
 
-    /** A GET of /metrics with {@code headers} (name, value, ...) as client_java reads it. */
-    private static PrometheusHttpRequest request(String... headers) {
+    /** A GET of /metrics with {@code query} (or null) and {@code headers} (name, value, ...) as client_java reads it. */
+    private static PrometheusHttpRequest request(String query, String... headers) {
         Map<String, List<String>> byName = new LinkedHashMap<>();
         for (int i = 0; i < headers.length; i += 2) {
             byName.put(headers[i], List.of(headers[i + 1]));
@@ -341,7 +321,7 @@ class ScrapeHandlerTest {
         return new PrometheusHttpRequest() {
             @Override
             public String getQueryString() {
-                return null;
+                return query;
             }
 
             @Override
