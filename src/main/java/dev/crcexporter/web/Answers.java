@@ -22,8 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
@@ -47,6 +50,8 @@ final class Answers implements AutoCloseable {
     static final Duration MAX_AGE = Duration.ofSeconds(1);
     /** How long a render waits for room before it answers 503: answers being sent give theirs back by then. */
     static final Duration ROOM_WAIT = Duration.ofSeconds(15);
+    /** Renders waiting for the render thread at most (plain scrapes add one per variant; name[] and debug one each). */
+    static final int MAX_WAITING = 64;
     private static final List<String> DEBUG_FORMATS = List.of("openmetrics", "text", "prometheus-protobuf");
 
     /** What a scrape asked for, as client_java negotiates it from the request's headers. */
@@ -74,15 +79,21 @@ final class Answers implements AutoCloseable {
      */
     final class Held {
         final Object view;
-        final long bornNanos;
+        /** When it was asked for, then when its render began: it is kept a second from then. */
+        private volatile long sinceNanos;
         final CompletableFuture<Answer> answer = new CompletableFuture<>();
         private int holders;
         private long bytes;
 
-        private Held(Object view, long bornNanos, int holders) {
+        private Held(Object view, long sinceNanos, int holders) {
             this.view = view;
-            this.bornNanos = bornNanos;
+            this.sinceNanos = sinceNanos;
             this.holders = holders;
+        }
+
+        /** An answer under way, or rendered less than {@link #MAX_AGE} ago from {@code view}. */
+        private boolean servesFor(Object currentView, long now) {
+            return view == currentView && (!answer.isDone() || now - sinceNanos < MAX_AGE.toNanos());
         }
 
         /** False once every holder has let go: it is no longer kept, and its bytes are given back. */
@@ -124,11 +135,12 @@ final class Answers implements AutoCloseable {
     private final boolean preferUncompressed;
     private final LongSupplier nanoTime;
     private final Map<Variant, Held> kept = new ConcurrentHashMap<>();
-    private final ExecutorService renderer = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "scrape-render");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService renderer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_WAITING), task -> {
+                Thread thread = new Thread(task, "scrape-render");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     Answers(PrometheusRegistry registry, CrcMetrics crc, ScrapeMemory memory, PrometheusProperties properties,
             LongSupplier nanoTime) {
@@ -159,15 +171,13 @@ final class Answers implements AutoCloseable {
                 !preferUncompressed && acceptsGzip(request.getHeaders("Accept-Encoding")));
         Job job = new Job(variant, names, debug, request);
         if (names != null || debug != null) {
-            Held held = new Held(null, 0, 1);
-            renderer.execute(() -> render(job, held));
-            return held;
+            return schedule(job, new Held(null, 0, 1));
         }
         Object view = crc.view();
         long now = nanoTime.getAsLong();
         while (true) {
             Held current = kept.get(variant);
-            if (current != null && current.view == view && now - current.bornNanos < MAX_AGE.toNanos() && current.hold()) {
+            if (current != null && current.servesFor(view, now) && current.hold()) {
                 return current;
             }
             Held fresh = new Held(view, now, 2); // the kept answers and this request
@@ -175,10 +185,18 @@ final class Answers implements AutoCloseable {
                 if (current != null) {
                     current.release();
                 }
-                renderer.execute(() -> render(job, fresh));
-                return fresh;
+                return schedule(job, fresh);
             }
         }
+    }
+
+    private Held schedule(Job job, Held held) {
+        try {
+            renderer.execute(() -> render(job, held));
+        } catch (RejectedExecutionException e) { // as many waiting as allowed, or the server stops
+            finish(job, held, Answer.busy("Busy: " + MAX_WAITING + " answers are waiting to be rendered; retry in a second"), 0);
+        }
+        return held;
     }
 
     private Held now(Answer answer) {
@@ -201,6 +219,7 @@ final class Answers implements AutoCloseable {
 
     /** On the render thread: reserves the render's room, writes the answer, keeps what it holds of the budget. */
     private void render(Job job, Held held) {
+        held.sinceNanos = nanoTime.getAsLong();
         Predicate<String> filter = job.names() == null ? null
                 : MetricNameFilter.builder().nameMustBeEqualTo(job.names()).build();
         long estimate = ScrapeMemory.renderBytes(formatOf(job),

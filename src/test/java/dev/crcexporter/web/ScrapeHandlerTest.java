@@ -305,11 +305,46 @@ class ScrapeHandlerTest {
         assertThat(others).as("the render under way, not one of their own").allSatisfy(held -> assertThat(held).isSameAs(first));
         Answers.Held plain = server.answers().answer(request(null));
         assertThat(plain).as("another variant").isNotSameAs(first);
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertThat(server.answers().answer(request(null, "Accept-Encoding", "gzip"))).as("still under way, however long")
+                .isSameAs(first);
 
         release.countDown();
         assertThat(first.answer.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(plain.answer.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(renders).as("the gzip variant, then the plain one").hasValue(2);
+    }
+
+    @Test
+    void rendersWaitingForTheRenderThreadAreBounded() throws Exception {
+        CountDownLatch rendering = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Server server = start(64 << 20, () -> {
+            rendering.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return MetricSnapshots.of();
+        });
+        Answers.Held first = server.answers().answer(request("name[]=crc_up"));
+        assertThat(rendering.await(20, TimeUnit.SECONDS)).isTrue();
+        List<Answers.Held> waiting = new ArrayList<>();
+        for (int i = 0; i < Answers.MAX_WAITING; i++) {
+            waiting.add(server.answers().answer(request("name[]=crc_up")));
+        }
+        Answers.Held refused = server.answers().answer(request("name[]=crc_up"));
+        assertThat(refused.answer.getNow(null)).as("answered at once").isNotNull()
+                .satisfies(answer -> assertThat(answer.status()).isEqualTo(503))
+                .satisfies(answer -> assertThat(answer.headers()).containsEntry("Retry-After", "1"));
+        assertThat(waiting).allSatisfy(held -> assertThat(held.answer).isNotDone());
+
+        release.countDown();
+        assertThat(first.answer.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+        for (Answers.Held held : waiting) {
+            assertThat(held.answer.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
     }
 
     /** A GET of /metrics with {@code query} (or null) and {@code headers} (name, value, ...) as client_java reads it. */
