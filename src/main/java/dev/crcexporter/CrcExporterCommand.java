@@ -168,6 +168,13 @@ public final class CrcExporterCommand implements Callable<Integer> {
         }
         ExporterConfig config = servedShard.map(s -> s.select(loaded)).orElse(loaded);
         String accountNames = names(config);
+        // Before anything starts (and in --config.check): an exporter whose scrapes would not fit its heap would die at
+        // the first large one.
+        Optional<String> tooLarge = ScrapeMemory.refusal(config.accounts().size(), hourly, Runtime.getRuntime().maxMemory());
+        if (tooLarge.isPresent()) {
+            if (demoMode != null) demoMode.close();
+            return usageError(err, tooLarge.get());
+        }
         if (configCheck) {
             PrintWriter out = spec.commandLine().getOut();
             out.println("configuration is valid: " + loaded.accounts().size() + " account(s): " + names(loaded));
@@ -178,12 +185,6 @@ public final class CrcExporterCommand implements Callable<Integer> {
             return 0;
         }
 
-        // Before anything starts: an exporter whose scrapes would not fit its heap would die at the first large one.
-        Optional<String> tooLarge = ScrapeMemory.refusal(config.accounts().size(), hourly, Runtime.getRuntime().maxMemory());
-        if (tooLarge.isPresent()) {
-            if (demoMode != null) demoMode.close();
-            return usageError(err, tooLarge.get());
-        }
         Exporter exporter;
         try {
             // A reload reads both files again (or the environment and its secret files); the demo's accounts stay.

@@ -104,6 +104,13 @@ class HeapContractIT {
                 assertThat(lines.get(0)).startsWith("crc-exporter: error: " + accounts + " accounts with the hourly series need")
                         .contains("MiB this JVM has (-Xmx)", "--shard=I/N", "--no-collector.hourly", "a larger -Xmx");
                 assertThat(upstream.requests()).as("nothing polled").isEmpty();
+                ExternalProcesses.Result check = processes.run(Duration.ofSeconds(60), JarExporter.command(List.of(),
+                        "--config.file=" + config, "--config.check").toArray(String[]::new));
+                assertThat(check.exitCode()).as("--config.check says so too").isEqualTo(2);
+                assertThat(check.output()).isEqualTo(lines.get(0) + "\n");
+                ExternalProcesses.Result without = processes.run(Duration.ofSeconds(60), JarExporter.command(List.of(),
+                        "--config.file=" + config, "--config.check", "--no-collector.hourly").toArray(String[]::new));
+                assertThat(without.exitCode()).as("%s", without.output()).isZero();
                 return;
             }
             String url = "http://127.0.0.1:" + JarExporter.portInLog(log) + "/metrics";
