@@ -316,6 +316,26 @@ class ScrapeHandlerTest {
     }
 
     @Test
+    void aFailedRenderIsA500AndIsNotKept() throws Exception {
+        AtomicInteger collected = new AtomicInteger();
+        Server server = start(64 << 20, () -> {
+            if (collected.incrementAndGet() == 1) {
+                throw new IllegalStateException("a bug while collecting");
+            }
+            return MetricSnapshots.of();
+        });
+        HttpResponse<byte[]> failed = send(server, "GET", "", null, false);
+        assertThat(failed.statusCode()).isEqualTo(500);
+        assertThat(new String(failed.body(), StandardCharsets.UTF_8)).contains("a bug of crc-exporter")
+                .doesNotContain("a bug while collecting");
+
+        assertThat(send(server, "GET", "", null, false).statusCode()).as("rendered again").isEqualTo(200);
+        assertThat(collected).hasValue(2);
+        assertThat(server.memory().reserved()).as("what the kept answer holds, no more").isPositive()
+                .isLessThan(1 << 20);
+    }
+
+    @Test
     void rendersWaitingForTheRenderThreadAreBounded() throws Exception {
         CountDownLatch rendering = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
