@@ -2,7 +2,7 @@
 # crc-exporter container image: build the jar with Maven, run it on a JRE as a non-root user.
 #   docker build -t crc-exporter .
 #   docker run --rm -p 9877:9877 crc-exporter --demo
-# See README.md, "Docker", for running it with real credentials.
+# See docs/deployment.md, "Docker", for running it with real credentials.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -11,6 +11,7 @@ COPY src ./src
 # .git is not in the build context (.dockerignore), so crc_exporter_build_info reports no revision.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests package
 
+# Java 17: what the tests and bench/ figures run on (see upstream/HttpClientShutdown before moving to a newer one).
 FROM eclipse-temurin:17-jre
 ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="crc-exporter" \

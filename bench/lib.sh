@@ -2,7 +2,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-JAR=target/crc-exporter.jar
+JAR=${JAR:-target/crc-exporter.jar}
 JVM_OPTIONS=deploy/jvm.options
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 jvm_args=("@$JVM_OPTIONS")

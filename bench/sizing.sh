@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# How many accounts fit in a heap, with and without the hourly series (README's sizing table). For each heap, the
-# exporter (deploy/jvm.options, -Xmx<HEAP>) says how many accounts it accepts (src/test/java/dev/crcexporter/bench/
-# HeapFit.java asks the same rule as the exporter's start); then each count is started: that many accounts must serve
-# the workload, one more must be refused at start (exit 2). The workload: 16 scrapes at once of text, OpenMetrics
-# and protobuf, each plain and gzip, twice; the landing page (and its second page above 300 accounts); name[]=crc_up;
-# debug=text; 30 scrapes with distinct Accept headers. "ok" means the process was alive at the end and every answer
-# was 200.
+# How many accounts fit in a heap, with and without the hourly series (the sizing table of docs/deployment.md). For
+# each heap, the exporter (deploy/jvm.options, -Xmx<HEAP>) says how many accounts it accepts
+# (src/test/java/dev/crcexporter/bench/HeapFit.java asks the same rule as the exporter's start); then each count is
+# started: that many accounts must serve the workload, one more must be refused at start (exit 2). The workload: 16
+# scrapes at once of text, OpenMetrics and protobuf, each plain and gzip, twice; the landing page (and its second page
+# above 300 accounts); name[]=crc_up; debug=text; 30 scrapes with distinct Accept headers. "ok" means the process was
+# alive at the end and every answer was 200.
 #   bench/sizing.sh                 # 64m, 128m (deploy/jvm.options) and 256m, about 20 minutes
 #   bench/sizing.sh 512m            # other heaps
 source "$(dirname "$0")/lib.sh"

@@ -5,6 +5,7 @@ import static dev.crcexporter.cli.UsageErrors.usageError;
 
 import dev.crcexporter.backfill.BackfillCommand;
 import dev.crcexporter.cli.BuildInfo;
+import dev.crcexporter.cli.UsageHelp;
 import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.Durations;
@@ -51,11 +52,12 @@ public final class CrcExporterCommand implements Callable<Integer> {
     /** The environment's form of {@code --shard}; the flag wins when both are given. */
     public static final String SHARD_VARIABLE = "CRC_SHARD";
 
-    @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
+    @Option(names = "--config.file", paramLabel = "FILE",
+            description = "YAML configuration (optional when CRC_* or ZOOM_* variables are set).")
     Path configFile;
 
     @Option(names = "--web.listen-address", paramLabel = "ADDR", defaultValue = ":9877",
-            description = "Address to listen on, host:port or :port (default: ${DEFAULT-VALUE}).")
+            description = "Where to listen: host:port, or :port on every interface (default: ${DEFAULT-VALUE}).")
     String listenAddress;
 
     @Option(names = "--web.telemetry-path", paramLabel = "PATH", defaultValue = "/metrics",
@@ -76,7 +78,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
     @Option(names = "--config.check", description = "Validate the configuration, print the result and exit (0 valid, 2 invalid).")
     boolean configCheck;
 
-    @Option(names = "--demo", description = "Poll a built-in simulated CRC usage API; no credentials needed.")
+    @Option(names = "--demo", description = "Poll built-in simulated APIs (the CRC usage API and Zoom's) on loopback;"
+            + " no credentials needed.")
     boolean demo;
 
     @Option(names = "--shard", paramLabel = "I/N", description = "Poll and expose only shard I of N of the accounts"
@@ -113,6 +116,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
         // --[no-]collector.hourly, as node_exporter names its collector flags: picocli's own negation stops at the dot.
         cli.setNegatableOptionTransformer(new CommandLine.RegexTransformer.Builder(CommandLine.RegexTransformer.createDefault())
                 .addPattern("^--(\\w[\\w.-]*)$", "--no-$1", "--[no-]$1").build());
+        UsageHelp.apply(cli);
         cli.setParameterExceptionHandler((e, args) -> {
             e.getCommandLine().getErr().println("crc-exporter: error: " + e.getMessage() + " (see --help)");
             return EXIT_USAGE;
@@ -200,7 +204,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
             return 1;
         }
         // Before "started": whoever waits for that line (systemd, tests) may send SIGHUP at once.
-        ReloadSignal hangup = ReloadSignal.install(exporter::reload);
+        ReloadSignal.install(exporter::reload);
         log.atInfo().setMessage("crc-exporter started")
                 .addKeyValue("version", BuildInfo.load().version())
                 .addKeyValue("address", listenAddress + " (port " + exporter.port() + ")")
@@ -221,7 +225,6 @@ public final class CrcExporterCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
-            hangup.close();
             exporter.close();
             if (demoMode != null) demoMode.close();
             stopped.countDown();
@@ -249,8 +252,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
     }
 
     /**
-     * What failed at start-up, in one line: the listen address when the socket could not be opened (address in
-     * use, not local, not resolvable), otherwise whatever else failed, by its own name.
+     * What failed at start-up, in one line: the listen address and why it cannot be used (in use, not local, not
+     * resolvable), in the system's words; otherwise whatever else failed, by its own name.
      */
     static String startFailure(String listenAddress, Throwable failure) {
         boolean listening = false;
@@ -260,8 +263,13 @@ public final class CrcExporterCommand implements Callable<Integer> {
                     || t instanceof UnresolvedAddressException;
             root = t;
         }
-        String what = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
-        return (listening ? "cannot listen on " + listenAddress : "cannot start") + ": " + what;
+        if (!listening) {
+            return "cannot start: " + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : " " + root.getMessage());
+        }
+        String why = root instanceof UnresolvedAddressException ? "the host name cannot be resolved"
+                : root.getMessage() == null ? "the address cannot be used" : root.getMessage();
+        return "cannot listen on " + listenAddress + ": " + Character.toLowerCase(why.charAt(0)) + why.substring(1);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -11,6 +11,7 @@ import dev.crcexporter.metrics.ReloadMetrics;
 import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.SnapshotStore;
 import dev.crcexporter.reload.ConfigReloader;
+import dev.crcexporter.reload.ReloadCoalescer;
 import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.upstream.UsageSources;
 import dev.crcexporter.web.ReloadTrigger;
@@ -25,6 +26,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,15 +39,15 @@ public final class Exporter implements AutoCloseable {
     private final UsageSources sources;
     private final Javalin web;
     private final HistoryRefresher history;
-    private final ReloadTrigger reloader;
+    private final ReloadCoalescer reloads;
 
     private Exporter(Poller poller, UsageSources sources, Javalin web, HistoryRefresher history,
-            ReloadTrigger reloader) {
+            ReloadCoalescer reloads) {
         this.poller = poller;
         this.sources = sources;
         this.web = web;
         this.history = history;
-        this.reloader = reloader;
+        this.reloads = reloads;
     }
 
     /**
@@ -95,11 +97,12 @@ public final class Exporter implements AutoCloseable {
                 inForce.set(next);
             }
         }, reloadMetrics, clock);
+        ReloadCoalescer reloads = new ReloadCoalescer(reloader::reload);
         Javalin web = WebServer.create(listen, liveWeb, metricsPath, new Telemetry(registry, crc), store,
-                buildInfo, clock, config.timezone(), shard, history, reloader);
+                buildInfo, clock, config.timezone(), shard, history, reloads);
         web.start();
         poller.start();
-        return new Exporter(poller, sources, web, history, reloader);
+        return new Exporter(poller, sources, web, history, reloads);
     }
 
     /** The port the HTTP server listens on (useful after starting on port 0). */
@@ -107,14 +110,18 @@ public final class Exporter implements AutoCloseable {
         return web.port();
     }
 
-    /** Reads the configurations again and applies them when valid, as SIGHUP and {@code POST /-/reload} do. */
-    public ReloadTrigger.Outcome reload(String trigger) {
-        return reloader.reload(trigger);
+    /**
+     * Asks for the configurations to be read again and applied when valid, as SIGHUP and {@code POST /-/reload} do
+     * (coalesced with them); the outcome comes when the reload has run.
+     */
+    public CompletableFuture<ReloadTrigger.Outcome> reload(String trigger) {
+        return reloads.reload(trigger);
     }
 
     /** Stops polling and closes the upstream connections, then the server, letting in-flight scrapes finish. */
     @Override
     public void close() {
+        reloads.close();
         poller.close();
         history.close();
         sources.close();

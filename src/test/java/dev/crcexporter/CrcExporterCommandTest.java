@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -216,7 +217,7 @@ class CrcExporterCommandTest {
 
             assertThat(run("--demo", "--web.listen-address=" + address)).isEqualTo(1);
             assertThat(err.toString()).isEqualTo("crc-exporter: error: cannot listen on " + address
-                    + ": BindException Address already in use\n");
+                    + ": address already in use\n");
         }
     }
 
@@ -226,6 +227,9 @@ class CrcExporterCommandTest {
                 .isEqualTo("cannot start: IllegalStateException route table full");
         assertThat(CrcExporterCommand.startFailure(":9877",
                 new RuntimeException("wrapper", new BindException("Address already in use"))))
-                .isEqualTo("cannot listen on :9877: BindException Address already in use");
+                .isEqualTo("cannot listen on :9877: address already in use");
+        assertThat(CrcExporterCommand.startFailure("crc.invalid:9877", new RuntimeException("wrapper",
+                new UnresolvedAddressException())))
+                .isEqualTo("cannot listen on crc.invalid:9877: the host name cannot be resolved");
     }
 }

@@ -2,24 +2,23 @@ package dev.crcexporter.backfill;
 
 import static dev.crcexporter.cli.UsageErrors.usageError;
 
+import dev.crcexporter.cli.OutputFile;
 import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
+import dev.crcexporter.history.RangeCheck;
 import dev.crcexporter.upstream.UsageSources;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -31,18 +30,21 @@ import picocli.CommandLine.Spec;
 /**
  * {@code crc-exporter backfill --config.file=FILE --from=DATE --to=DATE --output=FILE [--step=60s]}: past days
  * of every account as an OpenMetrics file for {@code promtool tsdb create-blocks-from openmetrics}. Exit 0 when
- * every account was written, 1 when some failed (the others are in the file), 2 for bad flags or config.
+ * every account was written, 1 when some failed (the others are in the file), 2 for bad flags or config (a range
+ * past today or over {@code --max-requests} included, before any request), 3 when the output could not be written.
  */
 @Command(name = "backfill", sortOptions = false,
-        description = {"Fetches past days of every account from the CRC usage API and writes them as an OpenMetrics",
-                "file for: promtool tsdb create-blocks-from openmetrics FILE DIR"})
+        description = {"Writes past days of every account as OpenMetrics, for promtool.",
+                "Fetches them from the accounts' usage API, a month per request. Turn the file into Prometheus blocks"
+                        + " with promtool tsdb create-blocks-from openmetrics FILE DIR."})
 public final class BackfillCommand implements Callable<Integer> {
     /** Some accounts failed and were skipped; the others are in the output. */
     private static final int EXIT_ACCOUNT_FAILED = 1;
     /** The output could not be written: nothing was kept. */
     private static final int EXIT_OUTPUT_FAILED = 3;
 
-    @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
+    @Option(names = "--config.file", paramLabel = "FILE",
+            description = "YAML configuration (optional when CRC_* or ZOOM_* variables are set).")
     Path configFile;
 
     @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
@@ -53,8 +55,10 @@ public final class BackfillCommand implements Callable<Integer> {
             description = "Last day, inclusive, in the configured time zone.")
     LocalDate to;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE", description = "OpenMetrics file to write (replaced);"
-            + " with --split-by-day a directory.")
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = {"OpenMetrics file to write; with"
+            + " --split-by-day a directory. A regular file is replaced once complete (through FILE.partial and a"
+            + " rename; a symbolic link's target is replaced, not the link); a pipe, a device or /dev/stdout is written"
+            + " straight into. Exit 3 when it cannot be written."})
     Path output;
 
     @Option(names = "--split-by-day", description = "Write one file per day, DIR/crc-YYYY-MM-DD.om: promtool reads a file"
@@ -64,6 +68,10 @@ public final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--step", paramLabel = "DURATION", defaultValue = "60s",
             description = "Interval between samples within each hour, 1s..1h (default: ${DEFAULT-VALUE}).")
     String step;
+
+    @Option(names = "--max-requests", paramLabel = "N", defaultValue = "" + RangeCheck.DEFAULT_MAX_REQUESTS,
+            description = RangeCheck.MAX_REQUESTS_HELP)
+    int maxRequests;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -100,6 +108,10 @@ public final class BackfillCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             return usageError(err, e.getMessage());
         }
+        Optional<String> refusal = RangeCheck.refusal(config, config.accounts(), from, to, maxRequests, clock);
+        if (refusal.isPresent()) {
+            return usageError(err, refusal.get());
+        }
         OutputFiles output;
         try {
             output = splitByDay ? new DayFiles(this.output) : new OneFile(this.output);
@@ -116,7 +128,8 @@ public final class BackfillCommand implements Callable<Integer> {
             output.commit();
         } catch (IOException e) {
             output.abandon();
-            err.println("crc-exporter: error: writing " + this.output + " failed, nothing was kept: " + e.getMessage());
+            err.println("crc-exporter: error: writing " + this.output + " failed, " + output.afterFailure() + ": "
+                    + e.getMessage());
             err.flush();
             return EXIT_OUTPUT_FAILED;
         } catch (InterruptedException | RuntimeException e) {
@@ -133,115 +146,90 @@ public final class BackfillCommand implements Callable<Integer> {
         return result.failed().isEmpty() ? 0 : EXIT_ACCOUNT_FAILED;
     }
 
-    /** Files written as FILE.partial and renamed when complete, so that a broken run leaves no half file. */
+    /** The output of a run: one file, or a file per day; each written as {@link OutputFile} says. */
     private interface OutputFiles extends BackfillOutput {
         void commit() throws IOException;
 
         void abandon();
 
         String describe();
-    }
 
-    private static Writer open(Path file) throws IOException {
-        return new BufferedWriter(new OutputStreamWriter(java.nio.file.Files.newOutputStream(file), StandardCharsets.UTF_8),
-                1 << 16);
-    }
-
-    private static Path partial(Path file) {
-        return file.resolveSibling(file.getFileName() + ".partial");
+        /** What a failed run left behind, for its message. */
+        String afterFailure();
     }
 
     private static final class OneFile implements OutputFiles {
-        private final Path file;
-        private final Writer out;
+        private final OutputFile file;
 
-        OneFile(Path file) throws IOException {
-            this.file = file.toAbsolutePath();
-            this.out = open(partial(this.file));
+        OneFile(Path path) throws IOException {
+            this.file = OutputFile.open(path);
         }
 
         @Override
         public Writer forDay(LocalDate day) {
-            return out;
+            return file.writer();
         }
 
         @Override
         public void commit() throws IOException {
-            out.close();
-            java.nio.file.Files.move(partial(file), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            file.commit();
         }
 
         @Override
         public void abandon() {
-            closeQuietly(out);
-            deleteQuietly(partial(file));
+            file.abandon();
         }
 
         @Override
         public String describe() {
-            return file.toString();
+            return file.target().toString();
+        }
+
+        @Override
+        public String afterFailure() {
+            return file.afterFailure();
         }
     }
 
     private static final class DayFiles implements OutputFiles {
         private final Path directory;
-        private final Map<LocalDate, Writer> open = new TreeMap<>();
+        private final Map<LocalDate, OutputFile> open = new TreeMap<>();
 
         DayFiles(Path directory) throws IOException {
             this.directory = java.nio.file.Files.createDirectories(directory.toAbsolutePath());
         }
 
-        private Path file(LocalDate day) {
-            return directory.resolve("crc-" + day + ".om");
-        }
-
         @Override
         public Writer forDay(LocalDate day) throws IOException {
-            Writer writer = open.get(day);
-            if (writer == null) {
-                writer = open(partial(file(day)));
-                open.put(day, writer);
+            OutputFile file = open.get(day);
+            if (file == null) {
+                file = OutputFile.open(directory.resolve("crc-" + day + ".om"));
+                open.put(day, file);
             }
-            return writer;
+            return file.writer();
         }
 
         @Override
         public void commit() throws IOException {
-            for (Map.Entry<LocalDate, Writer> entry : open.entrySet()) {
-                entry.getValue().close();
-                Path file = file(entry.getKey());
-                java.nio.file.Files.move(partial(file), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            for (OutputFile file : open.values()) {
+                file.commit();
             }
         }
 
         @Override
         public void abandon() {
-            for (Map.Entry<LocalDate, Writer> entry : open.entrySet()) {
-                closeQuietly(entry.getValue());
-                deleteQuietly(partial(file(entry.getKey())));
-            }
+            open.values().forEach(OutputFile::abandon);
         }
 
         @Override
         public String describe() {
             return open.size() + " day files in " + directory;
         }
-    }
 
-    private static void closeQuietly(Writer writer) {
-        try {
-            writer.close();
-        } catch (IOException e) {
-            // best effort
-        }
-    }
-
-
-    private static void deleteQuietly(Path file) {
-        try {
-            java.nio.file.Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // best effort
+        @Override
+        public String afterFailure() {
+            return open.values().stream().anyMatch(OutputFile::direct) ? "part of the output may have been written"
+                    : "nothing was kept";
         }
     }
 

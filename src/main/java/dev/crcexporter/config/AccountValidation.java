@@ -25,6 +25,11 @@ final class AccountValidation {
 
     private AccountValidation() {}
 
+    /** Whether {@code name} may be an account's name, and so name it in messages. */
+    static boolean validName(String name) {
+        return name != null && ACCOUNT_NAME.matcher(name).matches();
+    }
+
     static List<AccountConfig> accounts(List<RawAccount> raw, String listName, AccountNaming naming) throws ConfigException {
         if (raw == null || raw.isEmpty()) {
             throw new ConfigException(listName + " must list at least one account");
@@ -37,7 +42,7 @@ final class AccountValidation {
                 throw new ConfigException("accounts[" + i + "] is empty");
             }
             String name = account.name();
-            boolean nameValid = name != null && ACCOUNT_NAME.matcher(name).matches();
+            boolean nameValid = validName(name);
             UnaryOperator<String> field = naming.fieldNames(i, nameValid ? name : null);
             if (ConfigValues.blank(name)) {
                 throw new ConfigException(field.apply("name") + " is required");

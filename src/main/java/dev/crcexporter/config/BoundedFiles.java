@@ -6,7 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -67,7 +70,7 @@ public final class BoundedFiles {
         }
     }
 
-    /** "1 MiB", "16 KiB": limits as messages and the README state them. */
+    /** "1 MiB", "16 KiB": limits as messages and docs/configuration.md state them. */
     public static String describe(int bytes) {
         if (bytes % (1024 * 1024) == 0) {
             return bytes / (1024 * 1024) + " MiB";
@@ -75,9 +78,30 @@ public final class BoundedFiles {
         return bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " bytes";
     }
 
-    /** Why a bounded read failed, for a message that names the file before it: "is larger than 1 MiB". */
+    /**
+     * Why a bounded read failed, in words, for a message that names the file before it: "is larger than 1 MiB",
+     * "cannot be read: no such file". Never the exception's class name, which says little to an operator.
+     */
     public static String reason(IOException e) {
-        return e instanceof TooLargeException || e instanceof NotUtf8Exception
-                ? e.getMessage() : "cannot be read (" + e.getClass().getSimpleName() + ")";
+        if (e instanceof TooLargeException || e instanceof NotUtf8Exception) {
+            return e.getMessage();
+        }
+        return "cannot be read: " + inWords(e);
+    }
+
+    private static String inWords(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        // The system's own words ("Is a directory", "Too many levels of symbolic links"); without the path,
+        // which the message names already.
+        String words = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+        if (words == null || words.isBlank()) {
+            return "input/output error";
+        }
+        return Character.toLowerCase(words.charAt(0)) + words.substring(1);
     }
 }

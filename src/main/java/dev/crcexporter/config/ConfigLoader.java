@@ -12,6 +12,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the configuration from a YAML file or from the environment and validates it whole. Every problem is
@@ -20,6 +22,7 @@ import java.util.function.UnaryOperator;
  * environment {@link EnvironmentConfig}'s.
  */
 public final class ConfigLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     private static final int MAX_CONCURRENCY = 256;
     private static final int MAX_ATTEMPTS = 10;
 
@@ -47,6 +50,12 @@ public final class ConfigLoader {
      */
     public static ExporterConfig fromFileOrEnvironment(Path file, Map<String, String> env) throws ConfigException {
         if (file != null) {
+            List<String> ignored = EnvironmentConfig.variablesSet(env);
+            if (!ignored.isEmpty()) {
+                LOG.atWarn().setMessage("these environment variables are ignored because --config.file is given")
+                        .addKeyValue("variables", String.join(",", ignored))
+                        .addKeyValue("config_file", file).log();
+            }
             return load(file);
         }
         ExporterConfig fromEnv = fromEnvironment(env);
@@ -64,12 +73,28 @@ public final class ConfigLoader {
         try {
             raw = yaml.isBlank() ? null : Yaml.MAPPER.readValue(yaml, RawConfig.class);
         } catch (JacksonException e) {
-            throw new ConfigException(StrictYaml.describe(e, source));
+            throw new ConfigException(StrictYaml.describe(e, source, (list, index) -> accountName(yaml, list, index)));
         }
         if (raw == null) {
             throw new ConfigException(source + ": the file is empty; it needs at least an accounts list");
         }
         return validate(raw, UnaryOperator.identity(), ConfigLoader::yamlAccountPrefix);
+    }
+
+    /**
+     * The name of {@code accounts[index]}, for messages about a key of that account that did not even parse
+     * ({@code accounts[hq].api_secert}), as validation names the others; {@code null} when it has no usable name.
+     */
+    private static String accountName(String yaml, String list, int index) {
+        if (!list.equals("accounts")) {
+            return null;
+        }
+        try {
+            String name = Yaml.MAPPER.readTree(yaml).path("accounts").path(index).path("name").textValue();
+            return AccountValidation.validName(name) ? name : null;
+        } catch (JacksonException e) {
+            return null;
+        }
     }
 
     /**

@@ -66,6 +66,11 @@ final class EnvironmentConfig {
         return ConfigLoader.validate(raw, envName, (index, name) -> envName);
     }
 
+    /** The variables of either family set in {@code env}, by name in alphabetical order: never their values. */
+    static List<String> variablesSet(Map<String, String> env) {
+        return set(env, ENV_NAMES.values().stream().sorted().toList());
+    }
+
     private static List<String> set(Map<String, String> env, List<String> names) {
         return names.stream().filter(name -> !ConfigValues.blank(env.get(name))).toList();
     }

@@ -2,6 +2,7 @@ package dev.crcexporter.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
@@ -26,13 +27,15 @@ public final class SecretFile {
 
     /** The secret in {@code path}; {@code key} names the setting in messages ({@code accounts[hq].api_secret_file}). */
     public static Secret read(String path, String key) throws ConfigException {
-        Path file = Path.of(path);
+        Path file;
         String content;
         try {
+            file = Path.of(path);
             content = BoundedFiles.readUtf8(file, BoundedFiles.MAX_SECRET_BYTES);
-        } catch (IOException | RuntimeException e) {
-            String reason = e instanceof IOException io ? BoundedFiles.reason(io) : "cannot be read (" + e.getClass().getSimpleName() + ")";
-            throw new ConfigException(key + " " + path + " " + reason);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(key + " is not a valid path: " + e.getReason());
+        } catch (IOException e) {
+            throw new ConfigException(key + " " + path + " " + BoundedFiles.reason(e));
         }
         String value = content.startsWith(String.valueOf(BYTE_ORDER_MARK)) ? content.substring(1) : content;
         value = value.strip();

@@ -40,6 +40,14 @@ public final class DateChunks {
         }
     }
 
+    /** How many chunks {@link #of} makes of {@code from}..{@code to}: the calendar months they touch. */
+    public static long count(LocalDate from, LocalDate to) {
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
+        }
+        return to.getYear() * 12L + to.getMonthValue() - (from.getYear() * 12L + from.getMonthValue()) + 1;
+    }
+
     /** Calendar-month chunks covering {@code from}..{@code to} (inclusive), oldest first. */
     public static List<Chunk> of(LocalDate from, LocalDate to) {
         if (to.isBefore(from)) {

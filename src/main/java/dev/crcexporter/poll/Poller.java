@@ -1,6 +1,7 @@
 package dev.crcexporter.poll;
 
 import dev.crcexporter.config.AccountConfig;
+import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.FailureReason;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * (in the account's zone) in one request; a
  * failed request is retried with exponential backoff and jitter while the poll interval allows.
  * At most {@code concurrency} requests run at once, so one slow account never holds up the rest,
- * and an account whose previous poll is still running is skipped rather than piled up.
+ * and an account whose previous poll is still running is skipped rather than piled up (one line per round says how
+ * many were, and what would help).
  *
  * <p>{@link #apply} puts a reloaded configuration in force between two rounds of polls (see {@link SnapshotStore}
  * for what a poll in flight across a reload does).
@@ -108,27 +110,47 @@ public final class Poller implements AutoCloseable {
         return fresh;
     }
 
-    /** One round; serialized with {@link #apply}, so a round polls the accounts of one configuration. */
+    /** Why {@link #pollNow} sent no request. */
+    private enum Skip { NONE, WAITING, STILL_RUNNING }
+
+    /**
+     * One round; serialized with {@link #apply}, so a round polls the accounts of one configuration. Accounts skipped
+     * are said once for the round, not once each: a fleet of 10,000 whose round outlasts the interval is one line.
+     */
     private synchronized void pollAll() {
         long nowNanos = System.nanoTime();
+        int waiting = 0;
+        int stillRunning = 0;
         for (SnapshotStore.Slot slot : store.slots().values()) {
-            pollNow(slot, nowNanos);
+            Skip skip = pollNow(slot, nowNanos);
+            waiting += skip == Skip.WAITING ? 1 : 0;
+            stillRunning += skip == Skip.STILL_RUNNING ? 1 : 0;
+        }
+        ExporterConfig config = plan.config();
+        if (waiting > 0) {
+            LOG.atDebug().setMessage("poll skipped: the API asked to wait (Retry-After)")
+                    .addKeyValue("skipped", waiting).addKeyValue("accounts", store.slots().size()).log();
+        }
+        if (stillRunning > 0) {
+            LOG.atWarn().setMessage("poll skipped: the previous poll is still running")
+                    .addKeyValue("skipped", stillRunning)
+                    .addKeyValue("accounts", store.slots().size())
+                    .addKeyValue("poll_interval", Durations.format(config.pollInterval()))
+                    .addKeyValue("timeout", Durations.format(config.timeout()))
+                    .addKeyValue("concurrency", config.concurrency())
+                    .addKeyValue("help", "a round takes longer than poll_interval: raise poll_interval or concurrency,"
+                            + " lower timeout or retry.max_attempts, or split the accounts with --shard=I/N")
+                    .log();
         }
     }
 
-    private void pollNow(SnapshotStore.Slot slot, long nowNanos) {
-        String name = slot.account().name();
+    private Skip pollNow(SnapshotStore.Slot slot, long nowNanos) {
         Long waitUntil = notBeforeNanos.get(slot);
         if (waitUntil != null && nowNanos - waitUntil < 0) {
-            LOG.atDebug().setMessage("poll skipped: the API asked to wait")
-                    .addKeyValue("account", name)
-                    .addKeyValue("wait_ms", TimeUnit.NANOSECONDS.toMillis(waitUntil - nowNanos)).log();
-            return;
+            return Skip.WAITING;
         }
         if (inFlight.putIfAbsent(slot, Boolean.TRUE) != null) {
-            LOG.atWarn().setMessage("poll skipped: the previous poll is still running")
-                    .addKeyValue("account", name).log();
-            return;
+            return Skip.STILL_RUNNING;
         }
         PollRun run = new PollRun(slot, plan);
         try {
@@ -136,6 +158,7 @@ public final class Poller implements AutoCloseable {
         } catch (RejectedExecutionException closing) {
             run.finish();
         }
+        return Skip.NONE;
     }
 
     /**

@@ -5,7 +5,7 @@ import dev.crcexporter.config.Durations;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.config.Shard;
 import dev.crcexporter.metrics.ReloadMetrics;
-import dev.crcexporter.web.ReloadTrigger;
+import dev.crcexporter.web.ReloadTrigger.Outcome;
 import dev.crcexporter.web.toolkit.LiveWebConfig;
 import dev.crcexporter.web.toolkit.WebConfig;
 import java.time.Clock;
@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * both are valid and can be applied; otherwise the running configuration stays, the reason is logged and answered,
  * and {@code crc_exporter_config_last_reload_successful} drops to 0; so too when the exporter could not answer the
  * scrapes of the new accounts within its heap. The served shard is selected again from every configuration read.
+ * Callers go through {@link ReloadCoalescer}, which runs it on a thread of its own.
  */
-public final class ConfigReloader implements ReloadTrigger {
+public final class ConfigReloader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
 
     /** Reads the exporter's configuration again (the file, or the environment and its secret files). */
@@ -67,7 +68,7 @@ public final class ConfigReloader implements ReloadTrigger {
         this.clock = clock;
     }
 
-    @Override
+    /** Reads, checks and applies both files now, on the caller's thread; {@code trigger} names who asked (log). */
     public synchronized Outcome reload(String trigger) {
         ExporterConfig loaded;
         WebConfig nextWeb;

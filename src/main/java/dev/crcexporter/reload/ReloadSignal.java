@@ -1,10 +1,6 @@
 package dev.crcexporter.reload;
 
 import dev.crcexporter.web.ReloadTrigger;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -12,41 +8,20 @@ import sun.misc.SignalHandler;
 
 /**
  * SIGHUP reloads the configuration, as it does for Prometheus and blackbox_exporter (without this, the JVM ends
- * on SIGHUP with status 129). The reload runs on its own thread, not the signal's; signals that arrive while one is
- * waiting to start are one reload, and one that arrives during a reload brings another after it, which reads the
- * files as they are then.
+ * on SIGHUP with status 129). The signal only asks: the reload runs on the {@link ReloadCoalescer}'s thread, so
+ * signals that arrive while one waits to start are one reload, and one that arrives during a reload brings another
+ * after it, which reads the files as they are then.
  */
-public final class ReloadSignal implements AutoCloseable {
+public final class ReloadSignal {
     private static final Logger LOG = LoggerFactory.getLogger(ReloadSignal.class);
     private static final String HANGUP = "HUP";
 
-    private final ExecutorService reloads;
-
-    private ReloadSignal(ExecutorService reloads) {
-        this.reloads = reloads;
-    }
+    private ReloadSignal() {}
 
     /** Handles SIGHUP from now on; where the platform has no SIGHUP (Windows), logs that and does nothing. */
-    public static ReloadSignal install(ReloadTrigger trigger) {
-        ExecutorService reloads = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "reload");
-            thread.setDaemon(true);
-            return thread;
-        });
-        AtomicBoolean waiting = new AtomicBoolean();
+    public static void install(ReloadTrigger trigger) {
         try {
-            SignalHandler previous = Signal.handle(new Signal(HANGUP), signal -> {
-                if (waiting.compareAndSet(false, true)) {
-                    try {
-                        reloads.execute(() -> {
-                            waiting.set(false);
-                            trigger.reload("SIGHUP");
-                        });
-                    } catch (RejectedExecutionException stopping) {
-                        // closed: the process is on its way out
-                    }
-                }
-            });
+            SignalHandler previous = Signal.handle(new Signal(HANGUP), signal -> trigger.reload("SIGHUP"));
             if (previous == SignalHandler.SIG_IGN) {
                 // Inherited "ignore" (nohup, or a parent that ignores SIGHUP): the JVM keeps it ignored and never
                 // calls the handler. systemd, Docker and Kubernetes start processes with the default disposition.
@@ -56,11 +31,5 @@ public final class ReloadSignal implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             LOG.atInfo().setMessage("no SIGHUP on this platform: reload with POST /-/reload").log();
         }
-        return new ReloadSignal(reloads);
-    }
-
-    @Override
-    public void close() {
-        reloads.shutdownNow();
     }
 }

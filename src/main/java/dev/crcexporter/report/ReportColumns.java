@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * The figures of an account under their stable names: the columns of the CSV and the keys of each account in the
- * JSON (README, "Capacity planning", lists them). Values are String, Long, Integer, BigDecimal, Boolean, LocalDate,
+ * JSON (docs/capacity-report.md lists them). Values are String, Long, Integer, BigDecimal, Boolean, LocalDate,
  * a List of LocalDate, or null for "not known" (missing data, no capacity, a failed account): never 0 for missing.
  */
 public final class ReportColumns {

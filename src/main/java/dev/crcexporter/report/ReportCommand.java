@@ -3,28 +3,28 @@ package dev.crcexporter.report;
 import static dev.crcexporter.cli.UsageErrors.usageError;
 
 import dev.crcexporter.backfill.BackfillCommand.DateConverter;
+import dev.crcexporter.cli.OutputFile;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ConfigException;
 import dev.crcexporter.config.ConfigLoader;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.demo.DemoMode;
 import dev.crcexporter.history.HistoryFetcher;
+import dev.crcexporter.history.RangeCheck;
 import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.upstream.UsageSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -38,13 +38,15 @@ import picocli.CommandLine.Spec;
  * output could not be written (nothing is kept).
  */
 @Command(name = "report", sortOptions = false,
-        description = {"Fetches months of hourly peaks of every account and reports how many CRC ports each needs:",
-                "highest peak, percentiles of daily peaks, hours near and at capacity, weekly trend, recommendation."})
+        description = {"Tells how many CRC ports each account needs, from past months.",
+                "Fetches months of hourly peaks of every account and reports the highest peak, percentiles of daily"
+                        + " peaks, hours near and at capacity, the weekly trend and a recommended number of ports."})
 public final class ReportCommand implements Callable<Integer> {
     private static final int EXIT_ACCOUNT_FAILED = 1;
     private static final int EXIT_OUTPUT_FAILED = 3;
 
-    @Option(names = "--config.file", paramLabel = "FILE", description = "YAML configuration (optional when CRC_* variables are set).")
+    @Option(names = "--config.file", paramLabel = "FILE",
+            description = "YAML configuration (optional when CRC_* or ZOOM_* variables are set).")
     Path configFile;
 
     @Option(names = "--demo", description = "Report on the built-in simulated API's accounts; no credentials needed.")
@@ -58,14 +60,18 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Last day, inclusive (default: yesterday).")
     LocalDate to;
 
-    @Option(names = "--accounts", paramLabel = "NAME[,NAME...]", split = ",", description = "Only these accounts (default: all).")
+    @Option(names = "--accounts", paramLabel = "NAME[,NAME...]", hideParamSyntax = true, split = ",",
+            description = "Only these accounts (default: all).")
     List<String> accounts;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text, csv, json or html (default: ${DEFAULT-VALUE}).")
     ReportFormat format;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "File to write (replaced); default: standard output.")
+    @Option(names = "--output", paramLabel = "FILE", description = {"File to write (default: standard output). A"
+            + " regular file is replaced once complete (through FILE.partial and a rename; a symbolic link's target is"
+            + " replaced, not the link); a pipe, a device or /dev/stdout is written straight into. Exit 3 when it"
+            + " cannot be written."})
     Path output;
 
     @Option(names = "--business-hours", paramLabel = "HH-HH",
@@ -77,12 +83,17 @@ public final class ReportCommand implements Callable<Integer> {
     String businessDays;
 
     @Option(names = "--percentile", paramLabel = "P", defaultValue = "99",
-            description = "Recommend ports for all but the busiest (100 - P) %% of hours (default: ${DEFAULT-VALUE}).")
+            description = "Recommend ports for all but the busiest (100 - P) percent of hours"
+                    + " (default: ${DEFAULT-VALUE}).")
     BigDecimal percentile;
 
     @Option(names = "--headroom", paramLabel = "PERCENT", defaultValue = "10",
             description = "Headroom added to that percentile, in percent (default: ${DEFAULT-VALUE}).")
     BigDecimal headroom;
+
+    @Option(names = "--max-requests", paramLabel = "N", defaultValue = "" + RangeCheck.DEFAULT_MAX_REQUESTS,
+            description = RangeCheck.MAX_REQUESTS_HELP)
+    int maxRequests;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -127,19 +138,24 @@ public final class ReportCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 return usageError(err, e.getMessage());
             }
+            Optional<String> refusal = RangeCheck.refusal(config, chosen, options.from(), options.to(), maxRequests,
+                    clock);
+            if (refusal.isPresent()) {
+                return usageError(err, refusal.get());
+            }
             return run(config, chosen, options, err);
         }
     }
 
     private int run(ExporterConfig config, List<AccountConfig> chosen, ReportOptions options, PrintWriter err)
             throws InterruptedException {
-        Path partial = output == null ? null : output.toAbsolutePath().resolveSibling(output.getFileName() + ".partial");
-        Writer out;
+        OutputFile file;
         try {
-            out = output == null ? spec.commandLine().getOut() : Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+            file = output == null ? null : OutputFile.open(output);
         } catch (IOException | RuntimeException e) {
             return usageError(err, "--output cannot be written: " + output + " (" + e.getClass().getSimpleName() + ")");
         }
+        Writer out = file == null ? spec.commandLine().getOut() : file.writer();
         long started = System.nanoTime();
         HistoryFetcher fetcher;
         CapacityReport report;
@@ -147,24 +163,24 @@ public final class ReportCommand implements Callable<Integer> {
             fetcher = new HistoryFetcher(sources, new RetryPolicy(config.retry()), d -> Thread.sleep(d.toMillis()),
                     line -> progress(err, line));
             report = new CapacityReporter(config, fetcher, clock, line -> progress(err, line)).run(chosen, options);
+        } catch (InterruptedException | RuntimeException e) {
+            if (file != null) {
+                file.abandon();
+            }
+            throw e;
         }
         try {
             format.write(report, out);
-            if (output != null) {
-                out.close();
-                Files.move(partial, output.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (file != null) {
+                file.commit();
             }
         } catch (IOException e) {
-            if (output != null) {
-                try {
-                    out.close();
-                    Files.deleteIfExists(partial);
-                } catch (IOException ignored) {
-                    // best effort: the report is lost either way
-                }
+            if (file != null) {
+                file.abandon();
             }
-            err.println("crc-exporter: error: writing " + (output == null ? "the report" : output) + " failed, nothing was kept: "
-                    + e.getMessage());
+            String kept = file == null ? "part of it may have been written" : file.afterFailure();
+            err.println("crc-exporter: error: writing " + (output == null ? "the report" : output) + " failed, " + kept
+                    + ": " + e.getMessage());
             err.flush();
             return EXIT_OUTPUT_FAILED;
         }
@@ -198,9 +214,6 @@ public final class ReportCommand implements Callable<Integer> {
         LocalDate today = LocalDate.ofInstant(clock.instant(), config.timezone());
         LocalDate last = to != null ? to : today.minusDays(1);
         LocalDate first = from != null ? from : last.minusDays(ReportOptions.DEFAULT_DAYS - 1);
-        if (last.isAfter(today)) {
-            throw new IllegalArgumentException("--to (" + last + ") is after today (" + today + " in " + config.timezone() + ")");
-        }
         return new ReportOptions(first, last, selection, percentile, headroom);
     }
 

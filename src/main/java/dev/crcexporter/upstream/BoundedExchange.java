@@ -1,10 +1,12 @@
 package dev.crcexporter.upstream;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.ProtocolException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -40,25 +42,30 @@ public final class BoundedExchange implements AutoCloseable {
                 .build());
     }
 
+    /** An upstream's answer, whatever its status: the body is whole and at most {@link #MAX_BODY_BYTES}. */
+    public record Answer(int statusCode, HttpHeaders headers, byte[] body) {}
+
     /**
-     * Sends {@code request} (its own timeout replaced by this exchange's) and returns the response, whatever
-     * its status. {@code redact} masks the secrets the request carries in every message built from a failure.
+     * Sends {@code request} (its own timeout replaced by this exchange's) and returns the answer, whatever its
+     * status. {@code redact} masks the secrets the request carries in every message built from a failure.
      */
-    public HttpResponse<byte[]> send(HttpRequest request, UnaryOperator<String> redact) throws UpstreamException {
+    public Answer send(HttpRequest request, UnaryOperator<String> redact) throws UpstreamException {
         RenewableHttpClient.Generation generation = clients.acquire();
         if (generation == null) {
             throw new UpstreamException(FailureReason.CONNECT, "the exporter is shutting down");
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         boolean connectionMayLinger = true;
         try {
             HttpRequest bounded = HttpRequest.newBuilder(request, (name, value) -> true).timeout(timeout).build();
-            CompletableFuture<HttpResponse<byte[]>> pending =
-                    generation.client().sendAsync(bounded, info -> new CappedBodySubscriber(MAX_BODY_BYTES));
+            CompletableFuture<HttpResponse<InputStream>> pending =
+                    generation.client().sendAsync(bounded, HttpResponse.BodyHandlers.ofInputStream());
             try {
-                // The request timeout covers only the wait for headers; this bounds the whole exchange.
-                HttpResponse<byte[]> response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                // The request timeout covers only the wait for headers; the deadline bounds the whole exchange.
+                HttpResponse<InputStream> response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                byte[] body = cappedBody(response.body(), deadline);
                 connectionMayLinger = false;
-                return response;
+                return new Answer(response.statusCode(), response.headers(), body);
             } catch (TimeoutException e) {
                 pending.cancel(true);
                 throw new UpstreamException(FailureReason.TIMEOUT, "no complete answer within " + timeout.toMillis() + "ms");
@@ -70,6 +77,8 @@ public final class BoundedExchange implements AutoCloseable {
                 // No connection was made: nothing can linger.
                 connectionMayLinger = !(e.getCause() instanceof ConnectException);
                 throw transportFailure(e.getCause(), redact);
+            } catch (IOException e) {
+                throw transportFailure(e, redact);
             }
         } finally {
             if (connectionMayLinger) {
@@ -79,11 +88,45 @@ public final class BoundedExchange implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code body} up to one byte past the cap. The stream is closed at {@code deadline}, which ends a read
+     * under way with an IOException, and in any case once read.
+     */
+    private static byte[] cappedBody(InputStream body, long deadline)
+            throws IOException, InterruptedException, TimeoutException, UpstreamException {
+        CompletableFuture<Void> expiry = new CompletableFuture<Void>()
+                .orTimeout(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        expiry.whenComplete((done, late) -> closeQuietly(body));
+        try {
+            byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw new UpstreamException(FailureReason.MALFORMED,
+                        "the body is larger than " + MAX_BODY_BYTES + " bytes, far more than any real answer");
+            }
+            return bytes;
+        } catch (IOException e) {
+            if (expiry.isCompletedExceptionally()) {
+                throw new TimeoutException();
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            throw e;
+        } finally {
+            expiry.complete(null);
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException e) {
+            // closing is all that is wanted
+        }
+    }
+
     private static UpstreamException transportFailure(Throwable cause, UnaryOperator<String> redact) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof CappedBodySubscriber.BodyTooLargeException) {
-                return new UpstreamException(FailureReason.MALFORMED, t.getMessage());
-            }
             if (t instanceof ProtocolException) {
                 return new UpstreamException(FailureReason.MALFORMED, "the answer is not valid HTTP: "
                         + detail(t, redact));
@@ -104,7 +147,7 @@ public final class BoundedExchange implements AutoCloseable {
 
     /** The failure and its causes on one short printable line, redacted before it is cut. */
     private static String detail(Throwable t, UnaryOperator<String> redact) {
-        String text = redact.apply(describe(t)).replaceAll("\\p{Cntrl}", " ");
+        String text = HttpAnswers.printable(redact.apply(describe(t)));
         return text.length() <= MAX_DETAIL_CHARS ? text : text.substring(0, MAX_DETAIL_CHARS) + "...";
     }
 

@@ -5,7 +5,6 @@ import dev.crcexporter.config.RequestMethod;
 import dev.crcexporter.config.Secret;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,10 +55,11 @@ public final class CrcUsageClient {
      */
     List<DailyUsage> fetch(Credentials.Systec credentials, LocalDate from, LocalDate toInclusive) throws UpstreamException {
         Secret secret = credentials.apiSecret();
-        HttpResponse<byte[]> response = exchange.send(request(credentials, from, toInclusive.plusDays(1)), secret::redact);
+        BoundedExchange.Answer response =
+                exchange.send(request(credentials, from, toInclusive.plusDays(1)), secret::redact);
         int status = response.statusCode();
         if (status == 429) {
-            Duration retryAfter = HttpAnswers.retryAfter(response, clock);
+            Duration retryAfter = HttpAnswers.retryAfter(response.headers(), clock);
             throw new UpstreamException(FailureReason.RATE_LIMITED, "HTTP 429 Too Many Requests"
                     + (retryAfter == null ? "" : ", Retry-After " + retryAfter.toSeconds() + "s"), retryAfter);
         }

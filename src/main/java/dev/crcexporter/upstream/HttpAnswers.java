@@ -1,6 +1,6 @@
 package dev.crcexporter.upstream;
 
-import java.net.http.HttpResponse;
+import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,10 +9,19 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
-/** What every source reads the same way from an HTTP answer: {@code Retry-After}, and the start of an error body. */
+/**
+ * What every source reads the same way from an HTTP answer: {@code Retry-After}, the start of an error body, and how
+ * any upstream text is made fit for a log line and a page ({@link #printable}).
+ */
 final class HttpAnswers {
     private static final int MAX_ERROR_BODY_CHARS = 120;
+    /**
+     * Control characters (C0, DEL, C1) and the bidirectional controls that make a terminal or a page show text in
+     * another order than it is (U+202A..U+202E embeddings and overrides, U+2066..U+2069 isolates).
+     */
+    private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}]");
 
     private HttpAnswers() {}
 
@@ -21,8 +30,8 @@ final class HttpAnswers {
      * ({@code 2026-11-27T00:00:00Z}: how Zoom's daily limit has been seen to say when it resets); null when absent
      * or unreadable. A moment in the past is zero.
      */
-    static Duration retryAfter(HttpResponse<?> response, Clock clock) {
-        String header = response.headers().firstValue("Retry-After").orElse(null);
+    static Duration retryAfter(HttpHeaders headers, Clock clock) {
+        String header = headers.firstValue("Retry-After").orElse(null);
         if (header == null || header.isBlank()) {
             return null;
         }
@@ -56,10 +65,15 @@ final class HttpAnswers {
         if (body == null || body.length == 0) {
             return "";
         }
-        String text = redact.apply(new String(body, StandardCharsets.UTF_8)).replaceAll("[\\s\\p{Cntrl}]+", " ").trim();
+        String text = printable(redact.apply(new String(body, StandardCharsets.UTF_8))).replaceAll("\\s+", " ").trim();
         if (text.length() > MAX_ERROR_BODY_CHARS) {
             text = text.substring(0, MAX_ERROR_BODY_CHARS) + "...";
         }
         return text.isEmpty() ? "" : ": " + text;
+    }
+
+    /** The one way upstream text is cleaned: every unprintable character (see {@link #UNPRINTABLE}) becomes a space. */
+    static String printable(String text) {
+        return UNPRINTABLE.matcher(text).replaceAll(" ");
     }
 }

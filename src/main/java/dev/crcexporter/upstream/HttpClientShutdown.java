@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  *       java.net.http/jdk.internal.net.http=ALL-UNNAMED}, which the jar's manifest grants when started with
  *       {@code java -jar}; without it the client is dropped and a warning says so, once.
  * </ul>
+ *
+ * <p>What the Java 17 path buys ({@code it/UpstreamResourceBoundsIT}, issue 25, Java 17.0.15, 60 broken answers of
+ * each kind): with it, no socket to the upstream is left and the heap after GC moves by at most 0.2 MiB; with the
+ * client dropped instead, 60 sockets to the upstream stay open (one per broken answer) and the heap grows by up to
+ * 3.5 MiB. The Docker image runs Java 17 too: on Java 25 that test passed once and failed once (heap +1.7 MiB).
  */
 final class HttpClientShutdown {
     private static final Logger LOG = LoggerFactory.getLogger(HttpClientShutdown.class);

@@ -21,6 +21,11 @@ import javax.net.ssl.TrustManager;
  * SecureRandom) even when every request goes to plain http. With this context and explicit parameters, a client
  * talking http never loads them; one talking https gets exactly the default context, with hostname
  * verification and the default trust store, at its first connection.
+ *
+ * <p>What it saves (issue 25; one account of the fake upstream, {@code deploy/jvm.options}, after {@code wrk} on
+ * {@code /metrics}; the other jar built with {@code HttpClient.newBuilder()} here): RSS 92.4 MiB against 100.5 MiB
+ * (median of 3 runs each), about 4,930 classes loaded against 5,510; {@code JAR=... bench/rss-breakdown.sh} puts
+ * the difference in metaspace (+2.8 MiB), heap (+2.4 MiB) and symbols. The figures are in bench/README.md.
  */
 final class OnDemandTls {
     /** What the JDK 17+ client enables by default; the cipher suites stay the provider's defaults (null). */

@@ -8,7 +8,6 @@ import dev.crcexporter.upstream.ZoomTokenParser.TokenAnswer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +66,7 @@ public final class ZoomClient {
         @Override
         public List<DailyUsage> fetch(LocalDate from, LocalDate toInclusive) throws UpstreamException {
             Token token = tokens.get();
-            HttpResponse<byte[]> response = exchange.send(metricsRequest(token, from, toInclusive), redactor(token));
+            BoundedExchange.Answer response = exchange.send(metricsRequest(token, from, toInclusive), redactor(token));
             if (response.statusCode() == 401) {
                 // Expired or revoked: one new token, one more try. A second 401 is not the token's age.
                 LOG.atInfo().setMessage("Zoom refused the access token; asking for a new one and trying once more")
@@ -92,12 +91,13 @@ public final class ZoomClient {
                     .GET().build();
         }
 
-        private List<DailyUsage> answer(HttpResponse<byte[]> response, UnaryOperator<String> redact) throws UpstreamException {
+        private List<DailyUsage> answer(BoundedExchange.Answer response, UnaryOperator<String> redact)
+                throws UpstreamException {
             int status = response.statusCode();
             if (status == 429) {
-                Duration retryAfter = HttpAnswers.retryAfter(response, clock);
-                String type = response.headers().firstValue("X-RateLimit-Type").map(t -> " (" + redact.apply(t)
-                        .replaceAll("\\p{Cntrl}", " ") + ")").orElse("");
+                Duration retryAfter = HttpAnswers.retryAfter(response.headers(), clock);
+                String type = response.headers().firstValue("X-RateLimit-Type")
+                        .map(t -> " (" + HttpAnswers.printable(redact.apply(t)) + ")").orElse("");
                 throw new UpstreamException(FailureReason.RATE_LIMITED, "HTTP 429 Too Many Requests" + type
                         + (retryAfter == null ? "" : ", Retry-After " + retryAfter.toSeconds() + "s")
                         + ZoomUsageParser.errorText(response.body(), redact), retryAfter);
@@ -116,7 +116,7 @@ public final class ZoomClient {
                     .header("Accept", "application/json")
                     .header("Authorization", "Basic " + basic.reveal())
                     .POST(HttpRequest.BodyPublishers.noBody()).build();
-            HttpResponse<byte[]> response;
+            BoundedExchange.Answer response;
             try {
                 response = exchange.send(request, redact);
             } catch (UpstreamException e) {
@@ -125,7 +125,7 @@ public final class ZoomClient {
             }
             int status = response.statusCode();
             if (status == 429) {
-                Duration retryAfter = HttpAnswers.retryAfter(response, clock);
+                Duration retryAfter = HttpAnswers.retryAfter(response.headers(), clock);
                 throw new UpstreamException(FailureReason.RATE_LIMITED, "token request: HTTP 429 Too Many Requests"
                         + (retryAfter == null ? "" : ", Retry-After " + retryAfter.toSeconds() + "s"), retryAfter);
             }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * Reads the answer of Zoom's token endpoint ({@code grant_type=account_credentials}):
  * {@code {"access_token": "...", "token_type": "bearer", "expires_in": 3600, "scope": "..."}}, or on failure
  * HTTP 400/401 with {@code {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}}. Anything
- * else is an {@link FailureReason#AUTH} failure too: the account cannot sign in. A message never quotes the token.
+ * else is an {@link FailureReason#AUTH} failure too: the account cannot sign in. A message never quotes the token:
+ * once read, it is masked, with the caller's secrets, in whatever of the answer a message or the scope quotes.
  */
 final class ZoomTokenParser {
     /** RFC 6750's b64token: what may follow "Bearer " in a header. */
@@ -33,10 +34,9 @@ final class ZoomTokenParser {
     private ZoomTokenParser() {}
 
     static TokenAnswer parse(byte[] body, UnaryOperator<String> redact) throws UpstreamException {
-        UsageJson json = new UsageJson(redact);
         JsonNode root;
         try {
-            root = json.object(body);
+            root = new UsageJson(redact).object(body);
         } catch (UpstreamException e) {
             throw auth("the token answer: " + e.getMessage());
         }
@@ -48,6 +48,8 @@ final class ZoomTokenParser {
             // Never quoted: it may be the token itself.
             throw auth("the token answer's access_token is not a bearer token (" + token.asText().length() + " characters)");
         }
+        Secret accessToken = new Secret(token.asText());
+        UsageJson json = new UsageJson(text -> accessToken.redact(redact.apply(text)));
         JsonNode type = root.get("token_type");
         if (type == null || !type.isTextual() || !type.asText().toLowerCase(Locale.ROOT).equals("bearer")) {
             throw auth("the token answer's token_type must be bearer (got " + json.shown(type) + ")");
@@ -57,7 +59,7 @@ final class ZoomTokenParser {
             throw auth("the token answer's expires_in must be a positive number of seconds (got " + json.shown(expiresIn) + ")");
         }
         Duration lifetime = Duration.ofSeconds(Math.min(expiresIn.asLong(), MAX_LIFETIME.toSeconds()));
-        return new TokenAnswer(new Secret(token.asText()), lifetime, json.text(root, "scope"));
+        return new TokenAnswer(accessToken, lifetime, json.text(root, "scope"));
     }
 
     /** A refusal as a message ends: {@code ": invalid_client: Invalid client_id or client_secret"}, or the body's start. */

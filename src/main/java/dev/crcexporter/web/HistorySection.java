@@ -95,7 +95,7 @@ final class HistorySection {
                 + " reached the capacity, demand may have been higher than the API can tell, and the recommendation is"
                 + " only a lower bound (\"at least\"). For months of history, percentiles of daily peaks, hours near and at"
                 + " capacity, the weekly trend and the weekday &times; hour grid, run <code>crc-exporter report"
-                + " --config.file=FILE --format=html --output=ports.html</code>; README.md, section \"Capacity planning\","
-                + " documents it.</p></section>\n";
+                + " --config.file=FILE --format=html --output=ports.html</code>; docs/capacity-report.md documents it."
+                + "</p></section>\n";
     }
 }

@@ -1,12 +1,17 @@
 package dev.crcexporter.web;
 
-/** Reads the configuration files again and applies them when valid: what {@code POST /-/reload} and SIGHUP do. */
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Asks for the configuration files to be read again and applied when valid: what {@code POST /-/reload} and SIGHUP
+ * do. The reload runs elsewhere; the caller gets its outcome when it is known.
+ */
 @FunctionalInterface
 public interface ReloadTrigger {
     /**
      * @param trigger what asked for it ("SIGHUP", "POST /-/reload"), for the log
      */
-    Outcome reload(String trigger);
+    CompletableFuture<Outcome> reload(String trigger);
 
     /**
      * @param applied whether the new configuration is in force (else the running one stays)

@@ -9,6 +9,8 @@ import dev.crcexporter.web.toolkit.LiveWebConfig;
 import dev.crcexporter.web.toolkit.WebAccess;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.prometheus.metrics.config.PrometheusProperties;
@@ -17,10 +19,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the HTTP side: the telemetry path (client_java's writers: text, OpenMetrics, protobuf, gzip,
@@ -42,8 +50,33 @@ public final class WebServer {
 
     /** Reads the configuration files again (POST only). */
     public static final String RELOAD_PATH = "/-/reload";
+    /**
+     * How long {@code POST /-/reload} waits for its outcome before it answers 503 (the reload goes on). Reloads take
+     * milliseconds; one that takes this long waits on a file system. Below {@link #IDLE_TIMEOUT}, which would cut it.
+     */
+    static final Duration RELOAD_WAIT = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
     private WebServer() {}
+
+    /** As Prometheus answers: 200 when applied, 500 when the files could not be, the reason in the body either way. */
+    private static Void answerReload(Context ctx, ReloadTrigger.Outcome outcome, Throwable failure) {
+        ctx.contentType("text/plain; charset=utf-8");
+        Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                ? wrapped.getCause() : failure;
+        if (cause == null) {
+            ctx.status(outcome.applied() ? HttpStatus.OK : HttpStatus.INTERNAL_SERVER_ERROR)
+                    .result(outcome.message() + "\n");
+        } else if (cause instanceof TimeoutException) {
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).result("the reload is still running after "
+                    + RELOAD_WAIT.toSeconds() + "s and goes on: its outcome will be in the log and in"
+                    + " crc_exporter_config_last_reload_successful\n");
+        } else {
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).result("reload failed: internal error "
+                    + cause.getClass().getSimpleName() + " (a bug of crc-exporter)\n");
+        }
+        return null;
+    }
 
     /** A server that listens on {@code listen} (plain HTTP, or TLS per {@code web}) once started. */
     public static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, Telemetry telemetry,
@@ -101,7 +134,9 @@ public final class WebServer {
                 }
             });
 
-            config.routes.get("/", ctx -> {
+            // HEAD runs the handler of GET (Jetty sends no body): the same status and headers, where Javalin's own
+            // answer to HEAD would be 200 text/plain whatever GET says (a page that is 400, a probe that is 503).
+            Handler landing = ctx -> {
                 byte[] page;
                 try {
                     page = landingPage.render(store.all(), ctx.queryParam("page")).getBytes(StandardCharsets.UTF_8);
@@ -110,18 +145,33 @@ public final class WebServer {
                     return;
                 }
                 ctx.contentType("text/html; charset=utf-8").result(page);
-            });
+            };
+            config.routes.get("/", landing).head("/", landing);
             config.routes.post(RELOAD_PATH, ctx -> {
-                ReloadTrigger.Outcome outcome = reload.reload("POST " + RELOAD_PATH);
-                // As Prometheus answers: 500 when the files could not be applied, the reason in the body.
-                ctx.status(outcome.applied() ? HttpStatus.OK : HttpStatus.INTERNAL_SERVER_ERROR)
-                        .contentType("text/plain; charset=utf-8").result(outcome.message() + "\n");
+                Optional<String> refusal = CrossSiteRequests.refusal(ctx.scheme(), ctx.header("Host"),
+                        ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), ctx.header("Content-Type"),
+                        ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null);
+                if (refusal.isPresent()) {
+                    LOG.atWarn().setMessage("reload refused: a browser asked for it from another site")
+                            .addKeyValue("err", refusal.get()).addKeyValue("remote", ctx.ip()).log();
+                    ctx.status(HttpStatus.FORBIDDEN).contentType("text/plain; charset=utf-8")
+                            .result("Forbidden: " + refusal.get() + "\n");
+                    return;
+                }
+                CompletableFuture<ReloadTrigger.Outcome> outcome = reload.reload("POST " + RELOAD_PATH);
+                // Who asked: coalesced reloads log one line for all their callers.
+                LOG.atDebug().setMessage("reload asked for").addKeyValue("trigger", "POST " + RELOAD_PATH)
+                        .addKeyValue("remote", ctx.ip()).log();
+                // No thread waits: the answer is written by a web thread once the reload's own thread has an outcome.
+                ctx.future(() -> outcome.orTimeout(RELOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                        .handleAsync((done, failure) -> answerReload(ctx, done, failure), threads));
             });
-            config.routes.get("/-/healthy", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n"));
+            Handler healthy = ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n");
+            config.routes.get("/-/healthy", healthy).head("/-/healthy", healthy);
             // Once ready, ready for good: accounts a reload adds are polled at once, and a replica that turned unready
             // for that would leave its Service and spend the PodDisruptionBudget for nothing.
             AtomicBoolean wasReady = new AtomicBoolean();
-            config.routes.get("/-/ready", ctx -> {
+            Handler ready = ctx -> {
                 ctx.contentType("text/plain; charset=utf-8");
                 // One read of the store, so the answer and its counts agree.
                 SnapshotStore.Readiness readiness = store.readiness();
@@ -139,7 +189,8 @@ public final class WebServer {
                             .result("Not ready: " + readiness.polled() + " of " + readiness.accounts()
                                     + " accounts have finished their first poll\n");
                 }
-            });
+            };
+            config.routes.get("/-/ready", ready).head("/-/ready", ready);
         });
     }
 }

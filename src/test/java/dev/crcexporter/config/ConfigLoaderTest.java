@@ -2,7 +2,9 @@ package dev.crcexporter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.crcexporter.testing.LogCapture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
     private static final Path INVALID = Path.of("src/test/resources/config/invalid");
+    private static final String UNREADABLE = "${unreadable}";
 
     static Stream<Arguments> invalidConfigs() throws IOException {
         List<String> lines = Files.readAllLines(INVALID.resolve("expected-messages.tsv"));
@@ -33,12 +37,27 @@ class ConfigLoaderTest {
                 .map(parts -> Arguments.of(parts[0], parts[1]));
     }
 
+    /**
+     * Each file with its exact message. A file that names {@code ${unreadable}} is loaded from a copy that names a
+     * secret file nobody may read; root reads it all the same, so that row is skipped when running as root.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidConfigs")
-    void invalidConfigIsRejectedWithItsExactMessage(String file, String expectedMessage) {
-        assertThatThrownBy(() -> ConfigLoader.load(INVALID.resolve(file)))
+    void invalidConfigIsRejectedWithItsExactMessage(String file, String expectedMessage, @TempDir Path dir)
+            throws IOException {
+        Path config = INVALID.resolve(file);
+        String text = Files.readString(config);
+        if (text.contains(UNREADABLE)) {
+            Path unreadable = Files.writeString(dir.resolve("unreadable-secret"), "secret\n");
+            Files.setPosixFilePermissions(unreadable, Set.of());
+            assumeFalse(Files.isReadable(unreadable), "file permissions do not apply to this user (root)");
+            config = Files.writeString(dir.resolve(file), text.replace(UNREADABLE, unreadable.toString()));
+            expectedMessage = expectedMessage.replace(UNREADABLE, unreadable.toString());
+        }
+        Path loaded = config;
+        assertThatThrownBy(() -> ConfigLoader.load(loaded))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(expectedMessage.replace("${file}", INVALID.resolve(file).toString()));
+                .hasMessage(expectedMessage.replace("${file}", loaded.toString()));
     }
 
     @Test
@@ -96,7 +115,7 @@ class ConfigLoaderTest {
     @Test
     void missingFileIsNamed() {
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("/nonexistent/crc.yml")))
-                .hasMessage("config file /nonexistent/crc.yml cannot be read (NoSuchFileException)");
+                .hasMessage("config file /nonexistent/crc.yml cannot be read: no such file");
     }
 
     @Test
@@ -272,6 +291,33 @@ class ConfigLoaderTest {
                 .hasMessage("both CRC_API_KEY, CRC_API_SECRET (a systec account) and ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID,"
                         + " ZOOM_CLIENT_SECRET (a Zoom account) are set; the environment configures one account: unset one"
                         + " family, or use --config.file for several accounts");
+    }
+
+    @Test
+    void variablesIgnoredBecauseOfAConfigFileAreNamedInAWarningWithoutTheirValues() throws ConfigException {
+        Map<String, String> env = Map.of("CRC_API_KEY", "the-api-key", "CRC_API_SECRET", "the-api-secret",
+                "ZOOM_CLIENT_SECRET", "the-client-secret", "CRC_CAPACITY", "12", "CRC_SHARD", "0/2",
+                "CRC_TIMEZONE", " ", "HOME", "/root");
+        Path file = Path.of("src/test/resources/config/valid-minimal.yml");
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(ConfigLoader.fromFileOrEnvironment(file, env).accounts()).extracting(AccountConfig::name)
+                    .containsExactly("hq");
+
+            assertThat(logs.logfmtLines()).singleElement().asString().contains("level=warn",
+                    "msg=\"these environment variables are ignored because --config.file is given\"",
+                    "variables=CRC_API_KEY,CRC_API_SECRET,CRC_CAPACITY,ZOOM_CLIENT_SECRET", "config_file=" + file)
+                    .doesNotContain("the-api-key", "the-api-secret", "the-client-secret", "CRC_SHARD", "CRC_TIMEZONE");
+        }
+    }
+
+    @Test
+    void noWarningWhenTheConfigFileIsTheOnlySource() throws ConfigException {
+        try (LogCapture logs = new LogCapture()) {
+            ConfigLoader.fromFileOrEnvironment(Path.of("src/test/resources/config/valid-minimal.yml"),
+                    Map.of("CRC_SHARD", "0/2", "HOME", "/root"));
+
+            assertThat(logs.logfmtLines()).noneMatch(line -> line.contains("level=warn"));
+        }
     }
 
     @Test

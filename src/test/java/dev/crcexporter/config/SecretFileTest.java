@@ -70,7 +70,14 @@ class SecretFileTest {
     @Test
     void aMissingFileIsNamed() {
         assertThatThrownBy(() -> SecretFile.read("/nonexistent/secret", KEY))
-                .hasMessage(KEY + " /nonexistent/secret cannot be read (NoSuchFileException)");
+                .hasMessage(KEY + " /nonexistent/secret cannot be read: no such file");
+    }
+
+    @Test
+    void aPathNoFileSystemAcceptsIsAConfigErrorNotACrash() {
+        assertThatThrownBy(() -> SecretFile.read("/run/secrets/\0hq", KEY))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(KEY + " is not a valid path: Nul character not allowed");
     }
 
     @Test

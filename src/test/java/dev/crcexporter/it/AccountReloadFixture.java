@@ -86,7 +86,7 @@ abstract class AccountReloadFixture {
 
     Outcome reload(Exporter exporter, String yaml) throws Exception {
         Files.writeString(file, yaml);
-        return exporter.reload("test");
+        return exporter.reload("test").join();
     }
 
     void awaitUp(Exporter exporter, String... accounts) {

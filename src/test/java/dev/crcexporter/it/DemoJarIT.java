@@ -6,6 +6,8 @@ import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.Http;
 import dev.crcexporter.testing.JarExporter;
 import dev.crcexporter.testing.Poll;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +77,21 @@ class DemoJarIT {
         String output = Files.readString(log);
         assertThat(output).contains("msg=\"crc-exporter started\"").contains("msg=\"shutting down\"")
                 .doesNotContain("Exception", "demo-secret");
+    }
+
+    /** A taken port: exit status 1 and the one line that says so, without the web framework's own line before it. */
+    @Test
+    void anAddressInUseIsOneLineAndExitStatusOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+
+            ExternalProcesses.Result result = processes.run(Duration.ofSeconds(60), "java", "-jar", JAR.toString(),
+                    "--demo", "--web.listen-address=" + address);
+
+            assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+            assertThat(result.output()).isEqualTo("crc-exporter: error: cannot listen on " + address
+                    + ": address already in use\n");
+        }
     }
 
     /** The jar's report writes only the report on standard output: log lines (a Zoom token's, say) go to stderr. */

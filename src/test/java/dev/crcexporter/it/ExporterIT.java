@@ -18,6 +18,9 @@ import dev.crcexporter.testing.Poll;
 import dev.crcexporter.upstream.DailyUsage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -234,6 +237,7 @@ class ExporterIT {
         assertThat(fixture.account(exporter, "branch").polled()).as("branch still waits for its answer").isFalse();
         assertThat(notReady.statusCode()).isEqualTo(503);
         assertThat(notReady.body()).contains("1 of 2 accounts");
+        assertThat(head(exporter, "/-/ready").statusCode()).as("HEAD, as GET").isEqualTo(503);
         assertThat(get(exporter, "/-/healthy").statusCode()).isEqualTo(200);
 
         branchMayAnswer.countDown();
@@ -257,6 +261,26 @@ class ExporterIT {
                 .contains(lastSuccessLine)
                 .containsPattern("crc_exporter_poll_errors_total\\{account=\"hq\",reason=\"http_status\"} [1-9]");
         assertThat(get(exporter, "/").body()).contains("failing").contains("http_status: HTTP 503: maintenance");
+    }
+
+    private static HttpResponse<byte[]> head(Exporter exporter, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port()
+                + path)).method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void headOfTheLandingPageAnswersTheHeadersOfItsGet() throws Exception {
+        Exporter exporter = startAndAwaitReady(config(RequestMethod.POST, Duration.ofHours(1), 1));
+
+        HttpResponse<byte[]> head = head(exporter, "/");
+
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type.replace(" ", "")).isEqualTo("text/html;charset=utf-8"))
+                .isEqualTo(get(exporter, "/").headers().firstValue("Content-Type"));
+        assertThat(head.body()).isEmpty();
+        assertThat(head(exporter, "/?page=99").statusCode()).as("a page that does not exist, as GET").isEqualTo(400);
     }
 
     @Test

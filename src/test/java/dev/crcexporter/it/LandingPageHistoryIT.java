@@ -196,7 +196,7 @@ class LandingPageHistoryIT {
 
         // the link leads to the explanation on the same page
         assertThat(hq.selectFirst("a.report-docs").attr("href")).isEqualTo("#capacity-report");
-        assertThat(page.select("#capacity-report").text()).contains("crc-exporter report", "Capacity planning");
+        assertThat(page.select("#capacity-report").text()).contains("crc-exporter report", "docs/capacity-report.md");
 
         // branch: only the two reported days have bars; broken: its (escaped) error, no bars
         assertThat(page.select(".history[data-account=branch] rect.bar").eachAttr("data-date"))

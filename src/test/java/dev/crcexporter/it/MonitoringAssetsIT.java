@@ -129,10 +129,13 @@ class MonitoringAssetsIT {
         return alerts;
     }
 
-    /** README.md, which has the runbook. */
+    /** The page of the runbook, as the rules' runbook_url name it in the repository. */
+    static final Path RUNBOOK = Path.of("docs/alerts.md");
+
     private static String runbookDocument() throws IOException {
-        String text = Files.readString(Path.of("README.md"));
-        assertThat(text.lines()).as("README.md has a `## Runbook` section").anyMatch(l -> l.strip().equals("## Runbook"));
+        String text = Files.readString(RUNBOOK);
+        assertThat(text.lines()).as("%s has a `## Runbook` section", RUNBOOK)
+                .anyMatch(l -> l.strip().equals("## Runbook"));
         return text;
     }
 
@@ -175,7 +178,9 @@ class MonitoringAssetsIT {
             String runbook = annotations.path("runbook_url").asText("");
             if (!runbook.isBlank()) {
                 String fragment = URI.create(runbook).getFragment();
-                if (!name.toLowerCase(Locale.ROOT).equals(fragment)) {
+                if (!URI.create(runbook).getPath().endsWith("/blob/main/" + RUNBOOK)) {
+                    problems.add(name + ": runbook_url must point at " + RUNBOOK + ", is " + runbook);
+                } else if (!name.toLowerCase(Locale.ROOT).equals(fragment)) {
                     problems.add(name + ": runbook_url fragment must be #" + name.toLowerCase(Locale.ROOT) + ", is " + runbook);
                 } else if (!anchors.contains(fragment)) {
                     problems.add(name + ": no `### " + name + "` heading under `## Runbook` (anchors: " + anchors + ")");

@@ -41,6 +41,23 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
         assertThat(fixture.metrics(exporter)).contains("crc_up{account=\"hq\"} 0.0");
     }
 
+    @Test
+    void bidirectionalControlsOfAnApiMessageReachNeitherThePageNorTheLog() {
+        // U+202E would show "exceeded" as "dedeecxe" (and whatever follows reversed); U+2066..U+2069 isolate text.
+        upstream.behave(request -> Response.json(ApiAnswers.error(10003, "quota \u202Eexceeded\u2066!\u2069 \u0085")));
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5), noRetry());
+
+        awaitError(exporter, FailureReason.API_STATUS);
+        awaitWarning("api_status", "API status 10003: quota  exceeded !");
+        String lastError = fixture.landingPageCards(exporter).get("hq");
+
+        assertThat(lastError).contains("API status 10003: quota exceeded !");
+        List<String> bidiControls = List.of("\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067",
+                "\u2068", "\u2069", "\u0085");
+        assertThat(fixture.get(exporter, "/").body()).contains("quota").doesNotContain(bidiControls);
+        assertThat(logs.lines()).isNotEmpty().allSatisfy(line -> assertThat(line).doesNotContain(bidiControls));
+    }
+
     /** A good answer for hq whose today 10:00 reads 77: if any of it were taken, the metrics would show 77. */
     private static String answerWith77() {
         return ApiAnswers.success(List.of(day("2026-11-25", 20), day("2026-11-26", 77)));

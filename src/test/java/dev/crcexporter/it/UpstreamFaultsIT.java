@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crcexporter.Exporter;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.RetryConfig;
+import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Response;
@@ -55,6 +56,22 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         assertThat(fixture.metrics(exporter))
                 .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"timeout\"} 1.0");
         awaitWarning("timeout", "no complete answer within 8000ms");
+    }
+
+    @Test
+    void bodyThatTricklesIsAbandonedAtTheTimeout() {
+        // The headers at once, then a byte every 100 ms: the whole body would take minutes.
+        String body = ApiAnswers.success(List.of(day("2026-11-26", 30)));
+        upstream.behave(request -> Response.json(body).framed(FakeCrcApi.Framing.TRICKLE));
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(1), noRetry());
+
+        awaitError(exporter, FailureReason.TIMEOUT);
+        awaitWarning("timeout", "no complete answer within 1000ms");
+        assertThat(fixture.account(exporter, "hq").errors()).containsEntry(FailureReason.CONNECT, 0L)
+                .containsEntry(FailureReason.MALFORMED, 0L);
+        // The exporter hung up: the upstream's writes fail long before the body is out.
+        Poll.until(Duration.ofSeconds(10), "the upstream noticed the hang-up", () -> upstream.requestsInFlight() == 0);
+        assertThat(upstream.bytesSent()).as("bytes sent of a %d-byte body", body.length()).isLessThan(body.length());
     }
 
     @Test

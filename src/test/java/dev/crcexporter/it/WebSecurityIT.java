@@ -32,7 +32,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.OptionalInt;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,6 +138,41 @@ class WebSecurityIT {
 
             assertThat(String.join("\n", logs.lines())).doesNotContain(PASSWORD, "wrong", hash.substring(7));
         }
+    }
+
+    /**
+     * The status line of {@code GET /metrics} over TLS to 127.0.0.1, with {@code sni} as the server name (none for
+     * null) and {@code host} as the Host header: what Prometheus sends for a target by IP, with or without
+     * {@code tls_config.server_name}. The server's certificate is checked against the CA, not against a name.
+     */
+    private static String statusLine(SSLContext tls, int port, String sni, String host) throws Exception {
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+            socket.setSSLParameters(parameters);
+            socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst()
+                    .orElse("(no answer)");
+        }
+    }
+
+    @Test
+    void aCertificateForAnotherNameIsServedWhateverTheHostAndTheSni() throws Exception {
+        KeyPair keys = TestCertificates.ec();
+        TestCertificates.pem(dir.resolve("localhost-only.crt"),
+                TestCertificates.serverForLocalhostOnly(ca, keys).certificate());
+        TestCertificates.pem(dir.resolve("localhost-only.key"), keys.getPrivate());
+        Exporter exporter = start("tls_server_config:\n  cert_file: localhost-only.crt\n"
+                + "  key_file: localhost-only.key\n");
+        SSLContext tls = TestCertificates.clientContext(ca, null);
+        int port = exporter.port();
+
+        // https://127.0.0.1:PORT/metrics, insecure_skip_verify: no SNI (an IP address is never one), Host the IP
+        assertThat(statusLine(tls, port, null, "127.0.0.1:" + port)).isEqualTo("HTTP/1.1 200 OK");
+        // a pod IP target with tls_config.server_name: localhost
+        assertThat(statusLine(tls, port, "localhost", "10.1.2.3:" + port)).isEqualTo("HTTP/1.1 200 OK");
     }
 
     @Test

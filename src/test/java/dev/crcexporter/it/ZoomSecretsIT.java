@@ -2,6 +2,8 @@ package dev.crcexporter.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.crcexporter.CrcExporterCommand;
 import dev.crcexporter.Exporter;
@@ -21,8 +23,10 @@ import dev.crcexporter.testing.MutableClock;
 import dev.crcexporter.testing.Poll;
 import dev.crcexporter.testing.SecretForms;
 import dev.crcexporter.upstream.FailureReason;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +39,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -53,6 +59,7 @@ class ZoomSecretsIT {
     /** Characters that URL, form, JSON and HTML encoding change, between two runs that are easy to spot. */
     private static final String SECRET = "Qx5Hn8Tj2Wp7\"&= /\\+é<>'Fd3Gk6Bz9Lc4";
     private static final List<String> ALPHANUMERIC_RUNS = List.of("Qx5Hn8Tj2Wp7", "Fd3Gk6Bz9Lc4");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ExporterFixture fixture = new ExporterFixture();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T02:30:00Z"));
@@ -152,6 +159,52 @@ class ZoomSecretsIT {
         String all = String.join("\n", everything);
         assertThat(all).contains("reason=" + fault.reason().label()).as("masked, not left out").contains("<secret>");
         assertNoTrace(all, tokens);
+    }
+
+    /**
+     * The token endpoint issues a token and echoes it, in every encoding, in the {@code scope} (which has none of the
+     * CRC scopes: warned about) or in the {@code token_type} (refused): the token being read is masked like the others.
+     */
+    @ParameterizedTest(name = "echoed in {0}")
+    @CsvSource({"scope, the Zoom app's token has none of the scopes",
+            "token_type, the token answer's token_type must be"})
+    void theTokenBeingReadShowsNowhereWhenItsAnswerEchoesIt(String field, String logged) throws Exception {
+        FakeZoomApi zoom = fixture.closeLater(new FakeZoomApi(clock));
+        zoom.account("acct-emea", CLIENT_ID, SECRET, List.of(Days.peakingAtTen("2026-11-26", 5)));
+        zoom.behaveToken(request -> {
+            ObjectNode answer = tree(zoom.documentedToken(request).body());
+            String token = answer.get("access_token").asText();
+            answer.put(field, "x " + SecretForms.all().values().stream().map(form -> form.apply(token))
+                    .collect(Collectors.joining(" ")) + " tok");
+            return FakeZoomApi.json(200, answer.toString());
+        });
+        List<String> everything = new ArrayList<>();
+        try (LogCapture logs = new LogCapture()) {
+            Exporter exporter = fixture.start(new ExporterConfig(URI.create("http://127.0.0.1:9/unused"),
+                    RequestMethod.POST, ZoneId.of("Asia/Shanghai"), Duration.ofHours(1), Duration.ofSeconds(5), 8,
+                    new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)), List.of(new AccountConfig("emea",
+                    new Credentials.Zoom("acct-emea", CLIENT_ID, new Secret(SECRET)), OptionalInt.of(10),
+                    Optional.empty())), zoom.urls()), clock);
+            Poll.until(Duration.ofSeconds(20), "the first poll", () -> fixture.account(exporter, "emea").polled());
+            Poll.until(Duration.ofSeconds(10), "the line about the token answer",
+                    () -> logs.logfmtLines().stream().anyMatch(l -> l.contains(logged)));
+            everything.addAll(logs.lines());
+            everything.add(fixture.get(exporter, "/").body());
+            everything.add(fixture.landingPageCards(exporter).toString());
+            everything.add(fixture.metrics(exporter));
+        }
+        assertThat(zoom.issuedTokens()).isNotEmpty();
+        String all = String.join("\n", everything);
+        assertNoTrace(all, zoom.issuedTokens());
+        assertThat(all).as("masked, not left out").contains("x <secret>");
+    }
+
+    private static ObjectNode tree(String json) {
+        try {
+            return (ObjectNode) JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A poll that works, at DEBUG: the token's issue and use are logged without it. */

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -196,6 +197,37 @@ class PollerTest {
         // A retry follows in about 50 ms; the next scheduled poll would come about 3.9 s later.
         assertThat(gapMillis).as("ms between the failed request and the next one").isLessThan(1500);
         Poll.until(BOUND, "victim up after its retry", () -> snapshot(store, "victim").up());
+    }
+
+    @Test
+    void accountsSkippedBecauseTheirPollStillRunsAreOneLinePerRound() throws Exception {
+        // The upstream holds every answer until the test ends: each round after the first finds all three running.
+        CountDownLatch release = new CountDownLatch(1);
+        FakeCrcApi api = api(request -> {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return oldAndNewDay();
+        });
+        toClose.add(release::countDown); // before the fake closes
+        List<AccountConfig> accounts = List.of(account("a"), account("b"), account("c"));
+        try (LogCapture logs = new LogCapture()) {
+            start(config(api, Duration.ofMillis(100), Duration.ofSeconds(30), 8, new RetryConfig(1,
+                    Duration.ofMillis(10), Duration.ofMillis(10)), accounts), new SnapshotStore(accounts),
+                    Clock.systemUTC());
+
+            List<String> skipped = Poll.until(BOUND, Duration.ofMillis(20), "two rounds that skipped",
+                    () -> logs.logfmtLines().stream().filter(l -> l.contains("poll skipped")).toList(),
+                    lines -> lines.size() >= 2, () -> "");
+
+            assertThat(skipped).allSatisfy(line -> assertThat(line).contains("level=warn",
+                    "msg=\"poll skipped: the previous poll is still running\"", "skipped=3", "accounts=3",
+                    "poll_interval=100ms", "timeout=30s", "concurrency=8", "raise poll_interval", "--shard=I/N")
+                    .doesNotContain("account="));
+            assertThat(api.requests()).as("one request per account: none piled up").hasSize(3);
+        }
     }
 
     /** A clock that throws, once, at the next read, what it is given (made there, so its stack is the poll's). */

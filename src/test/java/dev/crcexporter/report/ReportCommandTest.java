@@ -3,13 +3,18 @@ package dev.crcexporter.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.CrcExporterCommand;
+import dev.crcexporter.testing.FakeCrcApi;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Bad flags of {@code report}: exit 2 and one line naming the flag, before anything is fetched. */
@@ -100,6 +105,23 @@ class ReportCommandTest {
     void helpNamesEveryFlag() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("--from", "--to", "--accounts", "--format", "--output", "--business-hours",
-                "--business-days", "--percentile", "--headroom", "--demo", "--config.file");
+                "--business-days", "--percentile", "--headroom", "--demo", "--config.file", "--max-requests");
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertThat(help).contains("(default: 1000)", "per account and shared by every app",
+                "a symbolic link's target is replaced, not the link", "a pipe, a device or /dev/stdout is written"
+                + " straight into", "Exit 3");
+    }
+
+    @Test
+    void fromTheYearOneIsRefusedBeforeAnyRequest(@TempDir Path dir) throws Exception {
+        try (FakeCrcApi upstream = new FakeCrcApi().account("key-hq", "secret-hq", List.of())) {
+            Path config = Files.writeString(dir.resolve("config.yml"), "api_url: " + upstream.url()
+                    + "\naccounts:\n  - {name: hq, api_key: key-hq, api_secret: secret-hq}\n");
+
+            assertUsageError("0001-01-01..2026-04-13 needs 24,304 upstream requests (1 account(s) x 24,304 calendar"
+                    + " months), more than --max-requests=1000: shorten the range or raise --max-requests",
+                    "--config.file=" + config, "--from=0001-01-01");
+            assertThat(upstream.requests()).isEmpty();
+        }
     }
 }

@@ -44,7 +44,9 @@ public final class FakeCrcApi implements AutoCloseable {
         /** Chunked, the body repeated without end until the client hangs up. */
         ENDLESS,
         /** Content-Length of the whole body, but the connection closes after half of it. */
-        CUT_SHORT
+        CUT_SHORT,
+        /** Content-Length of the whole body, sent a byte every 100 ms until the client hangs up. */
+        TRICKLE
     }
 
     /** What to send back. */
@@ -111,6 +113,11 @@ public final class FakeCrcApi implements AutoCloseable {
     /** The most requests that were being answered at the same time. */
     public int maxConcurrentRequests() {
         return maxInFlight.get();
+    }
+
+    /** Requests being answered right now. */
+    public int requestsInFlight() {
+        return inFlight.get();
     }
 
     /** Body bytes handed to the network so far, all responses together. */
@@ -192,6 +199,20 @@ public final class FakeCrcApi implements AutoCloseable {
                 out.flush();
                 // Closing the exchange now (try-with-resources in handle) drops the connection mid-body.
                 throw new IOException("cut short on purpose");
+            }
+            case TRICKLE -> {
+                exchange.sendResponseHeaders(response.status(), bytes.length);
+                OutputStream out = exchange.getResponseBody();
+                for (int i = 0; i < bytes.length && !Thread.currentThread().isInterrupted(); i++) {
+                    out.write(bytes[i]); // ends with an IOException when the client hangs up
+                    out.flush();
+                    sent.accept(1);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
         }
     }

@@ -51,22 +51,30 @@ public final class TestCertificates {
 
     public static Issued ca(String name) throws Exception {
         KeyPair keys = ec();
-        return new Issued(build(name, keys, name, keys.getPrivate(), true, false), keys.getPrivate());
+        return new Issued(build(name, keys, name, keys.getPrivate(), true), keys.getPrivate());
     }
 
+    /** A server certificate for localhost and 127.0.0.1. */
     public static Issued server(Issued ca, KeyPair keys) throws Exception {
-        return new Issued(build("localhost", keys, ca.certificate().getSubjectX500Principal().getName(), ca.key(), false, true),
-                keys.getPrivate());
+        return new Issued(build("localhost", keys, ca.certificate().getSubjectX500Principal().getName(), ca.key(),
+                false, new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1")), keys.getPrivate());
+    }
+
+    /** A server certificate for the name localhost only: no IP address, as a certificate for a DNS name is. */
+    public static Issued serverForLocalhostOnly(Issued ca, KeyPair keys) throws Exception {
+        return new Issued(build("localhost", keys, ca.certificate().getSubjectX500Principal().getName(), ca.key(),
+                false, new GeneralName(GeneralName.dNSName, "localhost")), keys.getPrivate());
     }
 
     public static Issued client(Issued ca, String name) throws Exception {
         KeyPair keys = ec();
-        return new Issued(build(name, keys, ca.certificate().getSubjectX500Principal().getName(), ca.key(), false, false),
+        return new Issued(build(name, keys, ca.certificate().getSubjectX500Principal().getName(), ca.key(), false),
                 keys.getPrivate());
     }
 
     private static X509Certificate build(String subject, KeyPair keys, String issuer, PrivateKey issuerKey, boolean isCa,
-            boolean serverNames) throws Exception {
+            GeneralName... serverNames) throws Exception {
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                 new X500Name(issuer.startsWith("CN=") ? issuer : "CN=" + issuer),
@@ -74,9 +82,8 @@ public final class TestCertificates {
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))),
                 new X500Name("CN=" + subject), keys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-        if (serverNames) {
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+        if (serverNames.length > 0) {
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(serverNames));
         }
         String algorithm = issuerKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
         return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));

@@ -3,6 +3,7 @@ package dev.crcexporter.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crcexporter.config.Secret;
 import dev.crcexporter.demo.ZoomAnswers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,6 +51,18 @@ class ZoomTokenParserTest {
         assertThatThrownBy(() -> parse(body))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.AUTH))
                 .hasMessageStartingWith(message).hasMessageNotContaining("secret token").hasMessageNotContaining("X-Evil");
+    }
+
+    @Test
+    void theTokenBeingReadIsMaskedWhereverTheAnswerEchoesIt() throws Exception {
+        String token = "eyJhbGciOiJIUzUxMiJ9.eyJ2ZXIiOjl9.c2ln";
+        UnaryOperator<String> clientSecret = new Secret("client-S3cret")::redact;
+
+        assertThat(ZoomTokenParser.parse(ZoomAnswers.token(token, 3600, "x " + token + " client-S3cret")
+                .getBytes(StandardCharsets.UTF_8), clientSecret).scope()).isEqualTo("x <secret> <secret>");
+        assertThatThrownBy(() -> ZoomTokenParser.parse(("{\"access_token\":\"" + token + "\",\"token_type\":\""
+                + token + "\",\"expires_in\":3600}").getBytes(StandardCharsets.UTF_8), clientSecret))
+                .hasMessage("the token answer's token_type must be bearer (got \"<secret>\")");
     }
 
     @Test

@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,7 +101,8 @@ class ScrapeHandlerTest {
         Answers answers = new Answers(registry, crc, memory, PrometheusProperties.get(), nanos::get);
         Javalin app = WebServer.create(new ListenAddress("127.0.0.1", 0), new LiveWebConfig(WebConfig.NONE), "/metrics",
                 answers, store, new LandingPage(BUILD, "/metrics", clock, SHANGHAI, Optional.empty(), Optional.empty()),
-                Optional.empty(), trigger -> new ReloadTrigger.Outcome(false, "no reload here"));
+                Optional.empty(), trigger -> CompletableFuture.completedFuture(
+                        new ReloadTrigger.Outcome(false, "no reload here")));
         app.start();
         started.add(app);
         return new Server(app, registry, memory, answers);

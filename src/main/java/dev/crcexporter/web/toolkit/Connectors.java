@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -14,10 +15,22 @@ final class Connectors {
     private Connectors() {}
 
     static Connector create(Server server, HttpConfiguration http, ListenAddress listen, Optional<RotatingSslContextFactory> tls) {
-        HttpConnectionFactory httpFactory = new HttpConnectionFactory(http);
-        ServerConnector connector = tls.isEmpty()
-                ? new ServerConnector(server, httpFactory)
-                : new ServerConnector(server, new SslConnectionFactory(tls.get(), httpFactory.getProtocol()), httpFactory);
+        ServerConnector connector;
+        if (tls.isEmpty()) {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            // No check of the Host header against the certificate's names (Jetty's default answers 400 "Invalid SNI"):
+            // Prometheus scrapes pods by IP with tls_config.server_name, or with insecure_skip_verify, and
+            // exporter-toolkit serves them. Whoever accepts the certificate decides which names it may be used for.
+            HttpConfiguration https = new HttpConfiguration(http);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false);
+            secure.setSniRequired(false);
+            https.addCustomizer(secure);
+            HttpConnectionFactory httpFactory = new HttpConnectionFactory(https);
+            connector = new ServerConnector(server, new SslConnectionFactory(tls.get(), httpFactory.getProtocol()),
+                    httpFactory);
+        }
         connector.setHost(listen.host());
         connector.setPort(listen.port());
         return connector;

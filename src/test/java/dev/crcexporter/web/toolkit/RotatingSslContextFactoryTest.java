@@ -138,7 +138,7 @@ class RotatingSslContextFactoryTest {
             List<String> lines = ours(logs);
             assertThat(lines).hasSize(3);
             assertThat(lines.get(2)).contains("level=warn", "tls_server_config.key_file: " + dir.resolve("server.key")
-                    + " cannot be read (NoSuchFileException)");
+                    + " cannot be read: no such file");
             // Not a line of either key's PEM reaches the log.
             String secondKeyPem = TestCertificates.pem(dir.resolve("probe.key"), next.getPrivate()).toString();
             for (String pem : List.of(firstKeyPem, Files.readString(Path.of(secondKeyPem)))) {

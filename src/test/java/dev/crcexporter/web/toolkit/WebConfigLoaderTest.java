@@ -76,7 +76,7 @@ class WebConfigLoaderTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
-            tls_server_config: {cert_file: missing.crt, key_file: server-pkcs1.key}             | tls_server_config.cert_file: ${dir}/missing.crt cannot be read (NoSuchFileException)
+            tls_server_config: {cert_file: missing.crt, key_file: server-pkcs1.key}             | tls_server_config.cert_file: ${dir}/missing.crt cannot be read: no such file
             tls_server_config: {cert_file: garbage.pem, key_file: server-pkcs1.key}             | tls_server_config.cert_file: ${dir}/garbage.pem is not a PEM certificate
             tls_server_config: {cert_file: server.crt, key_file: garbage.pem}                   | tls_server_config.key_file: ${dir}/garbage.pem holds no unencrypted PEM private key (PKCS#8, PKCS#1 or SEC1; encrypted keys are not supported)
             tls_server_config: {cert_file: server.crt, key_file: other.key}                     | tls_server_config.key_file does not belong to the certificate of cert_file
@@ -93,12 +93,12 @@ class WebConfigLoaderTest {
             tls_server_config: {cert_file: /dev/zero, key_file: server-pkcs1.key}               | tls_server_config.cert_file: /dev/zero is larger than 1 MiB
             tls_server_config: {cert_file: server.crt, key_file: /dev/zero}                     | tls_server_config.key_file: /dev/zero is larger than 1 MiB
             tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, client_allowed_sans: [a]} | tls_server_config.client_allowed_sans is not supported by crc-exporter; remove it or restrict clients with client_ca_file
-            tls_server_config: {cert_file: server.crt, key_file: server-pkcs1.key, cert_fiel: x} | tls_server_config.cert_fiel is not a known key (known keys: cert_file, cipher_suites, client_allowed_sans, client_auth_type, client_ca_file, curve_preferences, key_file, max_version, min_version, prefer_server_cipher_suites)
+            tls_server_config: {cert_fiel: x} | tls_server_config.cert_fiel is not a known key; did you mean cert_file?
             basic_auth_users: {alice: plaintext-password}                                      | basic_auth_users.alice is not a bcrypt hash ($2y$, $2a$ or $2b$, as `htpasswd -nBC 10 USER` writes it)
             basic_auth_users: {alice: '$1$abc$def'}                                             | basic_auth_users.alice is not a bcrypt hash ($2y$, $2a$ or $2b$, as `htpasswd -nBC 10 USER` writes it)
             http_server_config: {headers: {X-Powered-By: me}}                                  | http_server_config.headers.X-Powered-By is not an allowed header (allowed: Content-Security-Policy, Strict-Transport-Security, X-Content-Type-Options, X-Frame-Options, X-XSS-Protection)
             http_server_config: {headers: {X-Frame-Options: allow}}                            | http_server_config.headers.X-Frame-Options must be deny or sameorigin (got "allow")
-            basic_auths_users: {}                                                              | basic_auths_users is not a known key (known keys: basic_auth_users, http_server_config, tls_server_config)
+            basic_auths_users: {}             | basic_auths_users is not a known key; did you mean basic_auth_users?
             """)
     void invalidWebConfigIsRejectedNamingTheKey(String yaml, String message) throws Exception {
         Path file = Files.writeString(dir.resolve("web.yml"), yaml + "\n");
