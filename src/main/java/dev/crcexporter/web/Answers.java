@@ -13,6 +13,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,9 +62,19 @@ final class Answers implements AutoCloseable {
 
     /** An answer before it is sent: its body in blocks of at most {@value Body#BLOCK} bytes. */
     record Answer(int status, Map<String, String> headers, List<byte[]> body, long length) {
+        /** {@code text} in UTF-8, written into blocks (a page is never held as one array besides its string). */
+        static Answer of(int status, String contentType, String text) {
+            Body body = new Body();
+            try (Writer out = new OutputStreamWriter(body, StandardCharsets.UTF_8)) {
+                out.write(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a Body takes every byte
+            }
+            return new Answer(status, Map.of("Content-Type", contentType), body.blocks(), body.length);
+        }
+
         static Answer text(int status, String text) {
-            byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
-            return new Answer(status, Map.of("Content-Type", "text/plain; charset=utf-8"), List.of(bytes), bytes.length);
+            return of(status, "text/plain; charset=utf-8", text + "\n");
         }
 
         /** 503 with Retry-After: what a scraper that must not be overloaded answers. */

@@ -9,7 +9,8 @@ import java.util.function.IntSupplier;
  * series it holds exists as snapshot objects, the protobuf writer also builds each family as messages, and the answer
  * itself grows in a buffer. How much heap that takes per series was measured for each format
  * ({@code bench/render-cost.sh}, figures in bench/README.md, "Heap per series"), and so was the heap the exporter
- * needs without any scrape, and per account for its polled data.
+ * needs without any scrape, and per account for its polled data. The landing pages, built whole too, are counted
+ * apart: at most {@link #PAGES_AT_ONCE} at a time.
  *
  * <p>A configuration fits when the heap left after those holds the largest render of a whole answer (the answer it
  * renders included); the exporter refuses to start with one that does not, and a reload to one. What is left is the
@@ -19,14 +20,22 @@ import java.util.function.IntSupplier;
  */
 public final class ScrapeMemory {
     /**
-     * Heap the exporter needs besides the accounts and the scrapes: 8.7 MiB live when idle with one account, and room
-     * for a round of polls (answers of up to 1 MiB each), a reload and the landing page.
+     * Heap the exporter needs besides the accounts, the scrapes and the landing pages: 8.7 MiB live when idle with
+     * one account, and room for a round of polls (answers of up to 1 MiB each) and a reload.
      */
     static final long BASE_BYTES = 20L << 20;
     /** Heap of one account: its configuration, its snapshot with two complete days (48 hours), its view (3.5 KB). */
     static final long BYTES_PER_ACCOUNT = 4_000;
     /** Series besides the accounts': {@code jvm_*}, {@code process_*}, build, shard and reload (about 110 here). */
     static final long OTHER_SERIES = 250;
+    /** Landing pages rendered or being sent at once, at most ({@link LandingPageHandler}; more are 503). */
+    static final int PAGES_AT_ONCE = 2;
+    /**
+     * Heap of one card of a landing page while the page is built and sent: a card is about 16 KB of HTML with its 30
+     * days (4.7 MB for the page of 300 accounts, bench/README.md, "Landing page"), and a page is held up to 2.5 times
+     * over at once (the builder, which doubles as it grows, and the string it makes; then the string and its blocks).
+     */
+    static final long PAGE_BYTES_PER_CARD = 40_000;
 
     /**
      * Peak heap of one render per series, by how it is written: the snapshots, what the writer builds, the answer
@@ -73,10 +82,16 @@ public final class ScrapeMemory {
                 + " or give the JVM a larger -Xmx");
     }
 
-    /** Heap for the exporter, the accounts and the largest render of a whole answer (protobuf's). */
+    /** Heap for the exporter, the accounts, the landing pages and the largest render of a whole answer (protobuf's). */
     static long heapNeeded(int accounts, boolean hourly) {
         long series = (long) accounts * CrcMetrics.seriesPerAccount(hourly) + OTHER_SERIES;
-        return BASE_BYTES + accounts * BYTES_PER_ACCOUNT + renderBytes(Format.PROTOBUF, series);
+        return held(accounts) + renderBytes(Format.PROTOBUF, series);
+    }
+
+    /** What is not the scrapes' to use: the exporter, {@code accounts} accounts and the landing pages at once. */
+    static long held(int accounts) {
+        int cardsOnAPage = accounts <= AccountPages.ALL_CARDS_UP_TO ? accounts : AccountPages.PAGE_SIZE;
+        return BASE_BYTES + accounts * BYTES_PER_ACCOUNT + PAGES_AT_ONCE * cardsOnAPage * PAGE_BYTES_PER_CARD;
     }
 
     /** What a render of {@code series} series in {@code format} may need at its peak. */
@@ -86,7 +101,7 @@ public final class ScrapeMemory {
 
     /** The heap left for renders and answers now. */
     long budget() {
-        return maxHeap - BASE_BYTES - accounts.getAsInt() * BYTES_PER_ACCOUNT;
+        return maxHeap - held(accounts.getAsInt());
     }
 
     /**

@@ -14,7 +14,6 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.prometheus.metrics.config.PrometheusProperties;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -43,8 +42,9 @@ public final class WebServer {
     private static final int MIN_THREADS = 2;
     /**
      * A connection that makes no progress (a client that stopped reading, or sends nothing) is closed after this
-     * long. A scrape holds no thread meanwhile: its answer is written without blocking ({@link ScrapeHandler}). About
-     * Prometheus' default scrape timeout: an answer it has given up on is not worth keeping.
+     * long. A scrape or a landing page holds no thread meanwhile: it is written without blocking
+     * ({@link AnswerHandler}). About Prometheus' default scrape timeout: an answer it has given up on is not worth
+     * keeping.
      */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -94,6 +94,7 @@ public final class WebServer {
     static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, Answers answers,
             SnapshotStore store, LandingPage landingPage, Optional<Shard> shard, ReloadTrigger reload) {
         ScrapeHandler scrapeHandler = new ScrapeHandler(metricsPath, answers, web::access);
+        LandingPageHandler landingPageHandler = new LandingPageHandler(landingPage, store, web::access);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -104,7 +105,9 @@ public final class WebServer {
             config.jetty.threadPool = threads;
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
-                // GET and HEAD of the telemetry path, before Javalin; Javalin answers the rest (401, 405, other paths).
+                // GET and HEAD of the landing page and of the telemetry path (which wins if it is "/"), before
+                // Javalin; Javalin answers the rest (401, 405, other paths).
+                server.insertHandler(landingPageHandler);
                 server.insertHandler(scrapeHandler);
             });
             // Our own connector (plain or TLS); Javalin adds its default one only when there is none.
@@ -134,19 +137,6 @@ public final class WebServer {
                 }
             });
 
-            // HEAD runs the handler of GET (Jetty sends no body): the same status and headers, where Javalin's own
-            // answer to HEAD would be 200 text/plain whatever GET says (a page that is 400, a probe that is 503).
-            Handler landing = ctx -> {
-                byte[] page;
-                try {
-                    page = landingPage.render(store.all(), ctx.queryParam("page")).getBytes(StandardCharsets.UTF_8);
-                } catch (AccountPages.NoSuchPage e) {
-                    ctx.status(HttpStatus.BAD_REQUEST).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
-                    return;
-                }
-                ctx.contentType("text/html; charset=utf-8").result(page);
-            };
-            config.routes.get("/", landing).head("/", landing);
             config.routes.post(RELOAD_PATH, ctx -> {
                 Optional<String> refusal = CrossSiteRequests.refusal(ctx.scheme(), ctx.header("Host"),
                         ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), ctx.header("Content-Type"),
@@ -166,6 +156,8 @@ public final class WebServer {
                 ctx.future(() -> outcome.orTimeout(RELOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                         .handleAsync((done, failure) -> answerReload(ctx, done, failure), threads));
             });
+            // HEAD runs the handler of GET (Jetty sends no body): the same status and headers, where Javalin's own
+            // answer to HEAD would be 200 text/plain whatever GET says (a probe that is 503).
             Handler healthy = ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n");
             config.routes.get("/-/healthy", healthy).head("/-/healthy", healthy);
             // Once ready, ready for good: accounts a reload adds are polled at once, and a replica that turned unready

@@ -96,8 +96,7 @@ class ScrapeHandlerTest {
         for (MultiCollector collector : more) {
             registry.register(collector);
         }
-        ScrapeMemory memory = new ScrapeMemory(ScrapeMemory.BASE_BYTES + ACCOUNTS * ScrapeMemory.BYTES_PER_ACCOUNT + budget,
-                () -> ACCOUNTS);
+        ScrapeMemory memory = new ScrapeMemory(ScrapeMemory.held(ACCOUNTS) + budget, () -> ACCOUNTS);
         Answers answers = new Answers(registry, crc, memory, PrometheusProperties.get(), nanos::get);
         Javalin app = WebServer.create(new ListenAddress("127.0.0.1", 0), new LiveWebConfig(WebConfig.NONE), "/metrics",
                 answers, store, new LandingPage(BUILD, "/metrics", clock, SHANGHAI, Optional.empty(), Optional.empty()),

@@ -36,10 +36,19 @@ class ScrapeMemoryTest {
         }
     }
 
+    /** A landing page of 300 accounts is 4.7 MB of HTML (bench/README.md): the ones being sent are not the scrapes'. */
+    @Test
+    void theLandingPagesBeingSentAreHeldApartFromTheScrapes() {
+        assertThat(ScrapeMemory.held(300) - ScrapeMemory.held(0)).as("300 accounts and two pages of 300 cards")
+                .isGreaterThan(300 * ScrapeMemory.BYTES_PER_ACCOUNT + 2 * 4_700_000L);
+        assertThat(ScrapeMemory.held(301)).as("beyond 300 accounts, pages of 50 cards")
+                .isLessThan(ScrapeMemory.held(300));
+        assertThat(new ScrapeMemory(ScrapeMemory.held(300) + 1000, () -> 300).budget()).isEqualTo(1000);
+    }
+
     @Test
     void aReservationWaitsForRoomMakesRoomAndGivesUpAtItsBound() throws Exception {
-        ScrapeMemory memory = new ScrapeMemory(ScrapeMemory.BASE_BYTES + 10 * ScrapeMemory.BYTES_PER_ACCOUNT + 1000,
-                () -> 10);
+        ScrapeMemory memory = new ScrapeMemory(ScrapeMemory.held(10) + 1000, () -> 10);
         assertThat(memory.budget()).isEqualTo(1000);
         AtomicInteger madeRoom = new AtomicInteger();
         assertThat(memory.reserve(800, 0, madeRoom::incrementAndGet)).isTrue();
