@@ -1,8 +1,10 @@
 package dev.crcexporter.report;
 
-import dev.crcexporter.report.Observations.Coverage;
-import dev.crcexporter.report.Observations.DailyPeak;
-import dev.crcexporter.report.Observations.HourPeak;
+import dev.crcexporter.capacity.Observations.Coverage;
+import dev.crcexporter.capacity.Observations.DailyPeak;
+import dev.crcexporter.capacity.Observations.HourPeak;
+import dev.crcexporter.capacity.Recommendation;
+import dev.crcexporter.capacity.WeeklyTrend;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -40,6 +42,16 @@ public record AccountReport(String account, ZoneId zone, OptionalInt capacity, C
      */
     public boolean censored() {
         return atCapacity.map(level -> level.hours() > 0).orElse(false);
+    }
+
+    /** Recommended minus purchased; empty without a capacity or without a recommendation. */
+    public OptionalLong recommendedChange() {
+        return recommendation.map(r -> r.change(capacity)).orElse(OptionalLong.empty());
+    }
+
+    /** The recommendation is above the purchased ports. */
+    public boolean isShort() {
+        return recommendedChange().orElse(0) > 0;
     }
 
     /** Ports as demand: "38", or ">=40" at the capacity, where demand was at least that. */

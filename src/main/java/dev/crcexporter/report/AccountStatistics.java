@@ -1,7 +1,11 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.Level;
+import dev.crcexporter.capacity.Observations;
+import dev.crcexporter.capacity.Observations.HourPeak;
+import dev.crcexporter.capacity.Percentiles;
+import dev.crcexporter.capacity.WeeklyTrend;
 import dev.crcexporter.report.AccountReport.HoursAtLevel;
-import dev.crcexporter.report.Observations.HourPeak;
 import dev.crcexporter.upstream.DailyUsage;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -39,17 +43,15 @@ public final class AccountStatistics {
         Optional<HoursAtLevel> near = Optional.empty();
         Optional<HoursAtLevel> full = Optional.empty();
         if (capacity.isPresent() && !hours.isEmpty()) { // without a single reported hour, "0 hours at capacity" would be a guess
-            long c = capacity.getAsInt();
-            // 80 % without floating point: ports / c >= 4/5
-            near = Optional.of(level(hours, ports -> ports * 5 >= c * 4));
-            full = Optional.of(level(hours, ports -> ports >= c));
+            int c = capacity.getAsInt();
+            near = Optional.of(level(hours, ports -> Level.of(ports, c) != Level.NORMAL));
+            full = Optional.of(level(hours, ports -> Level.of(ports, c) == Level.FULL));
         }
         long[] hourly = hours.stream().mapToLong(HourPeak::ports).toArray();
+        WeeklyTrend trend = WeeklyTrend.of(observed.dailyPeaks(), options.from(), options.to(), capacity);
         return new AccountReport(account, zone, capacity, observed.coverage(), observed.dailyPeaks(), peak, hoursAtPeak,
-                Percentiles.nearestRank(dailyPeaks, P95), Percentiles.nearestRank(dailyPeaks, P99), near, full,
-                WeeklyTrend.of(observed.dailyPeaks(), options.from(), options.to(), capacity),
-                Recommendation.of(hourly, options.percentile(), options.headroomPercent(), capacity, options.selection()),
-                WeekdayHourGrid.of(hours));
+                Percentiles.nearestRank(dailyPeaks, P95), Percentiles.nearestRank(dailyPeaks, P99), near, full, trend,
+                options.rule().recommend(hourly, capacity, trend.slope()), WeekdayHourGrid.of(hours));
     }
 
     private static HoursAtLevel level(List<HourPeak> hours, LongPredicate reached) {

@@ -1,7 +1,8 @@
 package dev.crcexporter.report;
 
-import dev.crcexporter.upstream.HourUsage;
+import dev.crcexporter.capacity.HourSelection;
 import dev.crcexporter.html.Html;
+import dev.crcexporter.upstream.HourUsage;
 import java.time.DayOfWeek;
 import java.util.Locale;
 import java.util.OptionalInt;

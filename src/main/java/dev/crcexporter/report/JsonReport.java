@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.crcexporter.report.Observations.DailyPeak;
-import dev.crcexporter.report.WeeklyTrend.WeeklyPeak;
+import dev.crcexporter.capacity.HourSelection;
+import dev.crcexporter.capacity.Observations.DailyPeak;
+import dev.crcexporter.capacity.WeeklyTrend.WeeklyPeak;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -32,9 +33,10 @@ final class JsonReport {
                 .put("generated_at", report.generatedAt().toString());
         put(root, "business_days", options.selection().daysText().isEmpty() ? null : options.selection().daysText());
         put(root, "business_hours", options.selection().hoursText().isEmpty() ? null : options.selection().hoursText());
-        root.put("percentile", ReportColumns.decimal(options.percentile()))
-                .put("headroom_percent", ReportColumns.decimal(options.headroomPercent()))
-                .put("rule", options.rule());
+        root.put("percentile", ReportColumns.decimal(options.rule().percentile()))
+                .put("headroom_percent", ReportColumns.decimal(options.rule().headroomPercent()))
+                .put("horizon_months", options.rule().horizonMonths())
+                .put("rule", options.rule().text());
         ArrayNode accounts = root.putArray("accounts");
         for (AccountResult result : report.accounts()) {
             ObjectNode account = accounts.addObject();

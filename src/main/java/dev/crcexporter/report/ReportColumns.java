@@ -1,7 +1,8 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.Observations.HourPeak;
+import dev.crcexporter.capacity.Recommendation;
 import dev.crcexporter.report.AccountReport.HoursAtLevel;
-import dev.crcexporter.report.Observations.HourPeak;
 import dev.crcexporter.upstream.HourUsage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -56,12 +57,13 @@ public final class ReportColumns {
                     ? BigDecimal.valueOf(r.trend().slope().getAsDouble()).setScale(3, RoundingMode.HALF_UP) : null),
             figure("trend_reaches_capacity", r -> r.trend().crossing().reach().label()),
             figure("trend_reaches_capacity_week", r -> r.trend().crossing().week().orElse(null)),
-            new Column("percentile", row -> decimal(row.options().percentile())),
-            new Column("headroom_percent", row -> decimal(row.options().headroomPercent())),
+            new Column("percentile", row -> decimal(row.options().rule().percentile())),
+            new Column("headroom_percent", row -> decimal(row.options().rule().headroomPercent())),
             figure("hourly_peak_percentile", r -> r.recommendation().map(Recommendation::basis).orElse(null)),
             figure("recommended_ports", r -> r.recommendation().map(Recommendation::ports).orElse(null)),
+            figure("recommended_change", r -> boxed(r.recommendedChange())),
             figure("recommendation_is_lower_bound", r -> r.recommendation().map(Recommendation::lowerBound).orElse(null)),
-            new Column("rule", row -> row.options().rule()));
+            new Column("rule", row -> row.options().rule().text()));
 
     /** The names, in column order. */
     public static final List<String> NAMES = COLUMNS.stream().map(Column::name).toList();

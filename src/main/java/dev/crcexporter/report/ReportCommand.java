@@ -3,6 +3,8 @@ package dev.crcexporter.report;
 import static dev.crcexporter.cli.UsageErrors.usageError;
 
 import dev.crcexporter.backfill.BackfillCommand.DateConverter;
+import dev.crcexporter.capacity.HourSelection;
+import dev.crcexporter.capacity.RecommendationRule;
 import dev.crcexporter.cli.OutputFile;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ConfigException;
@@ -40,7 +42,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", sortOptions = false,
         description = {"Tells how many CRC ports each account needs, from past months.",
                 "Fetches months of hourly peaks of every account and reports the highest peak, percentiles of daily"
-                        + " peaks, hours near and at capacity, the weekly trend and a recommended number of ports."})
+                        + " peaks, hours near and at capacity, the weekly trend and how many ports to buy for the"
+                        + " next months."})
 public final class ReportCommand implements Callable<Integer> {
     private static final int EXIT_ACCOUNT_FAILED = 1;
     private static final int EXIT_OUTPUT_FAILED = 3;
@@ -90,6 +93,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--headroom", paramLabel = "PERCENT", defaultValue = "10",
             description = "Headroom added to that percentile, in percent (default: ${DEFAULT-VALUE}).")
     BigDecimal headroom;
+
+    @Option(names = "--horizon", paramLabel = "MONTHS", defaultValue = "12",
+            description = {"Recommend for demand through this many months at the weekly trend, never less than today's"
+                    + " (default: ${DEFAULT-VALUE}; 0: today's demand only)."})
+    int horizon;
 
     @Option(names = "--max-requests", paramLabel = "N", defaultValue = "" + RangeCheck.DEFAULT_MAX_REQUESTS,
             description = RangeCheck.MAX_REQUESTS_HELP)
@@ -214,7 +222,7 @@ public final class ReportCommand implements Callable<Integer> {
         LocalDate today = LocalDate.ofInstant(clock.instant(), config.timezone());
         LocalDate last = to != null ? to : today.minusDays(1);
         LocalDate first = from != null ? from : last.minusDays(ReportOptions.DEFAULT_DAYS - 1);
-        return new ReportOptions(first, last, selection, percentile, headroom);
+        return new ReportOptions(first, last, new RecommendationRule(percentile, headroom, selection, horizon));
     }
 
     private static void progress(PrintWriter err, String line) {

@@ -1,5 +1,6 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.WeeklyTrend;
 import dev.crcexporter.upstream.HourUsage;
 import java.io.IOException;
 import java.io.Writer;
@@ -15,17 +16,18 @@ import java.util.Optional;
  */
 final class TextReport {
     private static final String[] HEADINGS = {"account", "capacity", "peak", "peak at", "daily p95", "daily p99",
-            "h>=80% (days)", "h@100% (days)", "data days", "trend/week", "reaches capacity", "recommended"};
+            "h>=80% (days)", "h@100% (days)", "data days", "trend/week", "reaches capacity", "bought -> recommended"};
     /** Columns aligned left (text); the others are numbers, aligned right. */
-    private static final boolean[] LEFT = {true, false, false, true, false, false, false, false, false, false, true, false};
+    private static final boolean[] LEFT = {true, false, false, true, false, false, false, false, false, false, true,
+        true};
     private static final String MISSING = "-";
 
     private TextReport() {}
 
     static void write(CapacityReport report, Writer out) throws IOException {
         ReportOptions options = report.options();
-        out.write(String.format(Locale.ROOT, "CRC capacity report %s to %s (%d days), %s, in each account's time zone\n\n",
-                options.from(), options.to(), options.days(), options.selection().describe()));
+        out.write(String.format(Locale.ROOT, "CRC capacity report %s, %s, in each account's time zone\n\n%s\n\n",
+                options.window(), options.selection().describe(), ReportNotes.shortAccounts(report)));
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADINGS);
         for (AccountResult result : report.accounts()) {
@@ -35,12 +37,15 @@ final class TextReport {
 
         out.write("\nh>=80% (days), h@100% (days): hours at 80 % and at 100 % of capacity, and on how many days."
                 + " >=N: at capacity, demand was at least N.\ndata days: days with data of the days in the period."
-                + " reaches capacity: the week the least-squares line of weekly peaks reaches the capacity.\n");
-        out.write(String.format(Locale.ROOT, "\nRecommended ports: %s.\n", options.rule()));
+                + " reaches capacity: the week of the first day at capacity, or the week the least-squares line of"
+                + " weekly peaks reaches it.\nbought -> recommended: the purchased ports and the recommendation"
+                + " below, with the difference; SHORT where more are needed.\n");
+        out.write(String.format(Locale.ROOT, "\nRecommended ports, %s: %s.\n", ReportNotes.window(options),
+                options.rule().text()));
         for (AccountResult result : report.accounts()) {
             if (result instanceof AccountReport figures) {
                 out.write("  " + figures.account() + ": " + figures.recommendation()
-                        .map(r -> r.portsText() + " (" + r.arithmetic(options.percentile(), options.headroomPercent()) + ")")
+                        .map(r -> r.portsText() + " (" + r.arithmetic() + ")")
                         .orElse("none: no hour was reported") + "\n");
             }
         }
@@ -79,14 +84,27 @@ final class TextReport {
             r.coverage().daysWithData() + "/" + r.coverage().days(),
             r.trend().slope().isPresent() ? String.format(Locale.ROOT, "%+.2f", r.trend().slope().getAsDouble()) : MISSING,
             reaches(r.trend().crossing()),
-            r.recommendation().map(rec -> (rec.lowerBound() ? ">=" : "") + rec.ports()).orElse(MISSING)
+            boughtToRecommended(r)
         };
     }
 
-    /** The crossing, short enough for a table: "already, 2026-11-23", "2027-05-03", "not within a year". */
+    /** "40 -> 59 (+19) SHORT", "10 -> 5 (-5)", "- -> 13" without a capacity, "40 -> >=44 (+4) SHORT". */
+    private static String boughtToRecommended(AccountReport r) {
+        if (r.recommendation().isEmpty()) {
+            return MISSING;
+        }
+        String recommended = (r.recommendation().get().lowerBound() ? ">=" : "") + r.recommendation().get().ports();
+        if (r.capacity().isEmpty()) {
+            return MISSING + " -> " + recommended;
+        }
+        String change = ReportNotes.signed(r.recommendedChange().getAsLong());
+        return r.capacity().getAsInt() + " -> " + recommended + " (" + change + ")" + (r.isShort() ? " SHORT" : "");
+    }
+
+    /** The crossing, short enough for a table: "already, since 2026-11-23", "2027-05-03", "not within a year". */
     private static String reaches(WeeklyTrend.Crossing crossing) {
         return switch (crossing.reach()) {
-            case ALREADY -> "already, " + crossing.week().orElseThrow();
+            case ALREADY -> "already, since " + crossing.week().orElseThrow();
             case WITHIN_A_YEAR -> "week of " + crossing.week().orElseThrow();
             case NOT_WITHIN_A_YEAR -> "not within a year";
             case NO_CAPACITY -> "no capacity";

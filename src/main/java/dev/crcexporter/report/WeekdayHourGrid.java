@@ -1,6 +1,6 @@
 package dev.crcexporter.report;
 
-import dev.crcexporter.report.Observations.HourPeak;
+import dev.crcexporter.capacity.Observations.HourPeak;
 import java.time.DayOfWeek;
 import java.util.Arrays;
 import java.util.List;

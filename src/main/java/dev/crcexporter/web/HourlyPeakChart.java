@@ -1,32 +1,41 @@
 package dev.crcexporter.web;
 
+import static dev.crcexporter.capacity.DailyPeakChart.pct;
+import static dev.crcexporter.capacity.DailyPeakChart.px;
+
+import dev.crcexporter.capacity.DailyPeakChart;
+import dev.crcexporter.capacity.Level;
 import dev.crcexporter.poll.DateWindow;
-import dev.crcexporter.report.DailyPeakChart;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The landing page card's bar chart: one bar per hourly peak of yesterday and today (48 slots), the capacity as a
- * dashed line, and the legend under it. Inline SVG, no script, nothing loaded from elsewhere; its CSS is in
- * landing-page.css. The 30-day chart of the card is {@link DailyPeakChart}, shared with the HTML report.
+ * dashed line, and a legend of what it draws (only that). Inline SVG, no script, nothing loaded from elsewhere; its
+ * CSS is in landing-page.css. Like {@link DailyPeakChart} (the card's 30 days, shared with the HTML report) it has
+ * no viewBox: bars are placed in percent of its width and its labels keep their size on a phone.
  *
  * <p>Elements tests rely on: {@code <svg class="usage-chart" data-account="hq">}, one
  * {@code <rect class="bar" data-date="2026-11-26" data-hour="10" data-value="30">} per reported hour and
  * {@code <line class="capacity" data-value="40">} when a capacity is configured.
  */
 final class HourlyPeakChart {
-    // Chart geometry (SVG user units; the SVG scales to the card's width).
-    private static final int WIDTH = 480;
     private static final int HEIGHT = 150;
-    private static final int LEFT = 30;
-    private static final int RIGHT = 8;
-    private static final int TOP = 10;
-    private static final int BOTTOM = 122;
-    private static final double SLOT = (WIDTH - LEFT - RIGHT) / 48.0;
+    /** Percent of the width left of the bars, for the scale's labels. */
+    private static final double LEFT = 6;
+    private static final double RIGHT = 1;
+    private static final int TOP = 12;
+    private static final int BOTTOM = 120;
+    private static final double SLOT = (100 - LEFT - RIGHT) / 48.0;
+
+    /** What the chart drew, for its legend. */
+    private enum Drawn { YESTERDAY, TODAY, HIGH, FULL, CAPACITY }
 
     private HourlyPeakChart() {}
 
@@ -38,63 +47,78 @@ final class HourlyPeakChart {
         long highest = days.stream().map(DailyUsage::peak).filter(OptionalLong::isPresent)
                 .mapToLong(OptionalLong::getAsLong).max().orElse(0);
         long top = DailyPeakChart.niceCeiling(Math.max(1, Math.max(highest, capacity.orElse(0))));
-        svg.append("<svg class=\"usage-chart\" data-account=\"").append(name).append("\" viewBox=\"0 0 ")
-                .append(WIDTH).append(' ').append(HEIGHT).append("\" role=\"img\" aria-label=\"Hourly peak CRC ports of ")
-                .append(name).append(", yesterday and today\" xmlns=\"http://www.w3.org/2000/svg\">");
+        Set<Drawn> drawn = EnumSet.noneOf(Drawn.class);
+        svg.append("<svg class=\"usage-chart\" data-account=\"").append(name).append("\" height=\"").append(HEIGHT)
+                .append("\" role=\"img\" aria-label=\"Hourly peak CRC ports of ").append(name)
+                .append(", yesterday and today\" xmlns=\"http://www.w3.org/2000/svg\">");
         // axes, scale and the line between the days
-        svg.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" y1=\"").append(BOTTOM).append("\" x2=\"")
-                .append(WIDTH - RIGHT).append("\" y2=\"").append(BOTTOM).append("\"/>")
-                .append("<text x=\"").append(LEFT - 4).append("\" y=\"").append(BOTTOM + 3).append("\" text-anchor=\"end\">0</text>")
-                .append("<text x=\"").append(LEFT - 4).append("\" y=\"").append(TOP + 4).append("\" text-anchor=\"end\">")
-                .append(top).append("</text>")
-                .append("<line class=\"divider\" x1=\"").append(fmt(LEFT + 24 * SLOT)).append("\" y1=\"").append(TOP)
-                .append("\" x2=\"").append(fmt(LEFT + 24 * SLOT)).append("\" y2=\"").append(BOTTOM).append("\"/>");
+        svg.append("<line class=\"axis\" x1=\"").append(pct(LEFT)).append("\" y1=\"").append(BOTTOM).append("\" x2=\"")
+                .append(pct(100 - RIGHT)).append("\" y2=\"").append(BOTTOM).append("\"/>")
+                .append(text(pct(LEFT - 0.6), BOTTOM + 4, "end", "0"))
+                .append(text(pct(LEFT - 0.6), TOP + 4, "end", Long.toString(top)))
+                .append("<line class=\"divider\" x1=\"").append(pct(LEFT + 24 * SLOT)).append("\" y1=\"").append(TOP)
+                .append("\" x2=\"").append(pct(LEFT + 24 * SLOT)).append("\" y2=\"").append(BOTTOM).append("\"/>");
         for (int slot = 0; slot < 48; slot += 6) {
-            svg.append("<text x=\"").append(fmt(LEFT + slot * SLOT + 1)).append("\" y=\"").append(BOTTOM + 11).append("\">")
-                    .append(HourUsage.label(slot % 24)).append("</text>");
+            svg.append(text(pct(LEFT + slot * SLOT + 0.3), BOTTOM + 13, "start", HourUsage.label(slot % 24)));
         }
-        svg.append("<text x=\"").append(fmt(LEFT + 12 * SLOT)).append("\" y=\"").append(HEIGHT - 3)
-                .append("\" text-anchor=\"middle\">yesterday ").append(window.yesterday()).append("</text>")
-                .append("<text x=\"").append(fmt(LEFT + 36 * SLOT)).append("\" y=\"").append(HEIGHT - 3)
-                .append("\" text-anchor=\"middle\">today ").append(window.today()).append("</text>");
+        svg.append(text(pct(LEFT + 12 * SLOT), HEIGHT - 3, "middle", "yesterday " + window.yesterday()))
+                .append(text(pct(LEFT + 36 * SLOT), HEIGHT - 3, "middle", "today " + window.today()));
         // one bar per reported hour
         for (DailyUsage day : days) {
             boolean today = day.date().equals(window.today());
             for (HourUsage hour : day.hours()) {
                 int slot = (today ? 24 : 0) + hour.hour();
                 double height = (BOTTOM - TOP) * (double) hour.maxUsage() / top;
-                String level = capacity.isEmpty() ? "" : hour.maxUsage() >= capacity.getAsInt() ? " full"
-                        : hour.maxUsage() >= 0.8 * capacity.getAsInt() ? " high" : "";
-                svg.append("\n<rect class=\"bar ").append(today ? "today" : "yesterday").append(level)
+                Level level = Level.of(hour.maxUsage(), capacity).orElse(Level.NORMAL);
+                drawn.add(level == Level.FULL ? Drawn.FULL : level == Level.HIGH ? Drawn.HIGH
+                        : today ? Drawn.TODAY : Drawn.YESTERDAY);
+                svg.append("\n<rect class=\"bar ").append(today ? "today" : "yesterday")
+                        .append(level == Level.NORMAL ? "" : " " + level.css())
                         .append("\" data-date=\"").append(day.date()).append("\" data-hour=\"").append(hour.label())
-                        .append("\" data-value=\"").append(hour.maxUsage()).append("\" x=\"").append(fmt(LEFT + slot * SLOT + 1))
-                        .append("\" y=\"").append(fmt(BOTTOM - height)).append("\" width=\"").append(fmt(SLOT - 2))
-                        .append("\" height=\"").append(fmt(height)).append("\"><title>").append(day.date()).append(' ')
+                        .append("\" data-value=\"").append(hour.maxUsage())
+                        .append("\" x=\"").append(pct(LEFT + slot * SLOT + 0.15))
+                        .append("\" y=\"").append(px(BOTTOM - height)).append("\" width=\"").append(pct(SLOT - 0.3))
+                        .append("\" height=\"").append(px(height)).append("\"><title>").append(day.date()).append(' ')
                         .append(hour.label()).append(":00: peak ").append(hour.maxUsage())
                         .append(hour.maxUsage() == 1 ? " port" : " ports").append("</title></rect>");
             }
         }
         if (capacity.isPresent()) {
+            drawn.add(Drawn.CAPACITY);
             double y = BOTTOM - (BOTTOM - TOP) * (double) capacity.getAsInt() / top;
-            svg.append("\n<line class=\"capacity\" data-value=\"").append(capacity.getAsInt()).append("\" x1=\"").append(LEFT)
-                    .append("\" y1=\"").append(fmt(y)).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y2=\"").append(fmt(y))
-                    .append("\"><title>capacity: ").append(capacity.getAsInt()).append(" purchased ports</title></line>");
+            svg.append("\n<line class=\"capacity\" data-value=\"").append(capacity.getAsInt()).append("\" x1=\"")
+                    .append(pct(LEFT)).append("\" y1=\"").append(px(y)).append("\" x2=\"").append(pct(100 - RIGHT))
+                    .append("\" y2=\"").append(px(y)).append("\"><title>capacity: ").append(capacity.getAsInt())
+                    .append(" purchased ports</title></line>");
         }
         if (days.stream().allMatch(d -> d.hours().isEmpty())) {
-            svg.append("<text x=\"").append(WIDTH / 2).append("\" y=\"").append((TOP + BOTTOM) / 2)
-                    .append("\" text-anchor=\"middle\">no data yet</text>");
+            svg.append(text("50%", (TOP + BOTTOM) / 2.0, "middle", "no data yet"));
         }
         svg.append("</svg>\n");
-        svg.append("<p class=\"legend\"><span class=\"swatch\" style=\"background:#a5c3e6;margin-left:0\"></span>yesterday")
-                .append("<span class=\"swatch\" style=\"background:#2f6fb0\"></span>today");
-        if (capacity.isPresent()) {
-            svg.append("<span class=\"swatch\" style=\"background:#d4a72c\"></span>&ge;&#8239;80&#8239;%")
-                    .append("<span class=\"swatch\" style=\"background:#cf222e\"></span>at capacity (dashed line)");
-        }
-        svg.append("</p>\n");
+        legend(svg, drawn);
     }
 
-    private static String fmt(double value) {
-        return String.format(Locale.ROOT, "%.1f", value);
+    /** Only what the chart drew, in a fixed order. */
+    private static void legend(StringBuilder html, Set<Drawn> drawn) {
+        if (drawn.isEmpty()) {
+            return;
+        }
+        html.append("<p class=\"legend\">");
+        for (Drawn kind : drawn) {
+            String label = switch (kind) {
+                case YESTERDAY -> "yesterday";
+                case TODAY -> "today";
+                case HIGH -> "&ge;&#8239;80&#8239;% of capacity";
+                case FULL -> "at capacity";
+                case CAPACITY -> "purchased ports (dashed)";
+            };
+            html.append(DailyPeakChart.legendEntry(kind.name().toLowerCase(Locale.ROOT), label)).append(' ');
+        }
+        html.setLength(html.length() - 1);
+        html.append("</p>\n");
+    }
+
+    private static String text(String x, double y, String anchor, String text) {
+        return "<text x=\"" + x + "\" y=\"" + px(y) + "\" text-anchor=\"" + anchor + "\">" + text + "</text>";
     }
 }

@@ -1,5 +1,7 @@
 package dev.crcexporter.web;
 
+import dev.crcexporter.capacity.DailyPeakChart;
+import dev.crcexporter.capacity.Level;
 import dev.crcexporter.cli.BuildInfo;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.Shard;
@@ -15,31 +17,37 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.function.Function;
 
 /**
- * The page at {@code /}: what this is, where the metrics are, and one card per account with yesterday's and
- * today's hourly peaks as a bar chart ({@link HourlyPeakChart}: inline SVG, no JavaScript, nothing loaded from elsewhere),
- * the capacity as a line, the current usage and utilisation, the last successful poll and the last error.
- * The data is what {@code /metrics} exposes: the same snapshots cut by the same {@link DateWindow}.
+ * The page at {@code /}: what this is, where the metrics are, a summary of the fleet ("1 of 4 accounts reached
+ * capacity in the last 30 days; 1 needs more ports") and one card per account, worst first ({@link AccountPages}).
+ * Each card leads with its last 30 days against the purchased ports ({@link AccountOutlook}: the highest daily peak,
+ * the days at capacity and at 80 %, coloured by the worst), then how many ports it needs against those bought (only
+ * once the month has loaded), then, smaller, the ports in use now and today's peak; then the 30 days as a chart
+ * ({@link HistorySection}), yesterday's and today's hourly peaks ({@link HourlyPeakChart}: inline SVG, no
+ * JavaScript, nothing loaded from elsewhere), the last successful poll and the last error. The current data is what
+ * {@code /metrics} exposes: the same snapshots cut by the same {@link DateWindow}. One set of thresholds colours
+ * everything: {@link Level}.
  *
- * <p>Elements tests rely on: {@code <section class="card" data-account="hq">},
- * {@code <svg class="usage-chart" data-account="hq">}, one
+ * <p>Elements tests rely on: {@code <p class="summary">}, {@code <section class="card" data-account="hq"
+ * data-risk="at-capacity">}, its {@code <p class="headline">}, {@code <p class="recommendation" data-ports="44">}
+ * (no data-ports before the month has loaded), {@code <svg class="usage-chart" data-account="hq">}, one
  * {@code <rect class="bar" data-date="2026-11-26" data-hour="10" data-value="30">} per reported hour and
  * {@code <line class="capacity" data-value="40">} when a capacity is configured.
  */
 final class LandingPage {
-    /** Failing accounts named in the summary line at most; the others are counted (and first on a paged page). */
+    /** Failing accounts named in the status line at most; the others are counted. */
     private static final int FAILING_NAMED = 20;
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
-    /** The page's CSS (src/main/resources/dev/crcexporter/web/landing-page.css). */
-    private static final String STYLE = StyleSheets.load("landing-page.css");
+    /** The page's CSS (src/main/resources/dev/crcexporter/web/landing-page.css) and the charts'. */
+    private static final String STYLE = StyleSheets.load("landing-page.css") + DailyPeakChart.STYLE;
 
     private final BuildInfo buildInfo;
     private final String metricsPath;
@@ -58,19 +66,24 @@ final class LandingPage {
         this.history = history;
     }
 
-    /** The page of all accounts, or (many accounts) page {@code requestedPage} of them, worst first; see {@link AccountPages}. */
+    /** The page of all accounts, or (many accounts) page {@code requestedPage} of them; see {@link AccountPages}. */
     String render(List<AccountSnapshot> accounts, String requestedPage) throws AccountPages.NoSuchPage {
         Instant now = clock.instant();
-        // Each account in its own zone (the page's zone unless it sets one).
-        Function<AccountSnapshot, DateWindow> windowOf = account -> DateWindow.at(now, account.account().zone(zone));
-        AccountPages.Page page = AccountPages.page(accounts, windowOf, requestedPage);
         // The month of history is for a page that shows every account: fetching and keeping a month of thousands
         // of accounts would cost a request each and more heap than their two days (the report command covers a fleet).
-        Optional<HistorySection> history = page.paged() ? Optional.empty() : this.history;
+        Optional<HistorySection> history = AccountPages.paged(accounts.size()) ? Optional.empty() : this.history;
         history.ifPresent(HistorySection::pageViewed);
-        long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
-        long up = accounts.stream().filter(AccountSnapshot::up).count();
-        StringBuilder html = new StringBuilder(8192 + 6144 * page.accounts().size());
+        List<AccountOutlook> outlooks = new ArrayList<>(accounts.size());
+        for (AccountSnapshot account : accounts) {
+            // Each account in its own zone (the page's zone unless it sets one).
+            ZoneId accountZone = account.account().zone(zone);
+            DateWindow window = DateWindow.at(now, accountZone);
+            HistorySection.PastDays past = history.map(h -> h.pastDays(account.name(), window))
+                    .orElse(HistorySection.PastDays.NOT_SHOWN);
+            outlooks.add(AccountOutlook.of(account, window, accountZone, past));
+        }
+        AccountPages.Page page = AccountPages.page(outlooks, requestedPage);
+        StringBuilder html = new StringBuilder(8192 + 7168 * page.accounts().size());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>crc-exporter</title><style>").append(STYLE)
@@ -82,9 +95,29 @@ final class LandingPage {
                 .append("<a href=\"-/healthy\">Health</a><a href=\"-/ready\">Readiness</a></nav>");
         shard.ifPresent(s -> shardLine(html, s, accounts.isEmpty()));
         html.append("</header>\n");
+        FleetSummary.append(html, outlooks, history.isPresent());
+        status(html, accounts, now);
+        html.append(AccountPages.navigation(page));
+        if (page.paged() && this.history.isPresent()) {
+            html.append("<p class=\"no-history\">The daily peaks of the last 30 days are shown up to ")
+                    .append(AccountPages.ALL_CARDS_UP_TO)
+                    .append(" accounts; for more, <code>crc-exporter report</code> gives them with the recommended")
+                    .append(" number of ports.</p>\n");
+        }
+        html.append("<main class=\"grid\">\n");
+        for (AccountOutlook account : page.accounts()) {
+            card(html, account, now);
+        }
+        html.append("</main>\n").append(history.isPresent() ? HistorySection.docs() : "").append("</body></html>\n");
+        return html.toString();
+    }
 
-        html.append("<p class=\"summary\">").append(accounts.size()).append(accounts.size() == 1 ? " account" : " accounts")
-                .append(": ").append(up).append(" up");
+    /** How many accounts are up and failing, and when and in which zone the hours are read. */
+    private void status(StringBuilder html, List<AccountSnapshot> accounts, Instant now) {
+        long failing = accounts.stream().filter(a -> a.polled() && !a.up()).count();
+        long up = accounts.stream().filter(AccountSnapshot::up).count();
+        html.append("<p class=\"status\">").append(accounts.size())
+                .append(accounts.size() == 1 ? " account" : " accounts").append(": ").append(up).append(" up");
         if (failing > 0) {
             html.append(", <strong class=\"down\">").append(failing).append(" failing</strong> (");
             int named = 0;
@@ -97,56 +130,57 @@ final class LandingPage {
             }
             html.append(failing > named ? " and " + (failing - named) + " more" : "").append(')');
         }
-        html.append(" &middot; hourly peaks of concurrent CRC ports, yesterday and today, in ")
-                .append(Html.escape(zone.getId())).append(" (now ")
-                .append(Html.escape(LOCAL_TIME.format(now.atZone(zone)))).append(")</p>\n")
-                .append(AccountPages.navigation(page));
-        if (page.paged() && this.history.isPresent()) {
-            html.append("<p class=\"no-history\">The daily peaks of the last 30 days are shown up to ")
-                    .append(AccountPages.ALL_CARDS_UP_TO).append(" accounts; for more, <code>crc-exporter report</code> gives them")
-                    .append(" with the recommended number of ports.</p>\n");
-        }
-        html.append("<main class=\"grid\">\n");
-        for (AccountSnapshot account : page.accounts()) {
-            card(html, account, windowOf.apply(account), now, history);
-        }
-        html.append("</main>\n").append(history.isPresent() ? HistorySection.docs() : "").append("</body></html>\n");
-        return html.toString();
+        html.append(" &middot; cards worst first: at capacity, then at 80&#8239;%, then failing, then the rest")
+                .append(" &middot; hours in ").append(Html.escape(zone.getId())).append(" (now ")
+                .append(Html.escape(LOCAL_TIME.format(now.atZone(zone)))).append(")</p>\n");
     }
 
-    private void card(StringBuilder html, AccountSnapshot account, DateWindow window, Instant now,
-            Optional<HistorySection> history) {
+    private void card(StringBuilder html, AccountOutlook outlook, Instant now) {
+        AccountSnapshot account = outlook.account();
+        DateWindow window = outlook.window();
         String name = Html.escape(account.name());
         boolean failing = account.polled() && !account.up();
         List<DailyUsage> days = window.select(account.usage());
         OptionalInt capacity = account.account().capacity();
+
+        html.append("<section class=\"card risk-").append(outlook.risk().css()).append(failing ? " failing" : "")
+                .append("\" id=\"account-").append(name).append("\" data-account=\"").append(name)
+                .append("\" data-risk=\"").append(outlook.risk().css()).append("\">\n<div class=\"head\"><h2>")
+                .append(name).append("</h2>").append(badge(account)).append("</div>\n")
+                .append(sourceLine(account.account()));
+        CardOutlook.append(html, outlook);
+        now(html, days, window, capacity);
+        html.append(HistorySection.render(outlook));
+        HourlyPeakChart.append(html, name, days, window, capacity);
+        html.append("<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
+                .append("<dt>Last error</dt><dd>").append(error(account, now)).append("</dd></dl>\n</section>\n");
+    }
+
+    /** The ports in use now and today's peak, smaller, coloured by the same thresholds as the rest. */
+    private static void now(StringBuilder html, List<DailyUsage> days, DateWindow window, OptionalInt capacity) {
         OptionalLong current = window.currentMaxUsage(days);
         OptionalLong todaysPeak = days.stream().filter(d -> d.date().equals(window.today()))
                 .map(DailyUsage::peak).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong).max();
+        html.append("<p class=\"now\">");
+        figure(html, current, capacity, "now", " in use now (" + HourUsage.label(window.currentHour()) + ":00 h)");
+        html.append(" &middot; ");
+        figure(html, todaysPeak, capacity, "today", " today's peak");
+        html.append("</p>\n");
+    }
 
-        html.append("<section class=\"card").append(failing ? " failing" : "").append("\" id=\"account-").append(name)
-                .append("\" data-account=\"").append(name).append("\">\n<div class=\"head\"><h2>").append(name)
-                .append("</h2>").append(badge(account)).append("</div>\n").append(sourceLine(account.account()))
-                .append("<div class=\"figures\">");
-        figure(html, current.isPresent() ? Long.toString(current.getAsLong()) : "&ndash;", "", "ports in use now ("
-                + HourUsage.label(window.currentHour()) + ":00 h)");
-        if (capacity.isPresent()) {
-            if (current.isPresent()) {
-                double ratio = (double) current.getAsLong() / capacity.getAsInt();
-                figure(html, Math.round(ratio * 100) + "%", ratio >= 1 ? "crit" : ratio >= 0.8 ? "warn" : "",
-                        "of " + capacity.getAsInt() + " purchased");
-            } else {
-                figure(html, "&ndash;", "", "of " + capacity.getAsInt() + " purchased");
-            }
-        } else {
-            figure(html, "&ndash;", "muted", "capacity not configured");
+    /** "<b>35</b> in use now (10:00 h), 88 % of 40", coloured by its level. */
+    private static void figure(StringBuilder html, OptionalLong ports, OptionalInt capacity, String kind,
+            String label) {
+        Optional<Level> level = ports.isPresent() ? Level.of(ports.getAsLong(), capacity) : Optional.empty();
+        html.append("<span class=\"figure ").append(kind).append(level.map(l -> " " + l.css()).orElse(""))
+                .append("\"><span class=\"value\">")
+                .append(ports.isPresent() ? Long.toString(ports.getAsLong()) : "&ndash;").append("</span>")
+                .append(label);
+        if (ports.isPresent() && capacity.isPresent()) {
+            html.append(", ").append(Math.round(100.0 * ports.getAsLong() / capacity.getAsInt())).append("&#8239;% of ")
+                    .append(capacity.getAsInt());
         }
-        figure(html, todaysPeak.isPresent() ? Long.toString(todaysPeak.getAsLong()) : "&ndash;", "", "today's peak");
-        html.append("</div>\n");
-        HourlyPeakChart.append(html, name, days, window, capacity);
-        html.append(history.map(h -> h.render(account, window)).orElse(""))
-                .append("<dl><dt>Last success</dt><dd>").append(ago(account.lastSuccess(), now)).append("</dd>")
-                .append("<dt>Last error</dt><dd>").append(error(account, now)).append("</dd></dl>\n</section>\n");
+        html.append("</span>");
     }
 
     /** Which share of the accounts this replica serves ({@code --shard}); an empty shard says why it shows nothing. */
@@ -167,12 +201,6 @@ final class LandingPage {
                 + (account.source() == Source.ZOOM ? "Zoom API" : "systec CRC usage API")
                 + (accountZone.equals(zone) ? "" : " &middot; hours in " + Html.escape(accountZone.getId())) + "</p>\n";
     }
-
-    private static void figure(StringBuilder html, String value, String cssClass, String label) {
-        html.append("<div class=\"figure\"><span class=\"value").append(cssClass.isEmpty() ? "" : " " + cssClass).append("\">")
-                .append(value).append("</span><span class=\"label\">").append(label).append("</span></div>");
-    }
-
 
     private static String badge(AccountSnapshot account) {
         if (!account.polled()) {

@@ -86,7 +86,7 @@ public final class WebServer {
         Answers answers = new Answers(telemetry.registry(), telemetry.crc(), memory, PrometheusProperties.get(),
                 System::nanoTime);
         LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard,
-                Optional.of(new HistorySection(history, zone)));
+                Optional.of(new HistorySection(history)));
         return create(listen, web, metricsPath, answers, store, landingPage, shard, reload);
     }
 

@@ -3,6 +3,8 @@ package dev.crcexporter.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.crcexporter.CrcExporterCommand;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.testing.ExporterFixture;
@@ -19,12 +21,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -224,10 +230,54 @@ class BackfillIT {
             assertThat(query(prom, "max_over_time(crc_ports_current_max_usage[40d])", at("2026-03-03T00:00:00")))
                     .allSatisfy((account, max) -> assertThat(max).isLessThan(POISON));
             assertThat(query(prom, "count(crc_ports_current_max_usage{account=\"broken\"})", at("2026-02-10T10:30:00"))).isEmpty();
+
+            lastThirtyDaysOfTheDashboardFromTheBackfilledDays(prom);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + prom.logTail(), e);
         }
     }
+
+    /**
+     * The dashboard's first row reads two hourly recording rules that read the exposed series themselves, so the
+     * backfilled days count as soon as Prometheus evaluates them. Evaluated here at the end of the backfilled days (as
+     * Prometheus would at that hour), they give the highest hourly peak of the last 30 days and the UTC days on
+     * which an hour reached the 40 ports of hq, worked out here from {@link #usage}.
+     */
+    private void lastThirtyDaysOfTheDashboardFromTheBackfilledDays(PrometheusServer prom) throws IOException {
+        Map<String, String> rules = new HashMap<>();
+        for (JsonNode group : new ObjectMapper(new YAMLFactory()).readTree(MonitoringAssetsIT.RULES.toFile())
+                .path("groups")) {
+            group.path("rules").forEach(rule -> rules.put(rule.path("record").asText(), rule.path("expr").asText()));
+        }
+        Instant end = at("2026-03-03T00:00:00").toInstant();
+        // The rules step through the hours after end - 30 days + 1 hour up to end + 1 hour; the step at the end of an
+        // hour and the one at its start (its first sample, at :00) both see it, each on the UTC day of the step.
+        Instant first = end.minus(Duration.ofDays(30)).plus(Duration.ofHours(1));
+        Instant last = end.plus(Duration.ofHours(1));
+        Set<Long> days = new TreeSet<>();
+        long highest = 0;
+        LocalDate lastDay = LocalDate.of(2026, 3, 2);
+        for (LocalDate date = LocalDate.of(2026, 1, 30); !date.isAfter(lastDay); date = date.plusDays(1)) {
+            for (int h = 0; h < 24; h++) {
+                Instant hour = date.atTime(h, 0).atZone(SHANGHAI).toInstant();
+                for (Instant step : List.of(hour, hour.plus(Duration.ofHours(1)))) {
+                    if (reported("key-hq", date, h) && step.isAfter(first) && !step.isAfter(last)) {
+                        highest = Math.max(highest, usage("key-hq", date, h));
+                        if (usage("key-hq", date, h) >= 40) {
+                            days.add(step.getEpochSecond() / 86400);
+                        }
+                    }
+                }
+            }
+        }
+        ZonedDateTime atEnd = end.atZone(SHANGHAI);
+        assertThat(days).as("days at capacity worked out").hasSizeGreaterThan(5);
+        assertThat(query(prom, rules.get("account:crc_ports_days_at_capacity:count30d"), atEnd))
+                .as("account:crc_ports_days_at_capacity:count30d").isEqualTo(Map.of("hq", (double) days.size()));
+        assertThat(query(prom, rules.get("account:crc_ports_hourly_peak:max30d"), atEnd))
+                .as("account:crc_ports_hourly_peak:max30d").containsEntry("hq", (double) highest).containsKey("branch");
+    }
+
 
     @Test
     void ninetyDaysOfTenAccountsAtOneSamplePerMinute() throws Exception {

@@ -252,6 +252,28 @@ class DashboardIT {
         });
     }
 
+    /**
+     * The first row answers what the landing page and the report lead with, for the last 30 days: days at capacity and
+     * the highest daily peak against the purchased ports, from the recording rules (so that backfilled days count).
+     */
+    @Test
+    void theFirstRowShowsTheLastThirtyDaysWorstFirst() throws IOException {
+        List<JsonNode> firstRow = panels(dashboard()).stream().filter(p -> p.at("/gridPos/y").asInt() == 0).toList();
+        assertThat(firstRow).hasSize(1);
+        JsonNode panel = firstRow.get(0);
+        assertThat(panel.path("description").asText()).contains("last 30 days", "UTC days", "recording rules");
+        assertThat(panel.path("targets").toString()).contains("account:crc_ports_days_at_capacity:count30d",
+                "account:crc_ports_hourly_peak:max30d", "account:crc_ports_capacity:max");
+        // worst first: sorted by the risk key (days at capacity, then the peak's share), which is not shown
+        JsonNode sort = panel.path("transformations").findValue("sort");
+        assertThat(sort.get(0).path("field").asText()).isEqualTo("Value #E");
+        assertThat(sort.get(0).path("desc").asBoolean()).isTrue();
+        assertThat(panel.path("transformations").findValue("excludeByName").path("Value #E").asBoolean()).isTrue();
+        String rules = Files.readString(MonitoringAssetsIT.RULES);
+        assertThat(rules).contains("- record: account:crc_ports_days_at_capacity:count30d",
+                "- record: account:crc_ports_hourly_peak:max30d");
+    }
+
     @Test
     void hourlyPeakChartsDrawTheCapacityAsALine() throws IOException {
         List<JsonNode> peaks = panels(dashboard()).stream().filter(p -> "barchart".equals(p.path("type").asText()))

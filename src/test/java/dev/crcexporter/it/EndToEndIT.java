@@ -172,6 +172,16 @@ class EndToEndIT {
                 Map.of("source", List.of("systec", "zoom"), "account", ACCOUNTS));
         assertThat(dashboard.problems()).as("dashboard queries without data" + stack.logs()).isEmpty();
 
+        // the dashboard's first row: the last 30 days from the hourly rules; full and zoomfull are at capacity today
+        stack.await(Duration.ofSeconds(30),
+                "days at capacity of the last 30 days: 1 for full and zoomfull, 0 for quiet",
+                () -> stack.pair.instant("max by (account) (account:crc_ports_days_at_capacity:count30d)"),
+                days -> days.equals(Map.of("{account=full}", 1.0, "{account=zoomfull}", 1.0, "{account=quiet}", 0.0,
+                        "{account=broken}", 0.0)));
+        stack.await(Duration.ofSeconds(30), "highest hourly peak of the last 30 days of full: 10",
+                () -> stack.pair.instant("max by (account) (account:crc_ports_hourly_peak:max30d{account=\"full\"})"),
+                peak -> peak.equals(Map.of("{account=full}", 10.0)));
+
         // Figures from the upstream data: the pair must show exactly what one exporter shows (a sum over instances
         // would double them). Both servers may be a scrape apart: wait until they agree.
         assertThat(dashboard.figures()).as("queries compared").hasSizeGreaterThanOrEqualTo(10);

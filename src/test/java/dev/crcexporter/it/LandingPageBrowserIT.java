@@ -122,9 +122,9 @@ class LandingPageBrowserIT {
     void chartsInTheRenderedPageMatchTheData() throws Exception {
         Document page = Jsoup.parse(chromium("--dump-dom", url()));
 
-        // one chart per account, in configuration order
+        // one chart per account, worst first: hq was at capacity yesterday, broken fails, then the rest by name
         Elements charts = page.select("svg.usage-chart");
-        assertThat(charts.eachAttr("data-account")).containsExactly("hq", "branch", "broken", "emea");
+        assertThat(charts.eachAttr("data-account")).containsExactly("hq", "broken", "branch", "emea");
 
         // bars: yesterday's 24 hours and today's 00..10 for hq; what the API reported for branch
         assertThat(bars(page, "hq")).isEqualTo(expectedBars("hq", 0, 23));
@@ -148,8 +148,9 @@ class LandingPageBrowserIT {
 
         // current usage and utilisation: hq at 30 of 40 at 10:00
         Element hq = page.selectFirst("section.card[data-account=hq]");
-        assertThat(hq.select(".figure .value").eachText()).startsWith("30", "75%");
-        assertThat(page.selectFirst("section.card[data-account=branch]").text()).contains("capacity not configured");
+        assertThat(hq.selectFirst(".now .figure.now").text()).isEqualTo("30 in use now (10:00 h), 75\u202f% of 40");
+        assertThat(page.selectFirst("section.card[data-account=branch] p.headline").text())
+                .contains("no capacity configured");
 
         // the failing account is highlighted and shows its (escaped) error; the others are up
         Element broken = page.selectFirst("section.card[data-account=broken]");
@@ -159,7 +160,7 @@ class LandingPageBrowserIT {
         assertThat(broken.select("b")).isEmpty();
         assertThat(hq.classNames()).doesNotContain("failing");
         assertThat(hq.select(".badge").text()).isEqualTo("up");
-        assertThat(page.select(".summary").text()).contains("4 accounts: 3 up, 1 failing (broken)");
+        assertThat(page.select(".status").text()).contains("4 accounts: 3 up, 1 failing (broken)");
 
         // relative links; nothing is loaded from anywhere
         assertThat(page.select("nav a").eachAttr("href")).containsExactly("metrics", "-/healthy", "-/ready");

@@ -98,7 +98,7 @@ class LandingPageHistoryIT {
     /** Views the page until every account's history has been tried. */
     private Document pageOnceHistoryArrived() {
         return Poll.until(Duration.ofSeconds(15), Duration.ofMillis(50), "the history of every account", this::page,
-                page -> page.select(".history .recommendation").stream().noneMatch(p -> p.text().contains("being fetched")),
+                page -> page.select("p.recommendation.loading").isEmpty(),
                 () -> "requests: " + upstream.requests().size());
     }
 
@@ -185,25 +185,36 @@ class LandingPageHistoryIT {
         // 27 full days peaking at 20 (11-05 is missing), 11-20 at 40 and today's hours 00..10: 683 hours. The 99th
         // percentile is the value of rank ceil(0.99 * 683) = 677, the 7th highest: 40, 37, 37, 34, 34, 31, 31.
         // 31 + 10 % = 34.1 -> 35.
-        assertThat(hq.selectFirst("p.recommendation").attr("data-ports")).isEqualTo("35");
+        Element card = page.selectFirst("section.card[data-account=hq]");
+        assertThat(card.selectFirst("p.recommendation").attr("data-ports")).isEqualTo("35");
         assertThat(chart.select("line.recommendation").attr("data-value")).isEqualTo("35");
-        assertThat(hq.selectFirst("p.recommendation").text()).startsWith("Recommended: 35 ports (the ports that covered every"
-                + " hour but the busiest 1 % of hours, plus 10 % headroom, rounded up).");
+        assertThat(card.selectFirst("p.recommendation").text())
+                .startsWith("Needs 35: 5 fewer than the 40 bought for the demand of the last 30 days (2026-10-28"
+                        + " to 2026-11-26): 99th percentile of hourly peaks + 10 % headroom");
+        assertThat(card.selectFirst("p.headline").text())
+                .isEqualTo("Last 30 days: highest daily peak 40 of 40 purchased"
+                        + " · at capacity on 1 day · ≥\u202f80\u202f% on 1 day");
         // the bars stand under the capacity line: the 20-port bar well below it, the 40-port one reaching it
         double capacityY = Double.parseDouble(chart.selectFirst("line.capacity").attr("y1"));
         assertThat(Double.parseDouble(chart.selectFirst("rect.bar[data-date=2026-11-20]").attr("y"))).isEqualTo(capacityY);
         assertThat(Double.parseDouble(chart.selectFirst("rect.bar[data-date=2026-11-21]").attr("y"))).isGreaterThan(capacityY);
 
         // the link leads to the explanation on the same page
-        assertThat(hq.selectFirst("a.report-docs").attr("href")).isEqualTo("#capacity-report");
+        assertThat(card.selectFirst("a.report-docs").attr("href")).isEqualTo("#capacity-report");
         assertThat(page.select("#capacity-report").text()).contains("crc-exporter report", "docs/capacity-report.md");
 
         // branch: only the two reported days have bars; broken: its (escaped) error, no bars
         assertThat(page.select(".history[data-account=branch] rect.bar").eachAttr("data-date"))
                 .containsExactly("2026-11-10", "2026-11-25");
-        Element broken = page.selectFirst(".history[data-account=broken]");
-        assertThat(broken.select("rect.bar")).isEmpty();
-        assertThat(broken.text()).contains("could not be fetched: api_status: API status 401: invalid api_key <i>x</i>");
+        assertThat(page.select(".history[data-account=broken]")).as("no month, no chart of it").isEmpty();
+        assertThat(page.selectFirst("p.summary").text()).isEqualTo("1 of 3 accounts reached capacity in the last 30"
+                + " days (yesterday and today only for 1 whose month could not be fetched); none needs more ports. 1 has"
+                + " no capacity configured to compare with.");
+        Element broken = page.selectFirst("section.card[data-account=broken] p.recommendation");
+        assertThat(broken.hasAttr("data-ports")).isFalse();
+        assertThat(broken.text())
+                .startsWith("The last 30 days could not be fetched (api_status: API status 401: invalid"
+                        + " api_key <i>x</i>): no recommendation from yesterday and today alone");
         assertThat(broken.select("i")).isEmpty();
         assertThat(page.html()).doesNotContain("s-hq", "s-broken");
 

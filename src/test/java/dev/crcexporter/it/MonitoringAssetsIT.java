@@ -50,7 +50,10 @@ class MonitoringAssetsIT {
         assertSucceeds("promtool", "check", "rules", RULES.toString());
     }
 
-    /** The promtool unit test files: the rules in general, the saturation alerts at the boundary, the capacity trend. */
+    /**
+     * The promtool unit test files: the rules in general, the saturation alerts at the boundary, the capacity trend,
+     * the last 30 days.
+     */
     static List<String> unitTestFiles() throws IOException {
         try (var files = Files.list(Path.of("alerts/tests"))) {
             return files.map(Path::toString).filter(f -> f.endsWith(".yml")).sorted().toList();
@@ -60,7 +63,8 @@ class MonitoringAssetsIT {
     @Test
     void promtoolUnitTestsOfTheRulesPass() throws Exception {
         List<String> files = unitTestFiles();
-        assertThat(files).contains("alerts/tests/saturation-boundary.test.yml", "alerts/tests/capacity-trend.test.yml");
+        assertThat(files).contains("alerts/tests/saturation-boundary.test.yml", "alerts/tests/capacity-trend.test.yml",
+                "alerts/tests/last-30-days.test.yml");
         List<String> command = new ArrayList<>(List.of("promtool", "test", "rules"));
         command.addAll(files);
         assertSucceeds(command.toArray(String[]::new));
@@ -200,7 +204,17 @@ class MonitoringAssetsIT {
         }
         assertThat(byName.get("CrcExporterDown").path("labels").path("severity").asText()).isEqualTo("warning");
         String rules = Files.readString(RULES);
-        assertThat(rules).contains("account:crc_ports_recent_max_usage:max / on (account) account:crc_ports_capacity:max")
-                .doesNotContain("crc_ports_current_max_usage");
+        assertThat(rules)
+                .contains("account:crc_ports_recent_max_usage:max / on (account) account:crc_ports_capacity:max");
+        // crc_ports_current_max_usage has a gap at each hour boundary: no alert, and no rule of the group the alerts
+        // read, uses it (the hourly 30-day rules do, for days loaded with backfill, which has nothing else)
+        for (JsonNode group : YAML.readTree(RULES.toFile()).path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                if (rule.has("alert") || group.path("name").asText().equals("crc-exporter.rules")) {
+                    assertThat(rule.path("expr").asText()).as(rule.path("alert").asText(rule.path("record").asText()))
+                            .doesNotContain("crc_ports_current_max_usage");
+                }
+            }
+        }
     }
 }

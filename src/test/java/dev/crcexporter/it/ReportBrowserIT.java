@@ -1,17 +1,21 @@
 package dev.crcexporter.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.crcexporter.CrcExporterCommand;
 import dev.crcexporter.demo.ApiAnswers;
 import dev.crcexporter.report.SmallDataSet;
 import dev.crcexporter.testing.Chromium;
+import dev.crcexporter.testing.ChromiumPage;
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
 import dev.crcexporter.testing.FakeCrcApi.Response;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,6 +24,8 @@ import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -37,6 +43,7 @@ import picocli.CommandLine;
 class ReportBrowserIT {
     /** Kept in target/ (not in git) so that a human can look at it after the build. */
     private static final Path SCREENSHOT = Path.of("target", "capacity-report.png");
+    private static final Path PRINTED = Path.of("target", "capacity-report.pdf");
 
     @TempDir
     Path tmp;
@@ -60,8 +67,9 @@ class ReportBrowserIT {
         CommandLine cli = CrcExporterCommand.commandLine(Map.of(), Clock.fixed(Instant.parse("2026-04-20T10:00:00Z"), ZoneOffset.UTC));
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
+        // today's demand (no horizon): the recommendation of AccountStatisticsTest, 9 ports
         int status = cli.execute("report", "--config.file=" + config, "--from=2026-03-21", "--to=2026-04-13", "--format=html",
-                "--output=" + html);
+                "--horizon=0", "--output=" + html);
         assertThat(status).as("stderr: %s", err).isEqualTo(1); // broken failed
     }
 
@@ -94,6 +102,61 @@ class ReportBrowserIT {
         assertThat(broken.text()).contains("invalid <img src=x onerror=alert(1)> key");
         assertThat(page.select("script, link, img, iframe, object, embed, [src]")).isEmpty();
         assertThat(page.select("[href]").eachAttr("href")).allMatch(href -> href.startsWith("#account-"));
+    }
+
+    @Test
+    void onAPhoneEveryFigureOfTheSummaryIsShownAndNothingScrollsSideways() throws Exception {
+        try (ChromiumPage phone = ChromiumPage.open(processes, tmp, 360, 800, true)) {
+            phone.load(html.toUri().toString());
+            ChromiumPage.Layout layout = phone.layout(10);
+            assertThat(layout.scrollWidth()).as("page width at 360 px").isEqualTo(360);
+            assertThat(layout.small()).as("texts rendered under 10 px").isEmpty();
+            // the summary table becomes one block per account: each of hq's nine figures inside the screen, named
+            JsonNode cells = phone.evaluate("""
+                    [...document.querySelectorAll('table.summary tr[data-account=hq] td')].map(td => {
+                      const box = td.getBoundingClientRect();
+                      return {label: getComputedStyle(td, '::before').content, left: box.left, right: box.right};
+                    })""");
+            assertThat(cells).hasSize(9);
+            assertThat(cells).allSatisfy(cell -> {
+                assertThat(cell.path("left").asDouble()).isGreaterThanOrEqualTo(0);
+                assertThat(cell.path("right").asDouble()).isLessThanOrEqualTo(360);
+            });
+            assertThat(cells.get(8).path("label").asText()).isEqualTo("\"bought → recommended\"");
+        }
+    }
+
+    @Test
+    void printedOnA4TheChartsAreNeverCutAcrossPages() throws Exception {
+        try (ChromiumPage print = ChromiumPage.open(processes, tmp, 1200, 900, false)) {
+            print.emulateMedia("print");
+            print.load(html.toUri().toString());
+            JsonNode printed = print.evaluate("""
+                    (() => {
+                      const pages = [...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
+                          .filter(rule => rule instanceof CSSPageRule).map(rule => rule.style.getPropertyValue('size'));
+                      const breaks = [...document.querySelectorAll('.chart, table.heat-grid, .note, dl.figures')]
+                          .map(e => getComputedStyle(e).breakInside);
+                      return {pages, breaks, charts: document.querySelectorAll('.chart svg').length};
+                    })()""");
+            assertThat(printed.path("pages").get(0).asText()).isEqualToIgnoringCase("A4");
+            assertThat(printed.path("charts").asInt()).isEqualTo(2);
+            assertThat(printed.path("breaks")).hasSizeGreaterThan(6).allSatisfy(b -> assertThat(b.asText())
+                    .isEqualTo("avoid"));
+            // A4 less the page's margins (210 - 2 x 12 mm, 703 CSS pixels) holds the whole width
+            print.viewport(703, 1000, false);
+            assertThat(print.layout(0).scrollWidth()).isLessThanOrEqualTo(703);
+
+            byte[] pdf = print.printToPdf();
+            String text = new String(pdf, StandardCharsets.ISO_8859_1);
+            assertThat(text).startsWith("%PDF-");
+            // A4 is 595 x 842 points; Chromium writes each page's MediaBox in the clear
+            Matcher box = Pattern.compile("/MediaBox \\[0 0 (\\d+(?:\\.\\d+)?) (\\d+(?:\\.\\d+)?)]").matcher(text);
+            assertThat(box.find()).as("a MediaBox").isTrue();
+            assertThat(Double.parseDouble(box.group(1))).isCloseTo(595.3, within(1.0));
+            assertThat(Double.parseDouble(box.group(2))).isCloseTo(841.9, within(1.0));
+            Files.write(PRINTED, pdf);
+        }
     }
 
     @Test

@@ -25,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +111,8 @@ class ReportIT {
         assertThat(hq.get("hours_at_capacity").asLong()).isEqualTo(2);
         assertThat(hq.get("hours_expected").asLong()).isEqualTo(575); // the DST night has 23 hours in Berlin
         assertThat(hq.get("trend_reaches_capacity_week").asText()).isEqualTo("2026-04-06");
-        assertThat(hq.get("recommended_ports").asLong()).isEqualTo(9);
+        assertThat(hq.get("recommended_ports").asLong()).isEqualTo(124); // over the default 12 months, see below
+        assertThat(hq.get("recommended_change").asLong()).isEqualTo(114);
         assertThat(accounts.get(1).get("status").asText()).isEqualTo("failed");
         assertThat(accounts.get(1).get("error").asText()).isEqualTo("api_status: API status 401: invalid api_key");
         assertThat(accounts.get(2).get("capacity").isNull()).isTrue();
@@ -134,6 +138,40 @@ class ReportIT {
                 "2026-03-01..2026-04-01", "2026-04-01..2026-04-15");
         assertThat(out.toString()).startsWith("CRC capacity report 2026-01-15 to 2026-04-14 (90 days), all hours")
                 .contains("\nhq ").contains("Missing data: 67 days without any data (2026-01-15,");
+    }
+
+    /**
+     * hq of the small data set grows: its complete weeks peak at 6, 8 and 10, a line of +2.00 ports a week. The 99th
+     * percentile of its 547 hourly peaks is 8 (AccountStatisticsTest). Today's demand (--horizon=0): 8 + 10 % = 8.8
+     * -> 9, one fewer than the 10 bought. Through 12 months (52 weeks): 8 + 2.00 x 52 = 112, + 10 % = 123.2 -> 124,
+     * 114 more. branch has the same days and no capacity: no change to tell.
+     */
+    @Test
+    void aGrowingAccountNeedsMoreThroughTwelveMonthsThanToday() throws Exception {
+        Path config = config(THREE_ACCOUNTS);
+        Path today = tmp.resolve("today.csv");
+        Path year = tmp.resolve("year.json");
+        assertThat(run("report", "--config.file=" + config, "--accounts=hq,branch", "--from=2026-03-21",
+                "--to=2026-04-13", "--format=csv", "--horizon=0", "--output=" + today)).as("stderr: %s", err).isZero();
+        assertThat(run("report", "--config.file=" + config, "--accounts=hq,branch", "--from=2026-03-21",
+                "--to=2026-04-13", "--format=json", "--horizon=12", "--output=" + year)).as("stderr: %s", err).isZero();
+
+        List<CSVRecord> rows;
+        try (CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(Files.newBufferedReader(today))) {
+            rows = parser.getRecords();
+        }
+        assertThat(rows.get(0).get("account")).isEqualTo("hq");
+        assertThat(rows.get(0).get("recommended_ports")).isEqualTo("9");
+        assertThat(rows.get(0).get("recommended_change")).isEqualTo("-1");
+        assertThat(rows.get(1).get("recommended_change")).isEmpty();
+
+        JsonNode report = JSON.readTree(year.toFile());
+        assertThat(report.get("horizon_months").asInt()).isEqualTo(12);
+        JsonNode hqYear = report.get("accounts").get(0);
+        assertThat(hqYear.get("recommended_ports").asLong()).isEqualTo(124).isGreaterThan(9);
+        assertThat(hqYear.get("recommended_change").asLong()).isEqualTo(114);
+        assertThat(report.get("accounts").get(1).get("recommended_change").isNull()).isTrue();
     }
 
     @Test

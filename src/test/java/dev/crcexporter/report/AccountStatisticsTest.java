@@ -2,9 +2,12 @@ package dev.crcexporter.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.capacity.HourSelection;
+import dev.crcexporter.capacity.Observations.HourPeak;
+import dev.crcexporter.capacity.Recommendation;
+import dev.crcexporter.capacity.WeeklyTrend;
+import dev.crcexporter.capacity.WeeklyTrend.Reach;
 import dev.crcexporter.report.AccountReport.HoursAtLevel;
-import dev.crcexporter.report.Observations.HourPeak;
-import dev.crcexporter.report.WeeklyTrend.Reach;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.math.BigDecimal;
@@ -28,9 +31,9 @@ class AccountStatisticsTest {
         return LocalDate.parse(date);
     }
 
+    /** Today's demand only (--horizon=0), unless a test says otherwise. */
     private static ReportOptions options(HourSelection selection) {
-        return new ReportOptions(SmallDataSet.FROM, SmallDataSet.TO, selection, ReportOptions.DEFAULT_PERCENTILE,
-                ReportOptions.DEFAULT_HEADROOM);
+        return SmallReports.options(selection, 0);
     }
 
     private static AccountReport allHours() {
@@ -108,10 +111,30 @@ class AccountStatisticsTest {
         assertThat(recommendation.hours()).isEqualTo(547);
         assertThat(recommendation.ports()).isEqualTo(9);
         assertThat(recommendation.lowerBound()).isFalse();
-        assertThat(recommendation.arithmetic(BigDecimal.valueOf(99), BigDecimal.TEN))
+        assertThat(recommendation.arithmetic())
                 .isEqualTo("99th percentile of 547 hourly peaks = 8, + 10 % = 8.8, rounded up to 9");
-        assertThat(recommendation.rule())
+        assertThat(recommendation.rule().text())
                 .isEqualTo("the ports that covered every hour but the busiest 1 % of hours, plus 10 % headroom, rounded up");
+        assertThat(allHours().recommendedChange()).hasValue(-1);
+        assertThat(allHours().isShort()).isFalse();
+    }
+
+    @Test
+    void aHorizonOfTwelveMonthsFollowsTheGrowthOfTheWeeklyPeaks() {
+        // The same p99 of 8; the weekly peaks grow by 2.00 ports a week (see above): over 12 months (52 weeks) that is
+        // 104 more, 112; + 10 % = 123.2 -> 124, 114 more than the 10 bought. A month (4 weeks): 8 + 8 = 16
+        // -> 17.6 -> 18.
+        AccountReport year = AccountStatistics.compute("hq", SmallDataSet.CAPACITY, SmallDataSet.ZONE,
+                SmallDataSet.days(), SmallReports.options(HourSelection.ALL, 12));
+        Recommendation recommendation = year.recommendation().orElseThrow();
+        assertThat(recommendation.ports()).isEqualTo(124);
+        assertThat(recommendation.arithmetic())
+                .isEqualTo("99th percentile of 547 hourly peaks = 8, +2.00 ports/week x 52"
+                        + " weeks (12 months) = 112, + 10 % = 123.2, rounded up to 124");
+        assertThat(year.recommendedChange()).hasValue(114);
+        assertThat(year.isShort()).isTrue();
+        assertThat(AccountStatistics.compute("hq", SmallDataSet.CAPACITY, SmallDataSet.ZONE, SmallDataSet.days(),
+                SmallReports.options(HourSelection.ALL, 1)).recommendation().orElseThrow().ports()).isEqualTo(18);
     }
 
     @Test
@@ -131,8 +154,9 @@ class AccountStatisticsTest {
         assertThat(recommendation.ports()).isEqualTo(11);
         assertThat(recommendation.lowerBound()).isTrue();
         assertThat(recommendation.portsText()).isEqualTo("at least 11");
-        assertThat(recommendation.rule()).isEqualTo("the ports that covered every hour but the busiest 1 % of selected hours"
-                + " (Mon,Tue,Wed,Thu,Fri 08:00-18:00), plus 10 % headroom, rounded up");
+        assertThat(recommendation.rule().text())
+                .isEqualTo("the ports that covered every hour but the busiest 1 % of selected hours"
+                        + " (Mon,Tue,Wed,Thu,Fri 08:00-18:00), plus 10 % headroom, rounded up");
         // 15 weekday peaks sorted 4,4,5,5,6,7,7,7,8,8,8,8,9,9,10: p95 rank ceil(14.25) = 15 -> 10
         assertThat(report.dailyPeakP95()).hasValue(10);
         // the Saturday-and-Sunday week has no selected day: missing, not 0

@@ -2,6 +2,7 @@ package dev.crcexporter.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.capacity.HourSelection;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.List;
@@ -50,9 +51,10 @@ class CsvReportTest {
         assertThat(hq.get("trend_reaches_capacity")).isEqualTo("already");
         assertThat(hq.get("trend_reaches_capacity_week")).isEqualTo("2026-04-06");
         assertThat(hq.get("hourly_peak_percentile")).isEqualTo("8");
-        assertThat(hq.get("recommended_ports")).isEqualTo("9");
+        assertThat(hq.get("recommended_ports")).isEqualTo("124"); // over 12 months, see AccountStatisticsTest
+        assertThat(hq.get("recommended_change")).isEqualTo("114"); // signed: no plus sign, a minus below capacity
         assertThat(hq.get("recommendation_is_lower_bound")).isEqualTo("false");
-        assertThat(hq.get("rule")).isEqualTo(SmallReports.options(HourSelection.ALL).rule());
+        assertThat(hq.get("rule")).isEqualTo(SmallReports.options(HourSelection.ALL).rule().text());
         assertThat(hq.get("missing_days")).isEqualTo("2026-04-02");
         assertThat(hq.get("hours_missing")).isEqualTo("28");
     }
@@ -63,12 +65,29 @@ class CsvReportTest {
         assertThat(branch.get("capacity")).isEmpty();
         assertThat(branch.get("hours_at_80pct")).isEmpty();
         assertThat(branch.get("censored")).isEmpty();
+        assertThat(branch.get("recommended_change")).as("no capacity to subtract").isEmpty();
         assertThat(branch.get("trend_reaches_capacity")).isEqualTo("no_capacity");
         assertThat(branch.get("business_hours")).isEmpty();
         CSVRecord broken = parse().get(2);
         assertThat(broken.get("status")).isEqualTo("failed");
         assertThat(broken.get("peak")).isEmpty();
         assertThat(broken.get("recommended_ports")).isEmpty();
+    }
+
+    @Test
+    void recommendedChangeIsSignedRecommendedMinusPurchased() throws Exception {
+        ReportOptions today = SmallReports.options(HourSelection.ALL, 0);
+        CapacityReport report = new CapacityReport(today, SmallReports.MADE, List.of(AccountStatistics.compute("hq",
+                SmallDataSet.CAPACITY, SmallDataSet.ZONE, SmallDataSet.days(), today)));
+        StringWriter out = new StringWriter();
+        ReportFormat.CSV.write(report, out);
+        try (CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(out.toString()))) {
+            CSVRecord hq = parser.getRecords().get(0);
+            // today's demand: 9 recommended of the 10 bought
+            assertThat(hq.get("recommended_ports")).isEqualTo("9");
+            assertThat(hq.get("recommended_change")).isEqualTo("-1");
+        }
     }
 
     @Test

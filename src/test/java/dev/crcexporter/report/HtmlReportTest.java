@@ -2,6 +2,7 @@ package dev.crcexporter.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.capacity.HourSelection;
 import java.io.StringWriter;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -25,11 +26,45 @@ class HtmlReportTest {
         assertThat(hq.select("rect.bar[data-date=2026-04-07]").attr("data-value")).isEqualTo("10");
         assertThat(hq.select("rect.bar[data-date=2026-04-07]").hasClass("full")).isTrue();
         assertThat(hq.select("line.capacity").attr("data-value")).isEqualTo("10");
-        assertThat(hq.select("line.recommendation").attr("data-value")).isEqualTo("9");
+        assertThat(hq.select("line.recommendation").attr("data-value")).isEqualTo("124"); // 12 months of growth
         assertThat(hq.select("line.trend")).hasSize(1);
         assertThat(page.select("svg.capacity-chart[data-account=branch] line.capacity")).isEmpty();
         assertThat(page.select("table.heat-grid").eachAttr("data-account")).containsExactly("hq", "branch");
         assertThat(page.select("table.heat-grid[data-account=hq] td[data-day=Tue][data-hour=10]").attr("data-value")).isEqualTo("10");
+    }
+
+    @Test
+    void theSummaryGoesFromBoughtToRecommendedAndMarksTheShortAccount() throws Exception {
+        Document page = Jsoup.parse(html());
+        assertThat(page.selectFirst("p.short-accounts").text())
+                .isEqualTo("Short of ports for the next 12 months: hq needs"
+                        + " 114 more.");
+        Element hq = page.selectFirst("table.summary tr[data-account=hq]");
+        assertThat(hq.hasClass("short")).isTrue();
+        assertThat(hq.selectFirst("td.change").text()).isEqualTo("10 → 124 (+114)");
+        assertThat(hq.selectFirst("td.change").attr("data-label")).isEqualTo("bought → recommended");
+        assertThat(hq.select(".mark").text()).isEqualTo("short");
+        Element branch = page.selectFirst("table.summary tr[data-account=branch]");
+        assertThat(branch.hasClass("short")).as("no capacity: not known to be short").isFalse();
+        assertThat(branch.selectFirst("td.change").text()).isEqualTo("– → 124");
+        assertThat(page.selectFirst("section[data-account=hq]").hasClass("short")).isTrue();
+        assertThat(page.selectFirst("section[data-account=hq] h2 .mark").text()).isEqualTo("short: needs 114 more");
+        assertThat(page.selectFirst("section[data-account=hq] .recommendation").text()).startsWith("Recommended"
+                + " for the next 12 months: 124 ports, 114 more than the 10 bought (99th percentile of 547 hourly"
+                + " peaks = 8, +2.00 ports/week x 52 weeks (12 months) = 112");
+    }
+
+    @Test
+    void theLegendNamesOnlyWhatTheChartDraws() throws Exception {
+        Document page = Jsoup.parse(html());
+        // hq: bars below 80 %, at 80 %, at capacity, a missing day, the capacity, the recommendation and the trend
+        assertThat(page.select("section[data-account=hq] .legend .swatch").eachAttr("class")).containsExactly(
+                "swatch bar", "swatch high", "swatch full", "swatch missing", "swatch capacity",
+                "swatch recommendation", "swatch trend");
+        // branch has no capacity: no levels and no capacity line to explain
+        assertThat(page.select("section[data-account=branch] .legend .swatch").eachAttr("class")).containsExactly(
+                "swatch bar", "swatch missing", "swatch recommendation", "swatch trend");
+        assertThat(page.selectFirst("section[data-account=branch] .legend").text()).startsWith("daily peak no data");
     }
 
     @Test

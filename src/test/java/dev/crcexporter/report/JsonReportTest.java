@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crcexporter.capacity.HourSelection;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.io.StringWriter;
@@ -29,6 +30,8 @@ class JsonReportTest {
         assertThat(root.get("percentile").isIntegralNumber()).isTrue();
         assertThat(root.get("percentile").asInt()).isEqualTo(99);
         assertThat(root.get("headroom_percent").asInt()).isEqualTo(10);
+        assertThat(root.get("horizon_months").isIntegralNumber()).isTrue();
+        assertThat(root.get("horizon_months").asInt()).isEqualTo(12);
         assertThat(root.get("business_hours").isNull()).isTrue();
     }
 
@@ -47,7 +50,10 @@ class JsonReportTest {
         assertThat(hq.get("daily_peak_p95").asLong()).isEqualTo(9);
         assertThat(hq.get("censored").asBoolean()).isTrue();
         assertThat(hq.get("trend_ports_per_week").decimalValue()).isEqualByComparingTo("2");
-        assertThat(hq.get("recommended_ports").asLong()).isEqualTo(9);
+        // 8 + 2.00 x 52 weeks = 112, + 10 % -> 124 (AccountStatisticsTest), 114 more than the 10 bought
+        assertThat(hq.get("recommended_ports").asLong()).isEqualTo(124);
+        assertThat(hq.get("recommended_change").isIntegralNumber()).isTrue();
+        assertThat(hq.get("recommended_change").asLong()).isEqualTo(114);
         assertThat(hq.get("dates_at_capacity")).hasSize(1);
         assertThat(hq.get("dates_at_capacity").get(0).asText()).isEqualTo("2026-04-07");
         assertThat(hq.get("weekly_peaks")).hasSize(5);
@@ -71,6 +77,7 @@ class JsonReportTest {
         assertThat(missingDay.get("peak").isNull()).isTrue();
         assertThat(accounts.get(1).get("capacity").isNull()).isTrue();
         assertThat(accounts.get(1).get("hours_at_capacity").isNull()).isTrue();
+        assertThat(accounts.get(1).get("recommended_change").isNull()).as("no capacity to subtract").isTrue();
         JsonNode broken = accounts.get(2);
         assertThat(broken.get("status").asText()).isEqualTo("failed");
         assertThat(broken.get("error").asText()).isEqualTo(SmallReports.ERROR);

@@ -71,6 +71,17 @@ class ReportCommandTest {
     }
 
     @Test
+    void horizonRange() {
+        assertUsageError("--horizon must be between 0 and 60 months (got -1)", CONFIG, "--horizon=-1");
+        err.getBuffer().setLength(0);
+        assertUsageError("--horizon must be between 0 and 60 months (got 61)", CONFIG, "--horizon=61");
+        err.getBuffer().setLength(0);
+        assertThat(run(CONFIG, "--horizon=a-year")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("crc-exporter: error: Invalid value for option '--horizon'")
+                .hasLineCount(1);
+    }
+
+    @Test
     void unknownAccount() {
         assertUsageError("--accounts names an account that is not configured: \"hq2\" (configured: hq)", CONFIG,
                 "--accounts=hq,hq2");
@@ -105,7 +116,8 @@ class ReportCommandTest {
     void helpNamesEveryFlag() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("--from", "--to", "--accounts", "--format", "--output", "--business-hours",
-                "--business-days", "--percentile", "--headroom", "--demo", "--config.file", "--max-requests");
+                "--business-days", "--percentile", "--headroom", "--horizon", "--demo", "--config.file",
+                "--max-requests");
         String help = out.toString().replaceAll("\\s+", " ");
         assertThat(help).contains("(default: 1000)", "per account and shared by every app",
                 "a symbolic link's target is replaced, not the link", "a pipe, a device or /dev/stdout is written"

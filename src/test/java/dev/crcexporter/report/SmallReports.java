@@ -1,5 +1,7 @@
 package dev.crcexporter.report;
 
+import dev.crcexporter.capacity.HourSelection;
+import dev.crcexporter.capacity.RecommendationRule;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
@@ -12,9 +14,14 @@ final class SmallReports {
 
     private SmallReports() {}
 
+    /** The period of {@link SmallDataSet} with the report's default rule (99th percentile, 10 %, 12 months). */
     static ReportOptions options(HourSelection selection) {
-        return new ReportOptions(SmallDataSet.FROM, SmallDataSet.TO, selection, ReportOptions.DEFAULT_PERCENTILE,
-                ReportOptions.DEFAULT_HEADROOM);
+        return options(selection, RecommendationRule.DEFAULT_HORIZON_MONTHS);
+    }
+
+    static ReportOptions options(HourSelection selection, int horizonMonths) {
+        return new ReportOptions(SmallDataSet.FROM, SmallDataSet.TO, new RecommendationRule(
+                RecommendationRule.DEFAULT_PERCENTILE, RecommendationRule.DEFAULT_HEADROOM, selection, horizonMonths));
     }
 
     static CapacityReport threeAccounts() {

@@ -1,6 +1,6 @@
-package dev.crcexporter.report;
+package dev.crcexporter.capacity;
 
-import dev.crcexporter.report.Observations.DailyPeak;
+import dev.crcexporter.capacity.Observations.DailyPeak;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;
@@ -38,7 +38,10 @@ public record WeeklyTrend(List<WeeklyPeak> weeks, OptionalDouble slope, Optional
 
     /** Where the line stands against the capacity. */
     public enum Reach {
-        /** The line is at or above capacity in the period's last week; {@code week} is the first week it was. */
+        /**
+         * A daily peak of the period reached the capacity ({@code week}: the week of the first), or the line is at or
+         * above it in the period's last week ({@code week}: the first week it was), whichever came first.
+         */
         ALREADY("already"),
         /** The line reaches capacity in {@code week}, within {@link #HORIZON_WEEKS} weeks after the period. */
         WITHIN_A_YEAR("within_a_year"),
@@ -59,10 +62,10 @@ public record WeeklyTrend(List<WeeklyPeak> weeks, OptionalDouble slope, Optional
     }
 
     public record Crossing(Reach reach, Optional<LocalDate> week) {
-        /** For people: "already (week of 2026-04-06)", "week of 2026-07-13", "not within a year". */
+        /** For people: "already, since the week of 2026-04-06", "week of 2026-07-13", "not within a year". */
         public String text() {
             return switch (reach) {
-                case ALREADY -> "already (week of " + week.orElseThrow() + ")";
+                case ALREADY -> "already, since the week of " + week.orElseThrow();
                 case WITHIN_A_YEAR -> "week of " + week.orElseThrow();
                 case NOT_WITHIN_A_YEAR -> "not within a year";
                 case NO_CAPACITY -> "no capacity configured";
@@ -116,7 +119,11 @@ public record WeeklyTrend(List<WeeklyPeak> weeks, OptionalDouble slope, Optional
                     complete(monday, from, to), slope.isPresent()
                             ? OptionalDouble.of(intercept.getAsDouble() + slope.getAsDouble() * i) : OptionalDouble.empty()));
         }
-        Crossing crossing = crossing(slope, intercept, xs.isEmpty() ? 0 : xs.get(0), count - 1, capacity, firstMonday);
+        Optional<LocalDate> firstFull = capacity.isEmpty() ? Optional.empty() : dailyPeaks.stream()
+                .filter(d -> d.peak().isPresent() && d.peak().getAsLong() >= capacity.getAsInt())
+                .map(d -> d.date().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))).min(LocalDate::compareTo);
+        Crossing crossing = crossing(slope, intercept, xs.isEmpty() ? 0 : xs.get(0), count - 1, capacity, firstMonday,
+                firstFull);
         return new WeeklyTrend(weeks, slope, intercept, xs.size(), crossing);
     }
 
@@ -124,7 +131,20 @@ public record WeeklyTrend(List<WeeklyPeak> weeks, OptionalDouble slope, Optional
         return !monday.isBefore(from) && !monday.plusDays(6).isAfter(to);
     }
 
+    /** {@code firstFull}: the Monday of the first day at capacity. */
     private static Crossing crossing(OptionalDouble slope, OptionalDouble intercept, int firstFitted, int lastWeek,
+            OptionalInt capacity, LocalDate firstMonday, Optional<LocalDate> firstFull) {
+        Crossing line = line(slope, intercept, firstFitted, lastWeek, capacity, firstMonday);
+        // Days already at capacity are facts: the line (of censored peaks) may not have got there yet.
+        boolean earlier = line.reach() != Reach.ALREADY || firstFull.isPresent()
+                && firstFull.get().isBefore(line.week().orElseThrow());
+        if (firstFull.isPresent() && earlier) {
+            return new Crossing(Reach.ALREADY, firstFull);
+        }
+        return line;
+    }
+
+    private static Crossing line(OptionalDouble slope, OptionalDouble intercept, int firstFitted, int lastWeek,
             OptionalInt capacity, LocalDate firstMonday) {
         if (slope.isEmpty()) {
             return new Crossing(Reach.TOO_FEW_WEEKS, Optional.empty());

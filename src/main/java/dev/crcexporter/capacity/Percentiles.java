@@ -1,4 +1,4 @@
-package dev.crcexporter.report;
+package dev.crcexporter.capacity;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,4 +1,4 @@
-package dev.crcexporter.report;
+package dev.crcexporter.capacity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.crcexporter.report;
+package dev.crcexporter.capacity;
 
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;

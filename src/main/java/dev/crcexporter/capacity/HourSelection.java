@@ -1,4 +1,4 @@
-package dev.crcexporter.report;
+package dev.crcexporter.capacity;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;

@@ -1,11 +1,11 @@
-package dev.crcexporter.report;
+package dev.crcexporter.capacity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.crcexporter.report.Observations.DailyPeak;
-import dev.crcexporter.report.WeeklyTrend.Crossing;
-import dev.crcexporter.report.WeeklyTrend.Reach;
+import dev.crcexporter.capacity.Observations.DailyPeak;
+import dev.crcexporter.capacity.WeeklyTrend.Crossing;
+import dev.crcexporter.capacity.WeeklyTrend.Reach;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +66,17 @@ class WeeklyTrendTest {
     @Test
     void flatAtCapacityIsAlreadyThereFromTheFirstWeek() {
         assertThat(weeks(12, 12, 12, 12).crossing()).isEqualTo(new Crossing(Reach.ALREADY, Optional.of(MONDAY)));
+    }
+
+    @Test
+    void aDayAtCapacityIsAlreadyThereWhateverTheLineSays() {
+        // 10, 20, 12, 13: the line (slope 0.1) stays below 20 for more than a year, but week 1 reached it:
+        // censored demand makes the line of weekly peaks too low, the day at capacity is a fact
+        WeeklyTrend trend = weeks(20, 10, 20, 12, 13);
+        assertThat(trend.crossing()).isEqualTo(new Crossing(Reach.ALREADY, Optional.of(MONDAY.plusWeeks(1))));
+        assertThat(trend.crossing().text()).isEqualTo("already, since the week of 2026-01-12");
+        // one week of data is too few for a line, but not for a day at capacity
+        assertThat(weeks(20, 20).crossing()).isEqualTo(new Crossing(Reach.ALREADY, Optional.of(MONDAY)));
     }
 
     @Test
