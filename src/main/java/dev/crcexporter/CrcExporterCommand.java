@@ -18,6 +18,7 @@ import dev.crcexporter.log.LogSetup;
 import dev.crcexporter.reload.ConfigReloader;
 import dev.crcexporter.reload.ReloadSignal;
 import dev.crcexporter.report.ReportCommand;
+import dev.crcexporter.web.ScrapeMemory;
 import dev.crcexporter.web.toolkit.ListenAddress;
 import dev.crcexporter.web.toolkit.WebConfig;
 import dev.crcexporter.web.toolkit.WebConfigLoader;
@@ -85,6 +86,11 @@ public final class CrcExporterCommand implements Callable<Integer> {
             + " (I counted from 0, like StatefulSet pod ordinals; stable hash of the account name). Overrides CRC_SHARD.")
     String shard;
 
+    @Option(names = "--collector.hourly", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Expose crc_ports_max_usage and crc_ports_total_usage by date and hour: 96 of the 113 series of"
+                    + " an account (default: on). --no-collector.hourly leaves them out, for large fleets.")
+    boolean hourly;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -107,6 +113,9 @@ public final class CrcExporterCommand implements Callable<Integer> {
         cli.addSubcommand("backfill", new BackfillCommand(environment, clock));
         cli.addSubcommand("report", new ReportCommand(environment, clock));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // --[no-]collector.hourly, as node_exporter names its collector flags: picocli's own negation stops at the dot.
+        cli.setNegatableOptionTransformer(new CommandLine.RegexTransformer.Builder(CommandLine.RegexTransformer.createDefault())
+                .addPattern("^--(\\w[\\w.-]*)$", "--no-$1", "--[no-]$1").build());
         UsageHelp.apply(cli);
         cli.setParameterExceptionHandler((e, args) -> {
             e.getCommandLine().getErr().println("crc-exporter: error: " + e.getMessage() + " (see --help)");
@@ -163,6 +172,13 @@ public final class CrcExporterCommand implements Callable<Integer> {
         }
         ExporterConfig config = servedShard.map(s -> s.select(loaded)).orElse(loaded);
         String accountNames = names(config);
+        // Before anything starts (and in --config.check): an exporter whose scrapes would not fit its heap would die at
+        // the first large one.
+        Optional<String> tooLarge = ScrapeMemory.refusal(config.accounts().size(), hourly, Runtime.getRuntime().maxMemory());
+        if (tooLarge.isPresent()) {
+            if (demoMode != null) demoMode.close();
+            return usageError(err, tooLarge.get());
+        }
         if (configCheck) {
             PrintWriter out = spec.commandLine().getOut();
             out.println("configuration is valid: " + loaded.accounts().size() + " account(s): " + names(loaded));
@@ -179,7 +195,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
             ConfigReloader.ConfigSource configSource = demoMode != null ? demoMode::config : this::loadConfig;
             ConfigReloader.WebConfigSource webSource = webConfigFile == null ? () -> WebConfig.NONE
                     : () -> WebConfigLoader.load(webConfigFile);
-            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock, servedShard, configSource, webSource);
+            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock, servedShard, hourly, configSource,
+                    webSource);
         } catch (RuntimeException e) {
             err.println("crc-exporter: error: " + startFailure(listenAddress, e));
             err.flush();
@@ -194,6 +211,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
                 .addKeyValue("metrics_path", telemetryPath)
                 .addKeyValue("accounts", accountNames)
                 .addKeyValue("shard", servedShard.map(Shard::toString).orElse("none"))
+                .addKeyValue("hourly_series", hourly)
                 .addKeyValue("poll_interval", Durations.format(config.pollInterval()))
                 .addKeyValue("timezone", config.timezone())
                 .addKeyValue("tls", webConfig.tls().isPresent())

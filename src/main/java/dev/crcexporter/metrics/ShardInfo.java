@@ -19,9 +19,7 @@ final class ShardInfo {
 
     private ShardInfo() {}
 
-    static Family family(Shard shard) {
-        return Family.info(NAME, HELP, Labels.of(
-                "shard", Integer.toString(shard.index()),
-                "shards", Integer.toString(shard.count())));
+    static Labels labels(Shard shard) {
+        return Labels.of("shard", Integer.toString(shard.index()), "shards", Integer.toString(shard.count()));
     }
 }

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads {@code --config.file} and {@code --web.config.file} again and applies them, one reload at a time, only when
  * both are valid and can be applied; otherwise the running configuration stays, the reason is logged and answered,
- * and {@code crc_exporter_config_last_reload_successful} drops to 0. The served shard is selected again from every
- * configuration read. Callers go through {@link ReloadCoalescer}, which runs it on a thread of its own.
+ * and {@code crc_exporter_config_last_reload_successful} drops to 0; so too when the exporter could not answer the
+ * scrapes of the new accounts within its heap. The served shard is selected again from every configuration read.
+ * Callers go through {@link ReloadCoalescer}, which runs it on a thread of its own.
  */
 public final class ConfigReloader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
@@ -40,6 +41,9 @@ public final class ConfigReloader {
     public interface Accounts {
         /** The configuration in force (the shard's part of it). */
         ExporterConfig current();
+
+        /** Why the exporter cannot serve {@code next} (its scrapes would not fit the heap); empty when it can. */
+        Optional<String> refusal(ExporterConfig next);
 
         /** Puts {@code next} in force; it is valid, and the shard is already selected. */
         void apply(ExporterConfig next);
@@ -81,7 +85,7 @@ public final class ConfigReloader {
         ExporterConfig next = shard.map(s -> s.select(loaded)).orElse(loaded);
         ExporterConfig running = accounts.current();
         AccountChanges changes = AccountChanges.between(running, next);
-        Optional<String> refusal = restartOnly(running, next);
+        Optional<String> refusal = restartOnly(running, next).or(() -> accounts.refusal(next));
         if (refusal.isPresent()) {
             return failed(trigger, refusal.get());
         }

@@ -67,7 +67,7 @@ public class ExpositionBenchmark {
             store.update(store.slots().get("account-" + i), s -> s.withSuccess(usage, now, Duration.ofMillis(20)));
         }
         registry = new PrometheusRegistry();
-        new CrcMetrics(store, Clock.systemUTC(), zone, new BuildInfo("bench", "bench", "17"), Optional.empty(), Optional.empty()).register(registry);
+        new CrcMetrics(store, Clock.systemUTC(), zone, new BuildInfo("bench", "bench", "17"), Optional.empty(), Optional.empty(), true).register(registry);
     }
 
     @Benchmark

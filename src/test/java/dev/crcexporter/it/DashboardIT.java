@@ -214,6 +214,23 @@ class DashboardIT {
         assertThat(problems).isEmpty();
     }
 
+    /** A panel built on the {date,hour} series says that it needs them: with --no-collector.hourly it has no data. */
+    @Test
+    void panelsOfTheHourlySeriesSayTheyNeedTheHourlyCollector() throws IOException {
+        List<String> problems = new ArrayList<>();
+        int hourlyPanels = 0;
+        for (JsonNode panel : panels(dashboard())) {
+            if (panel.path("targets").toString().matches(".*crc_ports_(max|total)_usage\\b.*")) {
+                hourlyPanels++;
+                if (!panel.path("description").asText("").contains("--collector.hourly")) {
+                    problems.add(panel.path("title").asText() + ": uses the hourly series, its description does not say so");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(hourlyPanels).as("hours at saturation, the accounts table, peaks and connections per hour").isEqualTo(4);
+    }
+
     @Test
     void everyPanelWithNumbersSaysWhatNoDataMeans() throws IOException {
         List<String> missing = new ArrayList<>();

@@ -33,7 +33,7 @@ class CrcMetricsViewRaceTest {
         SnapshotStore store = new SnapshotStore(List.of(HQ));
         // A fixed clock: the hour never changes, so only the store's version can renew the cached view.
         CrcMetrics metrics = new CrcMetrics(store, Clock.fixed(Instant.parse("2026-11-26T02:30:00Z"), ZoneOffset.UTC),
-                ZoneId.of("Asia/Shanghai"), new BuildInfo("1", "r", "17"), Optional.empty(), Optional.empty());
+                ZoneId.of("Asia/Shanghai"), new BuildInfo("1", "r", "17"), Optional.empty(), Optional.empty(), true);
         AtomicLong stored = new AtomicLong(-1); // the last success (epoch second) of the last update that has returned
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
 

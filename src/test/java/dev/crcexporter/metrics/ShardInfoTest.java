@@ -25,7 +25,7 @@ class ShardInfoTest {
     private static PrometheusRegistry registry(Optional<Shard> shard) {
         PrometheusRegistry registry = new PrometheusRegistry();
         new CrcMetrics(new SnapshotStore(List.of()), Clock.fixed(NOW, ZoneOffset.UTC), ZoneOffset.UTC,
-                new BuildInfo("test", "test", "17"), shard, Optional.empty()).register(registry);
+                new BuildInfo("test", "test", "17"), shard, Optional.empty(), true).register(registry);
         return registry;
     }
 

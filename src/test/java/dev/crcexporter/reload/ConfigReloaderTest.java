@@ -54,6 +54,8 @@ class ConfigReloaderTest {
     private static final class Applied implements ConfigReloader.Accounts {
         final List<ExporterConfig> applied = new ArrayList<>();
         ExporterConfig current;
+        /** Accounts from this many on cannot be served (their scrapes would not fit the heap). */
+        int tooMany = Integer.MAX_VALUE;
 
         Applied(ExporterConfig initial) {
             current = initial;
@@ -62,6 +64,12 @@ class ConfigReloaderTest {
         @Override
         public ExporterConfig current() {
             return current;
+        }
+
+        @Override
+        public Optional<String> refusal(ExporterConfig next) {
+            return next.accounts().size() >= tooMany
+                    ? Optional.of(next.accounts().size() + " accounts need more heap than this JVM has") : Optional.empty();
         }
 
         @Override
@@ -115,6 +123,22 @@ class ConfigReloaderTest {
         assertThat(web.access().headers()).as("the refused web configuration's header").isEmpty();
         assertThat(gauge("crc_exporter_config_last_reload_successful")).isEqualTo(0.0);
         assertThat(gauge("crc_exporter_config_last_reload_success_timestamp_seconds")).isEqualTo(START.getEpochSecond());
+    }
+
+    @Test
+    void accountsWhoseScrapesWouldNotFitTheHeapAreRefusedAndTheRunningOnesStay() {
+        Applied exporter = new Applied(config(account("hq", "s", 40)));
+        exporter.tooMany = 2;
+        LiveWebConfig web = new LiveWebConfig(WebConfig.NONE);
+        ConfigReloader reloader = new ConfigReloader(() -> config(account("hq", "s", 40), account("emea", "s", 10)),
+                () -> new WebConfig(Optional.empty(), Map.of(), Map.of("X-Frame-Options", "deny")), Optional.empty(), web,
+                exporter, gauges, clock);
+
+        assertThat(reloader.reload("test")).isEqualTo(new Outcome(false,
+                "reload failed, the running configuration stays: 2 accounts need more heap than this JVM has"));
+        assertThat(exporter.applied).isEmpty();
+        assertThat(web.access().headers()).as("the web configuration read with it").isEmpty();
+        assertThat(gauge("crc_exporter_config_last_reload_successful")).isEqualTo(0.0);
     }
 
     @Test

@@ -48,13 +48,14 @@ public final class ExporterFixture implements AutoCloseable {
     }
 
     /**
-     * As the command line starts it, on loopback port 0 with {@code /metrics}: {@code config} is {@code shard}'s share
-     * of the accounts, and a reload reads {@code configSource} (before the shard's selection) and {@code webSource}.
+     * As the command line starts it with the hourly series, on loopback port 0 with {@code /metrics}: {@code config} is
+     * {@code shard}'s share of the accounts, and a reload reads {@code configSource} (before the shard's selection) and
+     * {@code webSource}.
      */
     public Exporter start(ExporterConfig config, WebConfig webConfig, Optional<Shard> shard, Clock clock,
             ConfigReloader.ConfigSource configSource, ConfigReloader.WebConfigSource webSource) {
-        return closeLater(Exporter.start(config, LOOPBACK_ANY_PORT, webConfig, "/metrics", clock, shard, configSource,
-                webSource));
+        return closeLater(Exporter.start(config, LOOPBACK_ANY_PORT, webConfig, "/metrics", clock, shard, true,
+                configSource, webSource));
     }
 
     /**

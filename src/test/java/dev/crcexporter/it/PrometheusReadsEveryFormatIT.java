@@ -30,13 +30,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The exporter joins two rendered parts per scrape, and with gzip sends them as two gzip members. The real
- * Prometheus (Debian's) must read the whole of it: every CRC series (first part, first member) and the jvm_* and
- * process_* ones (second part, second member, with OpenMetrics' {@code # EOF}). Prometheus asks for gzip always,
- * for OpenMetrics by default and for protobuf when native histograms are enabled.
+ * The real Prometheus (Debian's) reads every series of the exporter's answers in the formats it asks for: gzip always,
+ * OpenMetrics by default and protobuf when native histograms are enabled; every CRC series and the jvm_* and
+ * process_* ones, from one and the same scrape.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS) // one exporter for both runs of Prometheus
-class PrometheusReadsJoinedScrapesIT {
+class PrometheusReadsEveryFormatIT {
     /** 23:30 in Shanghai: 48 reported hours per account. */
     private static final Instant NOW = Instant.parse("2026-11-26T15:30:00Z");
     private static final int ACCOUNTS = 150;
@@ -79,7 +78,7 @@ class PrometheusReadsJoinedScrapesIT {
 
     @ParameterizedTest(name = "native histograms {0}")
     @ValueSource(booleans = {false, true})
-    void prometheusReadsEveryPartOfAJoinedScrape(boolean nativeHistograms) throws Exception {
+    void prometheusReadsEverySeriesOfAScrape(boolean nativeHistograms) throws Exception {
         Path config = Files.writeString(tmp.resolve("prometheus-" + nativeHistograms + ".yml"), """
                 global:
                   scrape_interval: 1s
@@ -99,7 +98,7 @@ class PrometheusReadsJoinedScrapesIT {
 
         long maxUsageLines = fixture.metrics(exporter).lines().filter(l -> l.startsWith("crc_ports_max_usage{")).count();
         assertThat(maxUsageLines).isEqualTo(ACCOUNTS * 48L);
-        // Every series of both parts, from one and the same scrape.
+        // Every series, CRC and JVM, from one and the same scrape.
         String query = "count(crc_ports_max_usage) + count(crc_up) + count(process_resident_memory_bytes)"
                 + " + count(jvm_memory_used_bytes > 0) * 0";
         double expected = maxUsageLines + ACCOUNTS + 1;
