@@ -54,7 +54,8 @@ public final class RenderCost {
         for (boolean hourly : new boolean[] {true, false}) {
             PrometheusRegistry registry = new PrometheusRegistry();
             CrcMetrics crc = new CrcMetrics(store, Clock.fixed(now, ZoneOffset.UTC), zone,
-                    new BuildInfo("bench", "bench", "17"), Optional.empty(), Optional.empty(), hourly).register(registry);
+                    new BuildInfo("bench", "bench", "17"), Optional.empty(), Optional.empty(), hourly)
+                    .register(registry);
             registry.register(() -> ProcessJvmMetrics.registry().scrape());
             if (hourly) { // the view stays while the accounts are the same: part of an account's heap
                 long beforeView = live();
@@ -73,14 +74,15 @@ public final class RenderCost {
                     render(registry, format, gzip, answer);
                     peak = Math.max(peak, live());
                     System.out.printf("hourly %-5s %-14s gzip %-5s series %7d: render %4d bytes per series at its peak,"
-                            + " answer %5.1f bytes per series%n", hourly, format, gzip, series, (peak - before) / series,
-                            answer.length / (double) series);
+                            + " answer %5.1f bytes per series%n", hourly, format, gzip, series,
+                            (peak - before) / series, answer.length / (double) series);
                 }
             }
         }
     }
 
-    private static void render(PrometheusRegistry registry, String format, boolean gzip, Blocks answer) throws IOException {
+    private static void render(PrometheusRegistry registry, String format, boolean gzip, Blocks answer)
+            throws IOException {
         MetricSnapshots snapshots = registry.scrape();
         OutputStream out = new Sampling(gzip ? new GZIPOutputStream(answer, BLOCK) : answer);
         switch (format) {
@@ -93,7 +95,8 @@ public final class RenderCost {
         out.close();
     }
 
-    private static void write(ExpositionFormatWriter writer, OutputStream out, MetricSnapshots snapshots) throws IOException {
+    private static void write(ExpositionFormatWriter writer, OutputStream out, MetricSnapshots snapshots)
+            throws IOException {
         writer.write(out, snapshots, EscapingScheme.DEFAULT);
     }
 
@@ -106,7 +109,8 @@ public final class RenderCost {
         LocalDate today = LocalDate.ofInstant(now, zone);
         for (int i = 0; i < count; i++) {
             DemoAccount simulated = new DemoAccount("account-" + i, 40, 10 + i % 30, 0);
-            List<DailyUsage> usage = List.of(simulated.day(today.minusDays(1), 23, today), simulated.day(today, 23, today));
+            List<DailyUsage> usage = List.of(simulated.day(today.minusDays(1), 23, today),
+                    simulated.day(today, 23, today));
             store.update(store.slots().get("account-" + i), s -> s.withSuccess(usage, now, Duration.ofMillis(20)));
         }
         return store;
@@ -148,7 +152,10 @@ public final class RenderCost {
         }
     }
 
-    /** As much heap as the exporter holds for the answer: a 64 KB block for every 64 KB written (the bytes matter not). */
+    /**
+     * As much heap as the exporter holds for the answer: a 64 KB block for every 64 KB written (the bytes matter
+     * not).
+     */
     private static final class Blocks extends OutputStream {
         private final List<byte[]> blocks = new ArrayList<>();
         private long length;

@@ -126,7 +126,8 @@ class ScrapeHandlerTest {
     private HttpResponse<byte[]> send(Server server, String method, String query, String accept, boolean gzip)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.app().port()
-                + "/metrics" + query)).method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20));
+                + "/metrics" + query)).method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(20));
         if (accept != null) {
             request.header("Accept", accept);
         }
@@ -148,7 +149,8 @@ class ScrapeHandlerTest {
         if (gzip) {
             headers.addAll(List.of("Accept-Encoding", "gzip"));
         }
-        PrometheusHttpRequest request = request(query.isEmpty() ? null : query.substring(1), headers.toArray(String[]::new));
+        PrometheusHttpRequest request = request(query.isEmpty() ? null : query.substring(1),
+                headers.toArray(String[]::new));
         Map<String, String> answered = new LinkedHashMap<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int[] status = new int[1];
@@ -196,8 +198,8 @@ class ScrapeHandlerTest {
         List<Arguments> requests = new ArrayList<>();
         for (String query : List.of("", "?name[]=crc_up&name[]=jvm_threads_current&name[]=crc_ports_max_usage")) {
             for (boolean gzip : new boolean[] {false, true}) {
-                for (String accept : new String[] {null, "text/plain;version=0.0.4;q=0.5,*/*;q=0.1", OPENMETRICS, PROTOBUF,
-                        "text/plain;version=1.0.0;escaping=dots", OPENMETRICS + ";escaping=values"}) {
+                for (String accept : new String[] {null, "text/plain;version=0.0.4;q=0.5,*/*;q=0.1", OPENMETRICS,
+                        PROTOBUF, "text/plain;version=1.0.0;escaping=dots", OPENMETRICS + ";escaping=values"}) {
                     requests.add(Arguments.of(query, accept, gzip));
                 }
             }
@@ -226,7 +228,8 @@ class ScrapeHandlerTest {
             assertThat(response.headers().firstValue("Content-Type")).hasValue(expected.headers().get("Content-Type"));
             assertThat(response.headers().firstValue("Content-Encoding"))
                     .isEqualTo(Optional.ofNullable(expected.headers().get("Content-Encoding")));
-            assertThat(response.headers().firstValue("Content-Length")).hasValue(Integer.toString(response.body().length));
+            assertThat(response.headers().firstValue("Content-Length"))
+                    .hasValue(Integer.toString(response.body().length));
             boolean gzipped = "gzip".equals(expected.headers().get("Content-Encoding"));
             byte[] body = gzipped ? GzipMembers.inflateAll(response.body()) : response.body();
             assertThat(body).isEqualTo(gzipped ? GzipMembers.inflateAll(expected.body()) : expected.body());
@@ -244,7 +247,8 @@ class ScrapeHandlerTest {
                 assertThat(head.statusCode()).isEqualTo(200);
                 assertThat(head.body()).isEmpty();
                 for (String header : List.of("Content-Type", "Content-Encoding", "Content-Length")) {
-                    assertThat(head.headers().firstValue(header)).as(header).isEqualTo(get.headers().firstValue(header));
+                    assertThat(head.headers().firstValue(header)).as(header)
+                            .isEqualTo(get.headers().firstValue(header));
                 }
             }
         }
@@ -301,14 +305,16 @@ class ScrapeHandlerTest {
         assertThat(rendering.await(20, TimeUnit.SECONDS)).isTrue();
         List<Answers.Held> others = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            others.add(server.answers().answer(request(null, "Accept-Encoding", "gzip, deflate", "User-Agent", "client-" + i)));
+            others.add(server.answers().answer(request(null, "Accept-Encoding", "gzip, deflate", "User-Agent",
+                    "client-" + i)));
         }
-        assertThat(others).as("the render under way, not one of their own").allSatisfy(held -> assertThat(held).isSameAs(first));
+        assertThat(others).as("the render under way, not one of their own")
+                .allSatisfy(held -> assertThat(held).isSameAs(first));
         Answers.Held plain = server.answers().answer(request(null));
         assertThat(plain).as("another variant").isNotSameAs(first);
         nanos.addAndGet(Duration.ofSeconds(5).toNanos());
-        assertThat(server.answers().answer(request(null, "Accept-Encoding", "gzip"))).as("still under way, however long")
-                .isSameAs(first);
+        assertThat(server.answers().answer(request(null, "Accept-Encoding", "gzip")))
+                .as("still under way, however long").isSameAs(first);
 
         release.countDown();
         assertThat(first.answer.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
@@ -368,7 +374,10 @@ class ScrapeHandlerTest {
         }
     }
 
-    /** A GET of /metrics with {@code query} (or null) and {@code headers} (name, value, ...) as client_java reads it. */
+    /**
+     * A GET of /metrics with {@code query} (or null) and {@code headers} (name, value, ...) as client_java reads
+     * it.
+     */
     private static PrometheusHttpRequest request(String query, String... headers) {
         Map<String, List<String>> byName = new LinkedHashMap<>();
         for (int i = 0; i < headers.length; i += 2) {

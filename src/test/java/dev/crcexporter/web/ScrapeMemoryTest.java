@@ -61,7 +61,8 @@ class ScrapeMemoryTest {
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
             CountDownLatch asked = new CountDownLatch(1);
-            Future<Boolean> waiting = thread.submit(() -> memory.reserve(300, TimeUnit.SECONDS.toNanos(20), asked::countDown));
+            Future<Boolean> waiting = thread.submit(() -> memory.reserve(300, TimeUnit.SECONDS.toNanos(20),
+                    asked::countDown));
             assertThat(asked.await(20, TimeUnit.SECONDS)).isTrue();
             memory.release(800);
             assertThat(waiting.get(20, TimeUnit.SECONDS)).isTrue();
