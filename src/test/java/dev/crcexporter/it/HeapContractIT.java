@@ -61,13 +61,15 @@ class HeapContractIT {
         for (int i = 0; i < count; i++) {
             String accept = formats.get(i % formats.size());
             boolean gzip = withGzip && (i / formats.size()) % 2 == 1;
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(SCRAPE_BOUND).header("Accept", accept);
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(SCRAPE_BOUND)
+                    .header("Accept", accept);
             if (gzip) {
                 request.header("Accept-Encoding", "gzip");
             }
             scrapes.add(http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
                 try {
-                    byte[] body = gzip && response.statusCode() == 200 ? GzipMembers.inflateAll(response.body()) : response.body();
+                    byte[] body = gzip && response.statusCode() == 200 ? GzipMembers.inflateAll(response.body())
+                            : response.body();
                     return new Scraped(accept, gzip, response.statusCode(), body);
                 } catch (Exception e) {
                     throw new AssertionError(e);
@@ -84,7 +86,8 @@ class HeapContractIT {
 
     @ParameterizedTest(name = "{0} accounts")
     @ValueSource(ints = {2_500, 10_000})
-    void aFleetWithTheHourlySeriesIsRefusedAtStartOrAnswersConcurrentScrapesOfEveryFormat(int accounts) throws Exception {
+    void aFleetWithTheHourlySeriesIsRefusedAtStartOrAnswersConcurrentScrapesOfEveryFormat(int accounts)
+            throws Exception {
         try (FakeCrcApi upstream = new FakeCrcApi()) {
             Path config = new LargeFleet(upstream).config(accounts, tmp.resolve("config.yml"));
             Path log = tmp.resolve("exporter.log");
@@ -101,7 +104,8 @@ class HeapContractIT {
                 assertThat(exporter.exitValue()).isEqualTo(2);
                 List<String> lines = Files.readAllLines(log);
                 assertThat(lines).hasSize(1);
-                assertThat(lines.get(0)).startsWith("crc-exporter: error: " + accounts + " accounts with the hourly series need")
+                assertThat(lines.get(0))
+                        .startsWith("crc-exporter: error: " + accounts + " accounts with the hourly series need")
                         .contains("MiB this JVM has (-Xmx)", "--shard=I/N", "--no-collector.hourly", "a larger -Xmx");
                 assertThat(upstream.requests()).as("nothing polled").isEmpty();
                 ExternalProcesses.Result check = processes.run(Duration.ofSeconds(60), JarExporter.command(List.of(),
@@ -116,7 +120,8 @@ class HeapContractIT {
             String url = "http://127.0.0.1:" + JarExporter.portInLog(log) + "/metrics";
             for (int round = 0; round < 2; round++) {
                 List<Scraped> scrapes = concurrentScrapes(url, 16, List.of(TEXT, OPENMETRICS, PROTOBUF), true);
-                assertThat(scrapes).as("round %d: %s", round, statuses(scrapes)).allSatisfy(s -> assertThat(s.status()).isEqualTo(200));
+                assertThat(scrapes).as("round %d: %s", round, statuses(scrapes))
+                        .allSatisfy(s -> assertThat(s.status()).isEqualTo(200));
                 ExternalProcesses.assertAlive(exporter);
             }
             assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
@@ -131,7 +136,8 @@ class HeapContractIT {
             JarExporter.Running exporter = JarExporter.start(processes, log, Duration.ofSeconds(240), List.of(),
                     "--config.file=" + config, "--no-collector.hourly");
 
-            List<Scraped> scrapes = concurrentScrapes(exporter.url("/metrics"), 32, List.of(TEXT, OPENMETRICS, PROTOBUF), true);
+            List<Scraped> scrapes = concurrentScrapes(exporter.url("/metrics"), 32,
+                    List.of(TEXT, OPENMETRICS, PROTOBUF), true);
             assertThat(scrapes).as("%s", statuses(scrapes)).allSatisfy(s -> assertThat(s.status()).isEqualTo(200));
             ExternalProcesses.assertAlive(exporter.process());
             for (Scraped scrape : scrapes) {
@@ -152,8 +158,8 @@ class HeapContractIT {
             LargeFleet fleet = new LargeFleet(upstream);
             Path config = fleet.config(300, tmp.resolve("config.yml"));
             Path log = tmp.resolve("exporter.log");
-            JarExporter.Running exporter = JarExporter.start(processes, log, Duration.ofSeconds(120), List.of("-Xmx64m"),
-                    "--config.file=" + config);
+            JarExporter.Running exporter = JarExporter.start(processes, log, Duration.ofSeconds(120),
+                    List.of("-Xmx64m"), "--config.file=" + config);
             int polled = upstream.requests().size();
 
             fleet.config(10_000, config);
@@ -162,11 +168,11 @@ class HeapContractIT {
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(reload.statusCode()).isEqualTo(500);
-            assertThat(reload.body()).startsWith("reload failed, the running configuration stays: 10000 accounts with the"
-                    + " hourly series need about ").contains("MiB this JVM has (-Xmx)", "--shard=I/N",
+            assertThat(reload.body()).startsWith("reload failed, the running configuration stays: 10000 accounts"
+                    + " with the hourly series need about ").contains("MiB this JVM has (-Xmx)", "--shard=I/N",
                     "--no-collector.hourly", "a larger -Xmx").hasLineCount(1);
-            String metrics = http.send(HttpRequest.newBuilder(URI.create(exporter.url("/metrics"))).timeout(SCRAPE_BOUND)
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(exporter.url("/metrics")))
+                    .timeout(SCRAPE_BOUND).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(ExporterFixture.value(metrics, "crc_exporter_config_last_reload_successful")).hasValue(0.0);
             assertThat(ExporterFixture.samples(metrics).entrySet().stream()
                     .filter(sample -> sample.getKey().startsWith("crc_up{") && sample.getValue() == 1.0))

@@ -11,9 +11,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * Many accounts ({@code account-0}.., keys {@code key-0}.., secret "secret", capacity 40) answered by one fake upstream,
- * each with two complete days: the configuration is in a zone where it is about 23:00 now, so that today has (nearly)
- * all its hours and the answers their full size whenever the test runs.
+ * Many accounts ({@code account-0}.., keys {@code key-0}.., secret "secret", capacity 40) answered by one fake
+ * upstream, each with two complete days: the configuration is in a zone where it is about 23:00 now, so that today has
+ * (nearly) all its hours and the answers their full size whenever the test runs.
  */
 final class LargeFleet {
     private final FakeCrcApi upstream;
@@ -32,8 +32,9 @@ final class LargeFleet {
                 .append("\ntimezone: \"").append(zone.getId()).append("\"\npoll_interval: 1h\ntimeout: 10s\n")
                 .append("concurrency: 32\naccounts:\n");
         for (int i = 0; i < accounts; i++) {
-            upstream.account("key-" + i, "secret", List.of(Days.peakingAtTen(today.minusDays(1).toString(), 10 + i % 30),
-                    Days.peakingAtTen(today.toString(), 12 + i % 25)));
+            upstream.account("key-" + i, "secret",
+                    List.of(Days.peakingAtTen(today.minusDays(1).toString(), 10 + i % 30),
+                            Days.peakingAtTen(today.toString(), 12 + i % 25)));
             yaml.append("  - {name: account-").append(i).append(", api_key: key-").append(i)
                     .append(", api_secret: secret, capacity: 40}\n");
         }

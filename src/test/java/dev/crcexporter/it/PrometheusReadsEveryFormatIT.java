@@ -51,11 +51,13 @@ class PrometheusReadsEveryFormatIT {
 
     @BeforeAll
     void startExporter() throws Exception {
-        exporter = fixture.startWithFullDays(fixture.closeLater(new FakeCrcApi()), ACCOUNTS, Clock.fixed(NOW, ZoneOffset.UTC));
+        exporter = fixture.startWithFullDays(fixture.closeLater(new FakeCrcApi()), ACCOUNTS,
+                Clock.fixed(NOW, ZoneOffset.UTC));
         // A second target that only records what Prometheus asks for.
         acceptRecorder = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         acceptRecorder.createContext("/", exchange -> {
-            acceptHeaders.add(exchange.getRequestHeaders().getFirst("Accept") + " | " + exchange.getRequestHeaders().getFirst("Accept-Encoding"));
+            acceptHeaders.add(exchange.getRequestHeaders().getFirst("Accept") + " | "
+                    + exchange.getRequestHeaders().getFirst("Accept-Encoding"));
             exchange.sendResponseHeaders(404, -1);
             exchange.close();
         });
@@ -94,9 +96,11 @@ class PrometheusReadsEveryFormatIT {
                 """.formatted(exporter.port(), acceptRecorder.getAddress().getPort()));
         String[] flags = nativeHistograms ? new String[] {"--enable-feature=native-histograms"} : new String[0];
         PrometheusServer prometheus = PrometheusServer.start(processes, config,
-                Files.createDirectories(tmp.resolve("data-" + nativeHistograms)), tmp.resolve("prometheus-" + nativeHistograms + ".log"), flags);
+                Files.createDirectories(tmp.resolve("data-" + nativeHistograms)),
+                tmp.resolve("prometheus-" + nativeHistograms + ".log"), flags);
 
-        long maxUsageLines = fixture.metrics(exporter).lines().filter(l -> l.startsWith("crc_ports_max_usage{")).count();
+        long maxUsageLines = fixture.metrics(exporter).lines().filter(l -> l.startsWith("crc_ports_max_usage{"))
+                .count();
         assertThat(maxUsageLines).isEqualTo(ACCOUNTS * 48L);
         // Every series, CRC and JVM, from one and the same scrape.
         String query = "count(crc_ports_max_usage) + count(crc_up) + count(process_resident_memory_bytes)"
@@ -112,7 +116,8 @@ class PrometheusReadsEveryFormatIT {
         List<String> seen = new ArrayList<>();
         Poll.until(Duration.ofSeconds(20), Duration.ofMillis(200), "three more scrapes", () -> {
             for (JsonNode target : prometheus.get("/api/v1/targets").path("data").path("activeTargets")) {
-                if (target.path("labels").path("job").asText().equals("crc") && !seen.contains(target.path("lastScrape").asText())) {
+                if (target.path("labels").path("job").asText().equals("crc")
+                        && !seen.contains(target.path("lastScrape").asText())) {
                     seen.add(target.path("lastScrape").asText());
                     errors.add(target.path("lastError").asText());
                 }
@@ -120,11 +125,13 @@ class PrometheusReadsEveryFormatIT {
             return seen.size();
         }, n -> n >= 4, () -> "");
         assertThat(errors).as("errors of the last scrapes").allSatisfy(error ->
-                assertThat(error).satisfiesAnyOf(e -> assertThat(e).isEmpty(), e -> assertThat(e).contains("deadline exceeded")));
+                assertThat(error).satisfiesAnyOf(e -> assertThat(e).isEmpty(),
+                        e -> assertThat(e).contains("deadline exceeded")));
 
         assertThat(acceptHeaders).as("what Prometheus asks for").isNotEmpty().allSatisfy(header -> {
             assertThat(header).contains("| gzip");
-            assertThat(header).startsWith(nativeHistograms ? "application/vnd.google.protobuf" : "application/openmetrics-text");
+            assertThat(header)
+                    .startsWith(nativeHistograms ? "application/vnd.google.protobuf" : "application/openmetrics-text");
         });
     }
 }

@@ -32,7 +32,8 @@ class ScrapeMemoryIT {
     private static final String[] FORMATS = {
         "text/plain;version=0.0.4;q=0.%d,*/*;q=0.1,application/x-attempt-%d",
         "application/openmetrics-text;version=1.0.0;q=0.%d,text/plain;q=0.1,application/x-attempt-%d",
-        "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.%d,x/attempt-%d",
+        "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.%d,"
+                + "x/attempt-%d",
     };
 
     @TempDir
@@ -51,7 +52,8 @@ class ScrapeMemoryIT {
         try (FakeCrcApi upstream = new FakeCrcApi()) {
             Path config = new LargeFleet(upstream).config(ACCOUNTS, tmp.resolve("config.yml"));
             Path log = tmp.resolve("exporter.log");
-            JarExporter.Running exporter = JarExporter.start(processes, log, Duration.ofSeconds(60), "--config.file=" + config);
+            JarExporter.Running exporter = JarExporter.start(processes, log, Duration.ofSeconds(60),
+                    "--config.file=" + config);
 
             long largest = 0;
             for (int i = 0; i < SCRAPES; i++) {
@@ -79,7 +81,8 @@ class ScrapeMemoryIT {
                 }
             }
             assertThat(largest).as("answers of several MB").isGreaterThan(3_500_000);
-            assertThat(exporter.residentBytes()).as("resident memory after %d scrapes", SCRAPES).isLessThanOrEqualTo(RSS_BOUND);
+            assertThat(exporter.residentBytes()).as("resident memory after %d scrapes", SCRAPES)
+                    .isLessThanOrEqualTo(RSS_BOUND);
             assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
         }
     }

@@ -58,14 +58,17 @@ class SlowReaderIT {
 
     @Test
     void pipeliningReadersThatNeverReadDoNotDelayANormalScraper() throws Exception {
-        Exporter exporter = fixture.startWithFullDays(fixture.closeLater(new FakeCrcApi()), ACCOUNTS, Clock.fixed(NOW, ZoneOffset.UTC));
+        Exporter exporter = fixture.startWithFullDays(fixture.closeLater(new FakeCrcApi()), ACCOUNTS,
+                Clock.fixed(NOW, ZoneOffset.UTC));
         int answerBytes = fixture.metrics(exporter).length();
-        assertThat(answerBytes).as("an answer too large for the socket buffers of a few requests").isGreaterThan(300_000);
+        assertThat(answerBytes).as("an answer too large for the socket buffers of a few requests")
+                .isGreaterThan(300_000);
 
         // The same scraper alone first: how noisy the machine is now.
         List<Long> alone = scrapeMillis(exporter, answerBytes, Duration.ofSeconds(2), 100);
 
-        byte[] requests = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(PIPELINED).getBytes(StandardCharsets.US_ASCII);
+        byte[] requests = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(PIPELINED)
+                .getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < SLOW_CONNECTIONS; i++) {
             slow.add(stall(exporter, requests));
         }
@@ -75,8 +78,8 @@ class SlowReaderIT {
         // 100 ms as the issue asks; on a machine so loaded that the scraper alone is slower than a third of that,
         // three times its own p99 (before the fix a scrape took 28 s, so the bound still tells).
         long bound = Math.max(100, 3 * p99(alone));
-        assertThat(p99(stalled)).as("p99 (ms) of %d scrapes while %d connections stall, bound %d ms; alone: %s; stalled: %s",
-                stalled.size(), SLOW_CONNECTIONS, bound, alone, stalled).isLessThan(bound);
+        assertThat(p99(stalled)).as("p99 (ms) of %d scrapes while %d connections stall, bound %d ms; alone: %s;"
+                + " stalled: %s", stalled.size(), SLOW_CONNECTIONS, bound, alone, stalled).isLessThan(bound);
 
         // Each stalled connection is closed by the idle timeout (10 s): reading it afterwards gets what was sent
         // before, then the end, far short of the 20 answers it asked for. (Were it open, reading would get them all.)
@@ -85,7 +88,8 @@ class SlowReaderIT {
         for (Socket socket : slow) {
             long received = drain(socket, Duration.ofSeconds(10));
             // What the kernel buffered before the server stalled (up to a few MB), not the 20 answers asked for.
-            assertThat(received).as("bytes a stalled connection got before it was closed").isLessThan(PIPELINED / 2L * answerBytes);
+            assertThat(received).as("bytes a stalled connection got before it was closed")
+                    .isLessThan(PIPELINED / 2L * answerBytes);
         }
     }
 
