@@ -64,7 +64,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
             description = "Path under which to expose metrics (default: ${DEFAULT-VALUE}).")
     String telemetryPath;
 
-    @Option(names = "--web.config.file", paramLabel = "FILE", description = "TLS and basic auth configuration (exporter-toolkit format).")
+    @Option(names = "--web.config.file", paramLabel = "FILE",
+            description = "TLS and basic auth configuration (exporter-toolkit format).")
     Path webConfigFile;
 
     @Option(names = "--log.level", paramLabel = "LEVEL", defaultValue = "info",
@@ -75,7 +76,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
             description = "logfmt or json (default: ${DEFAULT-VALUE}).")
     LogFormat logFormat;
 
-    @Option(names = "--config.check", description = "Validate the configuration, print the result and exit (0 valid, 2 invalid).")
+    @Option(names = "--config.check",
+            description = "Validate the configuration, print the result and exit (0 valid, 2 invalid).")
     boolean configCheck;
 
     @Option(names = "--demo", description = "Poll built-in simulated APIs (the CRC usage API and Zoom's) on loopback;"
@@ -83,12 +85,13 @@ public final class CrcExporterCommand implements Callable<Integer> {
     boolean demo;
 
     @Option(names = "--shard", paramLabel = "I/N", description = "Poll and expose only shard I of N of the accounts"
-            + " (I counted from 0, like StatefulSet pod ordinals; stable hash of the account name). Overrides CRC_SHARD.")
+            + " (I counted from 0, like StatefulSet pod ordinals; stable hash of the account name)."
+            + " Overrides CRC_SHARD.")
     String shard;
 
     @Option(names = "--collector.hourly", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Expose crc_ports_max_usage and crc_ports_total_usage by date and hour: 96 of the 113 series of"
-                    + " an account (default: on). --no-collector.hourly leaves them out, for large fleets.")
+            description = "Expose crc_ports_max_usage and crc_ports_total_usage by date and hour: 96 of the 113"
+                    + " series of an account (default: on). --no-collector.hourly leaves them out, for large fleets.")
     boolean hourly;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -114,8 +117,9 @@ public final class CrcExporterCommand implements Callable<Integer> {
         cli.addSubcommand("report", new ReportCommand(environment, clock));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // --[no-]collector.hourly, as node_exporter names its collector flags: picocli's own negation stops at the dot.
-        cli.setNegatableOptionTransformer(new CommandLine.RegexTransformer.Builder(CommandLine.RegexTransformer.createDefault())
-                .addPattern("^--(\\w[\\w.-]*)$", "--no-$1", "--[no-]$1").build());
+        cli.setNegatableOptionTransformer(
+                new CommandLine.RegexTransformer.Builder(CommandLine.RegexTransformer.createDefault())
+                        .addPattern("^--(\\w[\\w.-]*)$", "--no-$1", "--[no-]$1").build());
         UsageHelp.apply(cli);
         cli.setParameterExceptionHandler((e, args) -> {
             e.getCommandLine().getErr().println("crc-exporter: error: " + e.getMessage() + " (see --help)");
@@ -128,7 +132,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         if (!telemetryPath.startsWith("/") || telemetryPath.length() < 2 || telemetryPath.startsWith("/-/")) {
-            return usageError(err, "--web.telemetry-path must start with / and not be / or under /-/ (got \"" + telemetryPath + "\")");
+            return usageError(err, "--web.telemetry-path must start with / and not be / or under /-/ (got \""
+                    + telemetryPath + "\")");
         }
         if (!PLAIN_PATH.matcher(telemetryPath).matches()) {
             // The router reads {name}, <name> and * as parameters and wildcards: "/metrics{" would fail to start,
@@ -174,7 +179,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
         String accountNames = names(config);
         // Before anything starts (and in --config.check): an exporter whose scrapes would not fit its heap would die at
         // the first large one.
-        Optional<String> tooLarge = ScrapeMemory.refusal(config.accounts().size(), hourly, Runtime.getRuntime().maxMemory());
+        Optional<String> tooLarge = ScrapeMemory.refusal(config.accounts().size(), hourly,
+                Runtime.getRuntime().maxMemory());
         if (tooLarge.isPresent()) {
             if (demoMode != null) demoMode.close();
             return usageError(err, tooLarge.get());
@@ -195,8 +201,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
             ConfigReloader.ConfigSource configSource = demoMode != null ? demoMode::config : this::loadConfig;
             ConfigReloader.WebConfigSource webSource = webConfigFile == null ? () -> WebConfig.NONE
                     : () -> WebConfigLoader.load(webConfigFile);
-            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock, servedShard, hourly, configSource,
-                    webSource);
+            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock, servedShard, hourly,
+                    configSource, webSource);
         } catch (RuntimeException e) {
             err.println("crc-exporter: error: " + startFailure(listenAddress, e));
             err.flush();
@@ -220,7 +226,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
                 .log();
         if (servedShard.isPresent() && config.accounts().isEmpty()) {
             log.atWarn().setMessage("this shard has no accounts: none of the configured accounts hashes to it")
-                    .addKeyValue("shard", servedShard.get()).addKeyValue("configured_accounts", loaded.accounts().size()).log();
+                    .addKeyValue("shard", servedShard.get())
+                    .addKeyValue("configured_accounts", loaded.accounts().size()).log();
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

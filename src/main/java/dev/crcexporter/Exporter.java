@@ -52,10 +52,11 @@ public final class Exporter implements AutoCloseable {
 
     /**
      * Starts serving on {@code listen} and polling. With {@code shard}, {@code config} holds that shard's accounts only
-     * ({@link Shard#select}); the shard is shown on the landing page, on {@code /-/ready} when it has no accounts, and as
-     * {@code crc_exporter_shard_info}. A reload reads the configurations from {@code configSource} (before the shard's
-     * selection) and {@code webSource}. With {@code hourly} ({@code --collector.hourly}) the {@code {date,hour}}
-     * series are exposed; a reload to accounts whose scrapes would not fit the heap is refused (see ScrapeMemory).
+     * ({@link Shard#select}); the shard is shown on the landing page, on {@code /-/ready} when it has no accounts, and
+     * as {@code crc_exporter_shard_info}. A reload reads the configurations from {@code configSource} (before the
+     * shard's selection) and {@code webSource}. With {@code hourly} ({@code --collector.hourly}) the
+     * {@code {date,hour}} series are exposed; a reload to accounts whose scrapes would not fit the heap is refused
+     * (see ScrapeMemory).
      */
     public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
             Clock clock, Optional<Shard> shard, boolean hourly, ConfigReloader.ConfigSource configSource,
@@ -76,27 +77,28 @@ public final class Exporter implements AutoCloseable {
         LiveWebConfig liveWeb = new LiveWebConfig(webConfig);
         Poller poller = new Poller(config, sources, store, clock);
         AtomicReference<ExporterConfig> inForce = new AtomicReference<>(config);
-        ConfigReloader reloader = new ConfigReloader(configSource, webSource, shard, liveWeb, new ConfigReloader.Accounts() {
-            @Override
-            public ExporterConfig current() {
-                return inForce.get();
-            }
+        ConfigReloader reloader = new ConfigReloader(configSource, webSource, shard, liveWeb,
+                new ConfigReloader.Accounts() {
+                    @Override
+                    public ExporterConfig current() {
+                        return inForce.get();
+                    }
 
-            @Override
-            public Optional<String> refusal(ExporterConfig next) {
-                return ScrapeMemory.refusal(next.accounts().size(), hourly, Runtime.getRuntime().maxMemory());
-            }
+                    @Override
+                    public Optional<String> refusal(ExporterConfig next) {
+                        return ScrapeMemory.refusal(next.accounts().size(), hourly, Runtime.getRuntime().maxMemory());
+                    }
 
-            @Override
-            public void apply(ExporterConfig next) {
-                // The poller swaps the store's accounts and polls the fresh ones; then the sources of identities
-                // gone are dropped, and the landing page's months follow.
-                Set<String> fresh = poller.apply(next);
-                sources.apply(next);
-                history.apply(next.accounts(), fresh);
-                inForce.set(next);
-            }
-        }, reloadMetrics, clock);
+                    @Override
+                    public void apply(ExporterConfig next) {
+                        // The poller swaps the store's accounts and polls the fresh ones; then the sources of
+                        // identities gone are dropped, and the landing page's months follow.
+                        Set<String> fresh = poller.apply(next);
+                        sources.apply(next);
+                        history.apply(next.accounts(), fresh);
+                        inForce.set(next);
+                    }
+                }, reloadMetrics, clock);
         ReloadCoalescer reloads = new ReloadCoalescer(reloader::reload);
         Javalin web = WebServer.create(listen, liveWeb, metricsPath, new Telemetry(registry, crc), store,
                 buildInfo, clock, config.timezone(), shard, history, reloads);

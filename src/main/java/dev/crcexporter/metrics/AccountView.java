@@ -12,7 +12,8 @@ import java.util.List;
  */
 record AccountView(AccountSnapshot snapshot, DateWindow window, List<DailyUsage> days, Labels labels) {
     static AccountView of(AccountSnapshot snapshot, DateWindow window) {
-        return new AccountView(snapshot, window, window.select(snapshot.usage()), Labels.of("account", snapshot.name()));
+        return new AccountView(snapshot, window, window.select(snapshot.usage()),
+                Labels.of("account", snapshot.name()));
     }
 
     String name() {

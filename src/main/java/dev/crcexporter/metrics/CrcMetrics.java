@@ -78,19 +78,23 @@ public final class CrcMetrics implements MultiCollector {
     private static final String CACHED = " Cached: refreshed from the CRC usage API once per poll interval.";
     static final String MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the hour (API max_usage)."
             + " Date and hour are in the configured time zone; only yesterday and today." + CACHED;
-    static final String TOTAL_USAGE_HELP = "Number of H.323/SIP connections through CRC during the hour (API total_usage),"
-            + " a volume, not a concurrency." + CACHED;
-    public static final String CURRENT_MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the current hour"
-            + " (API max_usage of the current hour in the configured zone); absent until the API reports that hour." + CACHED;
-    static final String RECENT_MAX_USAGE_HELP = "The higher of the peak numbers of concurrent CRC ports in use during the"
-            + " current and the previous hour (API max_usage, configured zone), among the hours the API has reported: present"
-            + " as soon as either is, so a peak late in an hour stays visible after the hour boundary. The series saturation"
-            + " alerts use." + CACHED;
-    static final String DAILY_MAX_USAGE_HELP = "Highest hourly peak of concurrent CRC ports of the day so far." + CACHED;
+    static final String TOTAL_USAGE_HELP = "Number of H.323/SIP connections through CRC during the hour"
+            + " (API total_usage), a volume, not a concurrency." + CACHED;
+    public static final String CURRENT_MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the"
+            + " current hour (API max_usage of the current hour in the configured zone); absent until the API"
+            + " reports that hour." + CACHED;
+    static final String RECENT_MAX_USAGE_HELP = "The higher of the peak numbers of concurrent CRC ports in use"
+            + " during the current and the previous hour (API max_usage, configured zone), among the hours the API"
+            + " has reported: present as soon as either is, so a peak late in an hour stays visible after the hour"
+            + " boundary. The series saturation alerts use." + CACHED;
+    static final String DAILY_MAX_USAGE_HELP = "Highest hourly peak of concurrent CRC ports of the day so far."
+            + CACHED;
     public static final String CAPACITY_HELP = "Purchased CRC ports of the account, as configured.";
     static final String UP_HELP = "1 if the last poll of the CRC usage API for this account succeeded, else 0.";
-    static final String LAST_SUCCESS_HELP = "Unix time of the last successful poll of the CRC usage API for this account.";
-    static final String POLL_DURATION_HELP = "Duration of the last poll of the CRC usage API for this account, retries included.";
+    static final String LAST_SUCCESS_HELP = "Unix time of the last successful poll of the CRC usage API"
+            + " for this account.";
+    static final String POLL_DURATION_HELP = "Duration of the last poll of the CRC usage API for this account,"
+            + " retries included.";
     static final String POLL_ERRORS_HELP = "Failed requests to the CRC usage API (retries included), by reason;"
             + " reason internal counts polls that failed on an error inside crc-exporter (a bug), not the API's fault.";
     static final String ACCOUNT_HELP = "Constant 1 per account; source tells which API its usage comes from: systec"
@@ -140,7 +144,8 @@ public final class CrcMetrics implements MultiCollector {
         /** Sorted by name: the order of the {@code account} label in every family. */
         final List<AccountView> accounts;
 
-        private View(long version, Object reloadState, List<AccountSnapshot> snapshots, Instant now, ZoneId defaultZone) {
+        private View(long version, Object reloadState, List<AccountSnapshot> snapshots, Instant now,
+                ZoneId defaultZone) {
             this.version = version;
             this.reloadState = reloadState;
             // Yesterday, today and the hour in every zone the accounts use, from one clock reading. The view holds
@@ -214,7 +219,8 @@ public final class CrcMetrics implements MultiCollector {
             families.add(gauge(MAX_USAGE, MAX_USAGE_HELP, null, 48, (a, points) -> eachHour(a, (date, hour) ->
                     points.add(Labels.of("account", a.name(), "date", date, "hour", hour.label()), hour.maxUsage()))));
             families.add(gauge(TOTAL_USAGE, TOTAL_USAGE_HELP, null, 48, (a, points) -> eachHour(a, (date, hour) ->
-                    points.add(Labels.of("account", a.name(), "date", date, "hour", hour.label()), hour.totalUsage()))));
+                    points.add(Labels.of("account", a.name(), "date", date, "hour", hour.label()),
+                            hour.totalUsage()))));
         }
         families.addAll(List.of(
                 gauge(CURRENT_MAX_USAGE, CURRENT_MAX_USAGE_HELP, null, 1, (a, points) ->
@@ -240,7 +246,8 @@ public final class CrcMetrics implements MultiCollector {
                         a.snapshot().errorCounts().forEach((reason, count) ->
                                 points.add(Labels.of("account", a.name(), "reason", reason.label()), count))),
                 accountInfo(ACCOUNT, ACCOUNT_HELP, (a, points) ->
-                        points.add(Labels.of("account", a.name(), "source", a.snapshot().account().source().label()), 1))));
+                        points.add(Labels.of("account", a.name(), "source", a.snapshot().account().source().label()),
+                                1))));
         return families;
     }
 

@@ -57,8 +57,8 @@ public final class ConfigReloader {
     private final ReloadMetrics gauges;
     private final Clock clock;
 
-    public ConfigReloader(ConfigSource configSource, WebConfigSource webSource, Optional<Shard> shard, LiveWebConfig web,
-            Accounts accounts, ReloadMetrics gauges, Clock clock) {
+    public ConfigReloader(ConfigSource configSource, WebConfigSource webSource, Optional<Shard> shard,
+            LiveWebConfig web, Accounts accounts, ReloadMetrics gauges, Clock clock) {
         this.configSource = configSource;
         this.webSource = webSource;
         this.shard = shard;
@@ -116,14 +116,15 @@ public final class ConfigReloader {
     static Optional<String> restartOnly(ExporterConfig running, ExporterConfig next) {
         List<String> refused = new ArrayList<>();
         if (!running.timeout().equals(next.timeout())) {
-            refused.add("timeout changed (" + Durations.format(running.timeout()) + " to " + Durations.format(next.timeout())
-                    + ")");
+            refused.add("timeout changed (" + Durations.format(running.timeout()) + " to "
+                    + Durations.format(next.timeout()) + ")");
         }
         if (!running.timezone().equals(next.timezone())) {
             refused.add("timezone changed (" + running.timezone().getId() + " to " + next.timezone().getId() + ")");
         }
         return refused.isEmpty() ? Optional.empty()
-                : Optional.of(String.join(", ", refused) + ": needs a restart, the rest of the file was not applied either");
+                : Optional.of(String.join(", ", refused)
+                        + ": needs a restart, the rest of the file was not applied either");
     }
 
     private Outcome failed(String trigger, String reason) {

@@ -207,7 +207,8 @@ final class Answers implements AutoCloseable {
         try {
             renderer.execute(() -> render(job, held));
         } catch (RejectedExecutionException e) { // as many waiting as allowed, or the server stops
-            finish(job, held, Answer.busy("Busy: " + MAX_WAITING + " answers are waiting to be rendered; retry in a second"), 0);
+            finish(job, held,
+                    Answer.busy("Busy: " + MAX_WAITING + " answers are waiting to be rendered; retry in a second"), 0);
         }
         return held;
     }
@@ -218,7 +219,10 @@ final class Answers implements AutoCloseable {
         return held;
     }
 
-    /** As client_java: any comma-separated token of any Accept-Encoding header that is "gzip" (q-values are not read). */
+    /**
+     * As client_java: any comma-separated token of any Accept-Encoding header that is "gzip" (q-values are not
+     * read).
+     */
     private static boolean acceptsGzip(Enumeration<String> headers) {
         while (headers != null && headers.hasMoreElements()) {
             for (String encoding : headers.nextElement().split(",")) {
@@ -240,7 +244,8 @@ final class Answers implements AutoCloseable {
         try {
             if (!memory.reserve(estimate, ROOM_WAIT.toNanos(), this::dropKept)) {
                 finish(job, held, Answer.busy(estimate > memory.budget()
-                        ? "This answer needs more memory than the exporter has for one; ask for fewer families with name[]"
+                        ? "This answer needs more memory than the exporter has for one; ask for fewer families"
+                                + " with name[]"
                         : "Busy: the memory for answers is taken by answers being sent; retry in a second"), 0);
                 return;
             }
@@ -272,7 +277,8 @@ final class Answers implements AutoCloseable {
         }
         ExpositionFormatWriter writer = job.variant().writer();
         return writer instanceof PrometheusProtobufWriter ? ScrapeMemory.Format.PROTOBUF
-                : writer instanceof OpenMetricsTextFormatWriter ? ScrapeMemory.Format.OPENMETRICS : ScrapeMemory.Format.TEXT;
+                : writer instanceof OpenMetricsTextFormatWriter ? ScrapeMemory.Format.OPENMETRICS
+                : ScrapeMemory.Format.TEXT;
     }
 
     /** An answer that is not a 200 is not kept: the next request tries again. */
@@ -294,13 +300,15 @@ final class Answers implements AutoCloseable {
 
     /** Exactly what client_java's PrometheusScrapeHandler writes for the same request and registry. */
     private Answer write(Job job, Predicate<String> filter) throws IOException {
-        MetricSnapshots snapshots = filter == null ? registry.scrape(job.request()) : registry.scrape(filter, job.request());
+        MetricSnapshots snapshots = filter == null ? registry.scrape(job.request())
+                : registry.scrape(filter, job.request());
         Variant variant = job.variant();
         Body out = new Body();
         if (job.debug() != null) {
             switch (job.debug()) {
                 case "text" -> formats.getPrometheusTextFormatWriter().write(out, snapshots, variant.escaping());
-                case "openmetrics" -> formats.getOpenMetricsTextFormatWriter().write(out, snapshots, variant.escaping());
+                case "openmetrics" -> formats.getOpenMetricsTextFormatWriter().write(out, snapshots,
+                        variant.escaping());
                 default -> out.write(formats.getPrometheusProtobufWriter().toDebugString(snapshots, variant.escaping())
                         .getBytes(StandardCharsets.UTF_8));
             }
@@ -310,7 +318,8 @@ final class Answers implements AutoCloseable {
             try (OutputStream gzip = new GZIPOutputStream(out, Body.BLOCK)) {
                 variant.writer().write(gzip, snapshots, variant.escaping());
             }
-            return new Answer(200, Map.of("Content-Type", variant.writer().getContentType(), "Content-Encoding", "gzip"),
+            return new Answer(200,
+                    Map.of("Content-Type", variant.writer().getContentType(), "Content-Encoding", "gzip"),
                     out.blocks(), out.length);
         }
         variant.writer().write(out, snapshots, variant.escaping());

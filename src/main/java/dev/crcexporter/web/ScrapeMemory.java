@@ -59,7 +59,10 @@ public final class ScrapeMemory {
     private final IntSupplier accounts;
     private long reserved;
 
-    /** The budget of a heap of {@code maxHeap} bytes that holds {@code accounts} accounts (read at each reservation). */
+    /**
+     * The budget of a heap of {@code maxHeap} bytes that holds {@code accounts} accounts (read at each
+     * reservation).
+     */
     ScrapeMemory(long maxHeap, IntSupplier accounts) {
         this.maxHeap = maxHeap;
         this.accounts = accounts;

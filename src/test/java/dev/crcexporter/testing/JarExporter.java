@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The packaged jar in a process of its own, started as deployments start it: {@code java @deploy/jvm.options -jar ...}. */
+/**
+ * The packaged jar in a process of its own, started as deployments start it:
+ * {@code java @deploy/jvm.options -jar ...}.
+ */
 public final class JarExporter {
     public static final Path JAR = Path.of("target/crc-exporter.jar");
     public static final Path JVM_OPTIONS = Path.of("deploy/jvm.options");
@@ -41,7 +44,8 @@ public final class JarExporter {
     private JarExporter() {}
 
     /** Starts the jar on a free loopback port with {@code args} and waits until it answers /-/ready. */
-    public static Running start(ExternalProcesses processes, Path log, Duration readyWithin, String... args) throws IOException {
+    public static Running start(ExternalProcesses processes, Path log, Duration readyWithin, String... args)
+            throws IOException {
         return start(processes, log, readyWithin, List.of(), args);
     }
 
@@ -61,7 +65,10 @@ public final class JarExporter {
         return running;
     }
 
-    /** The command line of the jar on a free loopback port, as deployments start it, with {@code jvmArgs} and {@code args}. */
+    /**
+     * The command line of the jar on a free loopback port, as deployments start it, with {@code jvmArgs} and
+     * {@code args}.
+     */
     public static List<String> command(List<String> jvmArgs, String... args) {
         if (!Files.exists(JAR)) {
             throw new AssertionError(JAR + " is missing: run `mvn package` first");
