@@ -288,11 +288,9 @@ class ScrapeHandlerTest {
         assertThat(renders).as("another variant, and two filtered scrapes (never kept)").hasValue(5);
     }
 
-    @Test
-    void concurrentScrapesOfOneVariantWaitForOneRender() throws Exception {
-        CountDownLatch rendering = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Server server = start(64 << 20, () -> {
+    /** A collector that says when a render has begun and holds it until {@code release}. */
+    private static MultiCollector heldRender(CountDownLatch rendering, CountDownLatch release) {
+        return () -> {
             rendering.countDown();
             try {
                 release.await(20, TimeUnit.SECONDS);
@@ -300,7 +298,14 @@ class ScrapeHandlerTest {
                 Thread.currentThread().interrupt();
             }
             return MetricSnapshots.of();
-        });
+        };
+    }
+
+    @Test
+    void concurrentScrapesOfOneVariantWaitForOneRender() throws Exception {
+        CountDownLatch rendering = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Server server = start(64 << 20, heldRender(rendering, release));
         Answers.Held first = server.answers().answer(request(null, "Accept-Encoding", "gzip"));
         assertThat(rendering.await(20, TimeUnit.SECONDS)).isTrue();
         List<Answers.Held> others = new ArrayList<>();
@@ -346,15 +351,7 @@ class ScrapeHandlerTest {
     void rendersWaitingForTheRenderThreadAreBounded() throws Exception {
         CountDownLatch rendering = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Server server = start(64 << 20, () -> {
-            rendering.countDown();
-            try {
-                release.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return MetricSnapshots.of();
-        });
+        Server server = start(64 << 20, heldRender(rendering, release));
         Answers.Held first = server.answers().answer(request("name[]=crc_up"));
         assertThat(rendering.await(20, TimeUnit.SECONDS)).isTrue();
         List<Answers.Held> waiting = new ArrayList<>();
