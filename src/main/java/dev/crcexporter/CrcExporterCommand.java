@@ -18,6 +18,7 @@ import dev.crcexporter.log.LogSetup;
 import dev.crcexporter.reload.ConfigReloader;
 import dev.crcexporter.reload.ReloadSignal;
 import dev.crcexporter.report.ReportCommand;
+import dev.crcexporter.web.ScrapeMemory;
 import dev.crcexporter.web.toolkit.ListenAddress;
 import dev.crcexporter.web.toolkit.WebConfig;
 import dev.crcexporter.web.toolkit.WebConfigLoader;
@@ -63,7 +64,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
             description = "Path under which to expose metrics (default: ${DEFAULT-VALUE}).")
     String telemetryPath;
 
-    @Option(names = "--web.config.file", paramLabel = "FILE", description = "TLS and basic auth configuration (exporter-toolkit format).")
+    @Option(names = "--web.config.file", paramLabel = "FILE",
+            description = "TLS and basic auth configuration (exporter-toolkit format).")
     Path webConfigFile;
 
     @Option(names = "--log.level", paramLabel = "LEVEL", defaultValue = "info",
@@ -74,7 +76,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
             description = "logfmt or json (default: ${DEFAULT-VALUE}).")
     LogFormat logFormat;
 
-    @Option(names = "--config.check", description = "Validate the configuration, print the result and exit (0 valid, 2 invalid).")
+    @Option(names = "--config.check",
+            description = "Validate the configuration, print the result and exit (0 valid, 2 invalid).")
     boolean configCheck;
 
     @Option(names = "--demo", description = "Poll built-in simulated APIs (the CRC usage API and Zoom's) on loopback;"
@@ -82,8 +85,14 @@ public final class CrcExporterCommand implements Callable<Integer> {
     boolean demo;
 
     @Option(names = "--shard", paramLabel = "I/N", description = "Poll and expose only shard I of N of the accounts"
-            + " (I counted from 0, like StatefulSet pod ordinals; stable hash of the account name). Overrides CRC_SHARD.")
+            + " (I counted from 0, like StatefulSet pod ordinals; stable hash of the account name)."
+            + " Overrides CRC_SHARD.")
     String shard;
+
+    @Option(names = "--collector.hourly", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Expose crc_ports_max_usage and crc_ports_total_usage by date and hour: 96 of the 113"
+                    + " series of an account (default: on). --no-collector.hourly leaves them out, for large fleets.")
+    boolean hourly;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -107,6 +116,10 @@ public final class CrcExporterCommand implements Callable<Integer> {
         cli.addSubcommand("backfill", new BackfillCommand(environment, clock));
         cli.addSubcommand("report", new ReportCommand(environment, clock));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // --[no-]collector.hourly, as node_exporter names its collector flags: picocli's own negation stops at the dot.
+        cli.setNegatableOptionTransformer(
+                new CommandLine.RegexTransformer.Builder(CommandLine.RegexTransformer.createDefault())
+                        .addPattern("^--(\\w[\\w.-]*)$", "--no-$1", "--[no-]$1").build());
         UsageHelp.apply(cli);
         cli.setParameterExceptionHandler((e, args) -> {
             e.getCommandLine().getErr().println("crc-exporter: error: " + e.getMessage() + " (see --help)");
@@ -119,7 +132,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         if (!telemetryPath.startsWith("/") || telemetryPath.length() < 2 || telemetryPath.startsWith("/-/")) {
-            return usageError(err, "--web.telemetry-path must start with / and not be / or under /-/ (got \"" + telemetryPath + "\")");
+            return usageError(err, "--web.telemetry-path must start with / and not be / or under /-/ (got \""
+                    + telemetryPath + "\")");
         }
         if (!PLAIN_PATH.matcher(telemetryPath).matches()) {
             // The router reads {name}, <name> and * as parameters and wildcards: "/metrics{" would fail to start,
@@ -163,6 +177,14 @@ public final class CrcExporterCommand implements Callable<Integer> {
         }
         ExporterConfig config = servedShard.map(s -> s.select(loaded)).orElse(loaded);
         String accountNames = names(config);
+        // Before anything starts (and in --config.check): an exporter whose scrapes would not fit its heap would die at
+        // the first large one.
+        Optional<String> tooLarge = ScrapeMemory.refusal(config.accounts().size(), hourly,
+                Runtime.getRuntime().maxMemory());
+        if (tooLarge.isPresent()) {
+            if (demoMode != null) demoMode.close();
+            return usageError(err, tooLarge.get());
+        }
         if (configCheck) {
             PrintWriter out = spec.commandLine().getOut();
             out.println("configuration is valid: " + loaded.accounts().size() + " account(s): " + names(loaded));
@@ -179,7 +201,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
             ConfigReloader.ConfigSource configSource = demoMode != null ? demoMode::config : this::loadConfig;
             ConfigReloader.WebConfigSource webSource = webConfigFile == null ? () -> WebConfig.NONE
                     : () -> WebConfigLoader.load(webConfigFile);
-            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock, servedShard, configSource, webSource);
+            exporter = Exporter.start(config, listen, webConfig, telemetryPath, clock, servedShard, hourly,
+                    configSource, webSource);
         } catch (RuntimeException e) {
             err.println("crc-exporter: error: " + startFailure(listenAddress, e));
             err.flush();
@@ -194,6 +217,7 @@ public final class CrcExporterCommand implements Callable<Integer> {
                 .addKeyValue("metrics_path", telemetryPath)
                 .addKeyValue("accounts", accountNames)
                 .addKeyValue("shard", servedShard.map(Shard::toString).orElse("none"))
+                .addKeyValue("hourly_series", hourly)
                 .addKeyValue("poll_interval", Durations.format(config.pollInterval()))
                 .addKeyValue("timezone", config.timezone())
                 .addKeyValue("tls", webConfig.tls().isPresent())
@@ -202,7 +226,8 @@ public final class CrcExporterCommand implements Callable<Integer> {
                 .log();
         if (servedShard.isPresent() && config.accounts().isEmpty()) {
             log.atWarn().setMessage("this shard has no accounts: none of the configured accounts hashes to it")
-                    .addKeyValue("shard", servedShard.get()).addKeyValue("configured_accounts", loaded.accounts().size()).log();
+                    .addKeyValue("shard", servedShard.get())
+                    .addKeyValue("configured_accounts", loaded.accounts().size()).log();
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -7,7 +7,6 @@ import dev.crcexporter.history.HistoryFetcher;
 import dev.crcexporter.history.HistoryRefresher;
 import dev.crcexporter.metrics.CrcMetrics;
 import dev.crcexporter.metrics.ProcessJvmMetrics;
-import dev.crcexporter.metrics.RecentSnapshots;
 import dev.crcexporter.metrics.ReloadMetrics;
 import dev.crcexporter.poll.Poller;
 import dev.crcexporter.poll.SnapshotStore;
@@ -16,6 +15,7 @@ import dev.crcexporter.reload.ReloadCoalescer;
 import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.upstream.UsageSources;
 import dev.crcexporter.web.ReloadTrigger;
+import dev.crcexporter.web.ScrapeMemory;
 import dev.crcexporter.web.Telemetry;
 import dev.crcexporter.web.WebServer;
 import dev.crcexporter.web.toolkit.ListenAddress;
@@ -24,7 +24,6 @@ import dev.crcexporter.web.toolkit.WebConfig;
 import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,9 +35,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * user does: {@code /metrics}, {@code /-/ready}, the landing page and the log.
  */
 public final class Exporter implements AutoCloseable {
-    /** jvm_* and process_* are read at most this long before a scrape (see RecentSnapshots). */
-    static final Duration JVM_METRICS_MAX_AGE = Duration.ofSeconds(1);
-
     private final Poller poller;
     private final UsageSources sources;
     private final Javalin web;
@@ -56,21 +52,22 @@ public final class Exporter implements AutoCloseable {
 
     /**
      * Starts serving on {@code listen} and polling. With {@code shard}, {@code config} holds that shard's accounts only
-     * ({@link Shard#select}); the shard is shown on the landing page, on {@code /-/ready} when it has no accounts, and as
-     * {@code crc_exporter_shard_info}. A reload reads the configurations from {@code configSource} (before the shard's
-     * selection) and {@code webSource}.
+     * ({@link Shard#select}); the shard is shown on the landing page, on {@code /-/ready} when it has no accounts, and
+     * as {@code crc_exporter_shard_info}. A reload reads the configurations from {@code configSource} (before the
+     * shard's selection) and {@code webSource}. With {@code hourly} ({@code --collector.hourly}) the
+     * {@code {date,hour}} series are exposed; a reload to accounts whose scrapes would not fit the heap is refused
+     * (see ScrapeMemory).
      */
     public static Exporter start(ExporterConfig config, ListenAddress listen, WebConfig webConfig, String metricsPath,
-            Clock clock, Optional<Shard> shard, ConfigReloader.ConfigSource configSource,
+            Clock clock, Optional<Shard> shard, boolean hourly, ConfigReloader.ConfigSource configSource,
             ConfigReloader.WebConfigSource webSource) {
         BuildInfo buildInfo = BuildInfo.load();
         SnapshotStore store = new SnapshotStore(config.accounts());
         PrometheusRegistry registry = new PrometheusRegistry();
-        RecentSnapshots recentJvm = new RecentSnapshots(ProcessJvmMetrics.registry(), JVM_METRICS_MAX_AGE, System::nanoTime);
-        registry.register(recentJvm);
+        registry.register(() -> ProcessJvmMetrics.registry().scrape());
         ReloadMetrics reloadMetrics = new ReloadMetrics(clock.instant());
-        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo, shard, Optional.of(reloadMetrics))
-                .register(registry);
+        CrcMetrics crc = new CrcMetrics(store, clock, config.timezone(), buildInfo, shard, Optional.of(reloadMetrics),
+                hourly).register(registry);
         // Each account's source (the seed API or Zoom), chosen in one place; polls and history share them.
         UsageSources sources = new UsageSources(config, clock);
         // The landing page's last month: its own requests, one account at a time, never retried within a refresh.
@@ -80,24 +77,30 @@ public final class Exporter implements AutoCloseable {
         LiveWebConfig liveWeb = new LiveWebConfig(webConfig);
         Poller poller = new Poller(config, sources, store, clock);
         AtomicReference<ExporterConfig> inForce = new AtomicReference<>(config);
-        ConfigReloader reloader = new ConfigReloader(configSource, webSource, shard, liveWeb, new ConfigReloader.Accounts() {
-            @Override
-            public ExporterConfig current() {
-                return inForce.get();
-            }
+        ConfigReloader reloader = new ConfigReloader(configSource, webSource, shard, liveWeb,
+                new ConfigReloader.Accounts() {
+                    @Override
+                    public ExporterConfig current() {
+                        return inForce.get();
+                    }
 
-            @Override
-            public void apply(ExporterConfig next) {
-                // The poller swaps the store's accounts and polls the fresh ones; then the sources of identities
-                // gone are dropped, and the landing page's months follow.
-                Set<String> fresh = poller.apply(next);
-                sources.apply(next);
-                history.apply(next.accounts(), fresh);
-                inForce.set(next);
-            }
-        }, reloadMetrics, clock);
+                    @Override
+                    public Optional<String> refusal(ExporterConfig next) {
+                        return ScrapeMemory.refusal(next.accounts().size(), hourly, Runtime.getRuntime().maxMemory());
+                    }
+
+                    @Override
+                    public void apply(ExporterConfig next) {
+                        // The poller swaps the store's accounts and polls the fresh ones; then the sources of
+                        // identities gone are dropped, and the landing page's months follow.
+                        Set<String> fresh = poller.apply(next);
+                        sources.apply(next);
+                        history.apply(next.accounts(), fresh);
+                        inForce.set(next);
+                    }
+                }, reloadMetrics, clock);
         ReloadCoalescer reloads = new ReloadCoalescer(reloader::reload);
-        Javalin web = WebServer.create(listen, liveWeb, metricsPath, new Telemetry(registry, crc, recentJvm), store,
+        Javalin web = WebServer.create(listen, liveWeb, metricsPath, new Telemetry(registry, crc), store,
                 buildInfo, clock, config.timezone(), shard, history, reloads);
         web.start();
         poller.start();

@@ -55,7 +55,8 @@ class CrcExporterCommandTest {
     @Test
     void unknownFlagExitsTwoWithOneLine() {
         assertThat(run("--web.listen-adress=:9877")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("crc-exporter: error: Unknown option: '--web.listen-adress=:9877' (see --help)\n");
+        assertThat(err.toString())
+                .isEqualTo("crc-exporter: error: Unknown option: '--web.listen-adress=:9877' (see --help)\n");
     }
 
     @Test
@@ -73,29 +74,32 @@ class CrcExporterCommandTest {
 
     @Test
     void configCheckOfAnInvalidFileExitsTwoNamingTheField() {
-        assertThat(run("--config.check", "--config.file=src/test/resources/config/invalid/capacity-negative.yml")).isEqualTo(2);
+        assertThat(run("--config.check", "--config.file=src/test/resources/config/invalid/capacity-negative.yml"))
+                .isEqualTo(2);
         assertThat(err.toString()).isEqualTo("crc-exporter: error: accounts[hq].capacity must be > 0 (got -5)\n");
         assertThat(out.toString()).isEmpty();
     }
 
     @Test
     void configCheckReadsTheEnvironment() {
-        assertThat(run(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET", "s", "CRC_ACCOUNT", "rooms"), "--config.check")).isZero();
+        assertThat(run(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET", "s", "CRC_ACCOUNT", "rooms"), "--config.check"))
+                .isZero();
         assertThat(out.toString()).isEqualTo("configuration is valid: 1 account(s): rooms\n");
     }
 
     @Test
     void noConfigurationAtAllSaysWhatToDo() {
         assertThat(run("--config.check")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("crc-exporter: error: no configuration: pass --config.file=FILE, set CRC_API_KEY"
-                + " and CRC_API_SECRET (or CRC_API_SECRET_FILE), or ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (or"
-                + " ZOOM_CLIENT_SECRET_FILE), or try --demo\n");
+        assertThat(err.toString()).isEqualTo("crc-exporter: error: no configuration: pass --config.file=FILE, set"
+                + " CRC_API_KEY and CRC_API_SECRET (or CRC_API_SECRET_FILE), or ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and"
+                + " ZOOM_CLIENT_SECRET (or ZOOM_CLIENT_SECRET_FILE), or try --demo\n");
     }
 
     @Test
     void badListenAddressExitsTwo() {
         assertThat(run("--web.listen-address=9877", "--demo")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("crc-exporter: error: --web.listen-address must be host:port or :port (got \"9877\")\n");
+        assertThat(err.toString())
+                .isEqualTo("crc-exporter: error: --web.listen-address must be host:port or :port (got \"9877\")\n");
     }
 
     @Test
@@ -118,8 +122,9 @@ class CrcExporterCommandTest {
     @Test
     void configCheckWithAShardListsItsAccounts(@TempDir Path dir) throws IOException {
         assertThat(run("--config.check", "--config.file=" + sixAccounts(dir), "--shard=5/10")).isZero();
-        assertThat(out.toString()).isEqualTo("configuration is valid: 6 account(s): hq,emea,apac,lab,headquarters,customer-0001\n"
-                + "shard 5/10: 2 of 6 account(s): hq,apac\n");
+        assertThat(out.toString())
+                .isEqualTo("configuration is valid: 6 account(s): hq,emea,apac,lab,headquarters,customer-0001\n"
+                        + "shard 5/10: 2 of 6 account(s): hq,apac\n");
     }
 
     @Test
@@ -136,7 +141,8 @@ class CrcExporterCommandTest {
 
     @Test
     void theFlagWinsOverCrcShardEvenWhenTheVariableIsBad(@TempDir Path dir) throws IOException {
-        assertThat(run(Map.of("CRC_SHARD", "10/10"), "--config.check", "--config.file=" + sixAccounts(dir), "--shard=9/10"))
+        assertThat(run(Map.of("CRC_SHARD", "10/10"), "--config.check", "--config.file=" + sixAccounts(dir),
+                "--shard=9/10"))
                 .isZero();
         assertThat(out.toString()).endsWith("\nshard 9/10: 0 of 6 account(s)\n");
     }
@@ -144,7 +150,8 @@ class CrcExporterCommandTest {
     @Test
     void aBlankCrcShardMeansEveryAccount(@TempDir Path dir) throws IOException {
         assertThat(run(Map.of("CRC_SHARD", " "), "--config.check", "--config.file=" + sixAccounts(dir))).isZero();
-        assertThat(out.toString()).isEqualTo("configuration is valid: 6 account(s): hq,emea,apac,lab,headquarters,customer-0001\n");
+        assertThat(out.toString())
+                .isEqualTo("configuration is valid: 6 account(s): hq,emea,apac,lab,headquarters,customer-0001\n");
     }
 
     @Test
@@ -153,9 +160,10 @@ class CrcExporterCommandTest {
         Map<String, String> expected = Map.of(
                 "10/10", "--shard: shard I must be less than N, shards are counted from 0 to N-1 (got \"10/10\")",
                 "0/0", "--shard: the number of shards N must be at least 1 (got \"0/0\")",
-                "three/10", "--shard must be I/N, shard I of N counted from 0 like StatefulSet pod ordinals, for example 0/3"
-                        + " (got \"three/10\")",
-                "", "--shard must be I/N, shard I of N counted from 0 like StatefulSet pod ordinals, for example 0/3 (got \"\")");
+                "three/10", "--shard must be I/N, shard I of N counted from 0 like StatefulSet pod ordinals, for"
+                        + " example 0/3 (got \"three/10\")",
+                "", "--shard must be I/N, shard I of N counted from 0 like StatefulSet pod ordinals, for example 0/3"
+                        + " (got \"\")");
         for (Map.Entry<String, String> bad : expected.entrySet()) {
             out.getBuffer().setLength(0);
             err.getBuffer().setLength(0);
@@ -168,20 +176,22 @@ class CrcExporterCommandTest {
     @Test
     void aBadCrcShardExitsTwoNamingTheVariable(@TempDir Path dir) throws IOException {
         assertThat(run(Map.of("CRC_SHARD", "/3"), "--config.check", "--config.file=" + sixAccounts(dir))).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("crc-exporter: error: CRC_SHARD must be I/N, shard I of N counted from 0 like"
-                + " StatefulSet pod ordinals, for example 0/3 (got \"/3\")\n");
+        assertThat(err.toString()).isEqualTo("crc-exporter: error: CRC_SHARD must be I/N, shard I of N counted from 0"
+                + " like StatefulSet pod ordinals, for example 0/3 (got \"/3\")\n");
     }
 
     @Test
     void aBadShardIsReportedBeforeTheConfigurationIsRead() {
         assertThat(run("--config.check", "--config.file=/nonexistent/config.yml", "--shard=3/3")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("crc-exporter: error: --shard: shard I must be less than N").hasLineCount(1);
+        assertThat(err.toString()).startsWith("crc-exporter: error: --shard: shard I must be less than N")
+                .hasLineCount(1);
     }
 
     @Test
     void versionPrintsVersionAndJava() {
         assertThat(run("--version")).isZero();
-        assertThat(out.toString()).startsWith("crc-exporter, version ").contains("java " + System.getProperty("java.version"));
+        assertThat(out.toString()).startsWith("crc-exporter, version ")
+                .contains("java " + System.getProperty("java.version"));
     }
 
     @Test
@@ -191,12 +201,14 @@ class CrcExporterCommandTest {
 
         assertThat(status).isEqualTo(2);
         assertThat(err.toString()).isEqualTo(
-                "crc-exporter: error: --demo polls its own simulated accounts and cannot be combined with --config.file\n");
+                "crc-exporter: error: --demo polls its own simulated accounts and cannot be combined with"
+                        + " --config.file\n");
     }
 
     @Test
     void configCheckOfDemoWithAConfigFileFailsToo() {
-        assertThat(run("--config.check", "--demo", "--config.file=src/test/resources/config/valid-minimal.yml")).isEqualTo(2);
+        assertThat(run("--config.check", "--demo", "--config.file=src/test/resources/config/valid-minimal.yml"))
+                .isEqualTo(2);
         assertThat(out.toString()).isEmpty();
     }
 
@@ -204,9 +216,10 @@ class CrcExporterCommandTest {
     void telemetryPathWithRouterMarkersIsABadFlagNotAListenFailure() {
         for (String path : new String[] {"/metrics{", "/metrics/*", "/a/<b>", "/metrics?x", "/with space"}) {
             err.getBuffer().setLength(0);
-            assertThat(run("--web.telemetry-path=" + path, "--demo", "--web.listen-address=127.0.0.1:0")).as(path).isEqualTo(2);
-            assertThat(err.toString()).as(path).isEqualTo("crc-exporter: error: --web.telemetry-path may hold only letters,"
-                    + " digits, / and -._~!$&'()+,;=:@% (got \"" + path + "\")\n");
+            assertThat(run("--web.telemetry-path=" + path, "--demo", "--web.listen-address=127.0.0.1:0")).as(path)
+                    .isEqualTo(2);
+            assertThat(err.toString()).as(path).isEqualTo("crc-exporter: error: --web.telemetry-path may hold only"
+                    + " letters, digits, / and -._~!$&'()+,;=:@% (got \"" + path + "\")\n");
         }
     }
 

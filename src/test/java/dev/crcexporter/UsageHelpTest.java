@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -45,13 +46,20 @@ class UsageHelpTest {
         assertThat(words(narrow)).isEqualTo(words(help(subcommand, 1000)));
     }
 
+    /** The names of {@code option} as the help shows them: a negatable flag as {@code --[no-]collector.hourly}. */
+    private static List<String> shown(CommandLine cli, OptionSpec option) {
+        return Arrays.stream(option.names()).map(name -> option.negatable()
+                ? cli.getNegatableOptionTransformer().makeSynopsis(name, cli.getCommandSpec()) : name).toList();
+    }
+
     @ParameterizedTest(name = "crc-exporter {0} --help")
     @ValueSource(strings = {"", "backfill", "report"})
     void everyFlagIsWholeOnOneLineOfTheSynopsisAndOfTheList(String subcommand) {
         List<String> lines = help(subcommand, TERMINAL).lines().toList();
-        for (OptionSpec option : command(subcommand).getCommandSpec().options()) {
-            for (String name : option.names()) {
-                assertThat(lines.stream().filter(line -> line.matches(".*(^|[\\s\\[,])" + name.replace(".", "\\.")
+        CommandLine cli = command(subcommand);
+        for (OptionSpec option : cli.getCommandSpec().options()) {
+            for (String name : shown(cli, option)) {
+                assertThat(lines.stream().filter(line -> line.matches(".*(^|[\\s\\[,])" + Pattern.quote(name)
                         + "([\\s\\]=,]|$).*")).count()).as(name).isGreaterThanOrEqualTo(option.usageHelp()
                         || option.versionHelp() ? 1 : 2);
             }

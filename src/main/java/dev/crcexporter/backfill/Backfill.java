@@ -60,11 +60,14 @@ public final class Backfill {
 
     public Backfill(ExporterConfig config, UsageSources sources, Clock clock, Duration step, PrintWriter progress,
             HistoryFetcher.Sleeper sleeper) {
-        if (step.isNegative() || step.isZero() || step.toMillis() % 1000 != 0 || step.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("step must be whole seconds between 1s and 1h (got " + Durations.format(step) + ")");
+        if (step.isNegative() || step.isZero() || step.toMillis() % 1000 != 0
+                || step.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("step must be whole seconds between 1s and 1h (got "
+                    + Durations.format(step) + ")");
         }
         this.config = config;
-        this.fetcher = new HistoryFetcher(sources, new RetryPolicy(config.retry()), sleeper, line -> report("%s", line));
+        this.fetcher = new HistoryFetcher(sources, new RetryPolicy(config.retry()), sleeper,
+                line -> report("%s", line));
         this.clock = clock;
         this.step = step;
         this.progress = progress;
@@ -99,7 +102,8 @@ public final class Backfill {
             long accountSamples = 0;
             for (DailyUsage day : days) {
                 for (HourUsage hour : day.hours()) {
-                    int count = writeHour(streams, account.name(), config.zoneOf(account), day.date(), hour.hour(), hour.maxUsage(), now);
+                    int count = writeHour(streams, account.name(), config.zoneOf(account), day.date(), hour.hour(),
+                            hour.maxUsage(), now);
                     if (count > 0) {
                         hours.set(hourIndex(from, day.date(), hour.hour()));
                         accountSamples += count;
@@ -120,7 +124,8 @@ public final class Backfill {
                 long capacity = entry.getKey().capacity().getAsInt();
                 BitSet hours = entry.getValue();
                 for (int i = hours.nextSetBit(0); i >= 0; i = hours.nextSetBit(i + 1)) {
-                    samples += writeHour(streams, entry.getKey().name(), config.zoneOf(entry.getKey()), from.plusDays(i / 24), i % 24, capacity, now);
+                    samples += writeHour(streams, entry.getKey().name(), config.zoneOf(entry.getKey()),
+                            from.plusDays(i / 24), i % 24, capacity, now);
                 }
             }
         }
@@ -175,8 +180,8 @@ public final class Backfill {
     }
 
     /** One sample per step from the hour's start while before its end and not after now; returns how many. */
-    private int writeHour(Streams streams, String account, ZoneId zone, LocalDate date, int hour, long value, Instant now)
-            throws IOException {
+    private int writeHour(Streams streams, String account, ZoneId zone, LocalDate date, int hour, long value,
+            Instant now) throws IOException {
         LocalDateTime local = date.atTime(hour, 0);
         List<ZoneOffset> offsets = zone.getRules().getValidOffsets(local);
         if (offsets.isEmpty()) {

@@ -61,8 +61,8 @@ public final class BackfillCommand implements Callable<Integer> {
             + " straight into. Exit 3 when it cannot be written."})
     Path output;
 
-    @Option(names = "--split-by-day", description = "Write one file per day, DIR/crc-YYYY-MM-DD.om: promtool reads a file"
-            + " once per 2h block it covers, so long ranges are much faster in day files.")
+    @Option(names = "--split-by-day", description = "Write one file per day, DIR/crc-YYYY-MM-DD.om: promtool reads a"
+            + " file once per 2h block it covers, so long ranges are much faster in day files.")
     boolean splitByDay;
 
     @Option(names = "--step", paramLabel = "DURATION", defaultValue = "60s",
@@ -99,7 +99,8 @@ public final class BackfillCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return usageError(err, "--step is not a duration like 30s, 1m or 5m (got \"" + step + "\")");
         }
-        if (stepDuration.isZero() || stepDuration.toMillis() % 1000 != 0 || stepDuration.compareTo(Duration.ofHours(1)) > 0) {
+        if (stepDuration.isZero() || stepDuration.toMillis() % 1000 != 0
+                || stepDuration.compareTo(Duration.ofHours(1)) > 0) {
             return usageError(err, "--step must be whole seconds between 1s and 1h (got \"" + step + "\")");
         }
         ExporterConfig config;
@@ -116,7 +117,8 @@ public final class BackfillCommand implements Callable<Integer> {
         try {
             output = splitByDay ? new DayFiles(this.output) : new OneFile(this.output);
         } catch (IOException | RuntimeException e) {
-            return usageError(err, "--output cannot be written: " + this.output + " (" + e.getClass().getSimpleName() + ")");
+            return usageError(err, "--output cannot be written: " + this.output + " ("
+                    + e.getClass().getSimpleName() + ")");
         }
 
         long started = System.nanoTime();
@@ -139,8 +141,9 @@ public final class BackfillCommand implements Callable<Integer> {
             sources.close();
         }
         err.printf("backfill: wrote %d samples of %d of %d accounts (%s..%s, step %s, %d requests) to %s in %.1fs%s%n",
-                result.samples(), result.accounts().size(), config.accounts().size(), from, to, Durations.format(stepDuration),
-                result.requests(), output.describe(), (System.nanoTime() - started) / 1e9,
+                result.samples(), result.accounts().size(), config.accounts().size(), from, to,
+                Durations.format(stepDuration), result.requests(), output.describe(),
+                (System.nanoTime() - started) / 1e9,
                 result.failed().isEmpty() ? "" : "; FAILED accounts: " + String.join(", ", result.failed().keySet()));
         err.flush();
         return result.failed().isEmpty() ? 0 : EXIT_ACCOUNT_FAILED;

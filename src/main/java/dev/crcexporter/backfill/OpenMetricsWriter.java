@@ -35,7 +35,10 @@ public final class OpenMetricsWriter {
         out.write("# TYPE " + name + " gauge\n# HELP " + name + " " + escapeHelp(help) + "\n");
     }
 
-    /** Starts the series {@code family{label="value"}} of the current family; nothing changes if it is the current one. */
+    /**
+     * Starts the series {@code family{label="value"}} of the current family; nothing changes if it is the current
+     * one.
+     */
     public void series(String label, String value) {
         if (family == null) {
             throw new IllegalStateException("series before any family");

@@ -59,7 +59,8 @@ public record HourSelection(int firstHour, int endHour, Set<DayOfWeek> days) {
 
     /** The weekdays in order, "Mon,Tue,Wed,Thu,Fri", or empty when every day counts. */
     public String daysText() {
-        return allDays() ? "" : EnumSet.copyOf(days).stream().map(HourSelection::shortName).collect(Collectors.joining(","));
+        return allDays() ? ""
+                : EnumSet.copyOf(days).stream().map(HourSelection::shortName).collect(Collectors.joining(","));
     }
 
     /** For people: "all hours", "Mon,Tue,Wed,Thu,Fri 08:00-18:00". */
@@ -79,12 +80,14 @@ public record HourSelection(int firstHour, int endHour, Set<DayOfWeek> days) {
     public static HourSelection withHours(HourSelection selection, String text) {
         Matcher m = HOURS.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("--business-hours must be START-END in whole hours, like 08-18 (got \"" + text + "\")");
+            throw new IllegalArgumentException("--business-hours must be START-END in whole hours, like 08-18 (got \""
+                    + text + "\")");
         }
         int first = Integer.parseInt(m.group(1));
         int end = Integer.parseInt(m.group(2));
         if (first > 23 || end > 24 || first >= end) {
-            throw new IllegalArgumentException("--business-hours must be START-END with 0 <= START < END <= 24 (got \"" + text + "\")");
+            throw new IllegalArgumentException("--business-hours must be START-END with 0 <= START < END <= 24"
+                    + " (got \"" + text + "\")");
         }
         return new HourSelection(first, end, selection.days());
     }
@@ -119,7 +122,7 @@ public record HourSelection(int firstHour, int endHour, Set<DayOfWeek> days) {
     }
 
     private static IllegalArgumentException badDays(String text) {
-        return new IllegalArgumentException("--business-days must be weekdays or ranges like Mon-Fri or Mon,Wed,Fri (got \""
-                + text + "\")");
+        return new IllegalArgumentException("--business-days must be weekdays or ranges like Mon-Fri or Mon,Wed,Fri"
+                + " (got \"" + text + "\")");
     }
 }

@@ -36,8 +36,8 @@ public record Observations(List<HourPeak> hours, List<DailyPeak> dailyPeaks, Cov
      * @param hoursMissing  expected hours the API did not report (those of missing days included)
      * @param hoursMissingOnDaysWithData the part of {@code hoursMissing} on dates that have some data
      */
-    public record Coverage(int days, List<LocalDate> missingDays, int hoursExpected, int hoursReported, int hoursMissing,
-            int hoursMissingOnDaysWithData) {
+    public record Coverage(int days, List<LocalDate> missingDays, int hoursExpected, int hoursReported,
+            int hoursMissing, int hoursMissingOnDaysWithData) {
         public Coverage {
             missingDays = List.copyOf(missingDays);
         }
@@ -55,7 +55,8 @@ public record Observations(List<HourPeak> hours, List<DailyPeak> dailyPeaks, Cov
     /**
      * @param days the days the API reported, in any order; days outside {@code from}..{@code to} are ignored
      */
-    public static Observations of(List<DailyUsage> days, LocalDate from, LocalDate to, ZoneId zone, HourSelection selection) {
+    public static Observations of(List<DailyUsage> days, LocalDate from, LocalDate to, ZoneId zone,
+            HourSelection selection) {
         Map<LocalDate, DailyUsage> byDate = new HashMap<>();
         for (DailyUsage day : days) {
             byDate.putIfAbsent(day.date(), day);
@@ -109,7 +110,7 @@ public record Observations(List<HourPeak> hours, List<DailyPeak> dailyPeaks, Cov
 
     /** The daily peaks that were reported, oldest first. */
     public long[] reportedDailyPeaks() {
-        return dailyPeaks.stream().map(DailyPeak::peak).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong)
-                .toArray();
+        return dailyPeaks.stream().map(DailyPeak::peak).filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong).toArray();
     }
 }

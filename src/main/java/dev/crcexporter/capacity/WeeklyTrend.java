@@ -117,7 +117,8 @@ public record WeeklyTrend(List<WeeklyPeak> weeks, OptionalDouble slope, Optional
             LocalDate monday = firstMonday.plusWeeks(i);
             weeks.add(new WeeklyPeak(monday, peaks[i] < 0 ? OptionalLong.empty() : OptionalLong.of(peaks[i]),
                     complete(monday, from, to), slope.isPresent()
-                            ? OptionalDouble.of(intercept.getAsDouble() + slope.getAsDouble() * i) : OptionalDouble.empty()));
+                            ? OptionalDouble.of(intercept.getAsDouble() + slope.getAsDouble() * i)
+                            : OptionalDouble.empty()));
         }
         Optional<LocalDate> firstFull = capacity.isEmpty() ? Optional.empty() : dailyPeaks.stream()
                 .filter(d -> d.peak().isPresent() && d.peak().getAsLong() >= capacity.getAsInt())

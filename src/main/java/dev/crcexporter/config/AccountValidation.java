@@ -30,7 +30,8 @@ final class AccountValidation {
         return name != null && ACCOUNT_NAME.matcher(name).matches();
     }
 
-    static List<AccountConfig> accounts(List<RawAccount> raw, String listName, AccountNaming naming) throws ConfigException {
+    static List<AccountConfig> accounts(List<RawAccount> raw, String listName, AccountNaming naming)
+            throws ConfigException {
         if (raw == null || raw.isEmpty()) {
             throw new ConfigException(listName + " must list at least one account");
         }
@@ -113,7 +114,8 @@ final class AccountValidation {
     }
 
     /** {@code key} inline or {@code key_file}, exactly one, neither blank. */
-    private static Secret secret(String inline, String file, String key, UnaryOperator<String> field) throws ConfigException {
+    private static Secret secret(String inline, String file, String key, UnaryOperator<String> field)
+            throws ConfigException {
         String fileKey = key + "_file";
         boolean isInline = inline != null;
         if (isInline == (file != null)) {

@@ -110,18 +110,20 @@ public final class ConfigLoader {
         return key -> where + "." + key;
     }
 
-    static ExporterConfig validate(RawConfig raw, UnaryOperator<String> field, AccountValidation.AccountNaming accountNaming)
-            throws ConfigException {
+    static ExporterConfig validate(RawConfig raw, UnaryOperator<String> field,
+            AccountValidation.AccountNaming accountNaming) throws ConfigException {
         URI apiUrl = ConfigValues.url(raw.apiUrl(), field.apply("api_url"), ExporterConfig.DEFAULT_API_URL);
         RequestMethod method = ConfigValues.method(raw.method(), field.apply("method"));
         ZoneId zone = raw.timezone() == null ? ExporterConfig.DEFAULT_TIMEZONE
                 : ConfigValues.zone(raw.timezone(), field.apply("timezone"));
         Duration pollInterval = ConfigValues.positiveDuration(raw.pollInterval(), field.apply("poll_interval"),
                 ExporterConfig.DEFAULT_POLL_INTERVAL);
-        Duration timeout = ConfigValues.positiveDuration(raw.timeout(), field.apply("timeout"), ExporterConfig.DEFAULT_TIMEOUT);
+        Duration timeout = ConfigValues.positiveDuration(raw.timeout(), field.apply("timeout"),
+                ExporterConfig.DEFAULT_TIMEOUT);
         if (timeout.compareTo(pollInterval) >= 0) {
             throw new ConfigException(field.apply("timeout") + " (" + Durations.format(timeout)
-                    + ") must be shorter than " + field.apply("poll_interval") + " (" + Durations.format(pollInterval) + ")");
+                    + ") must be shorter than " + field.apply("poll_interval") + " (" + Durations.format(pollInterval)
+                    + ")");
         }
         int concurrency = raw.concurrency() == null ? ExporterConfig.DEFAULT_CONCURRENCY : raw.concurrency();
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
@@ -130,7 +132,8 @@ public final class ConfigLoader {
         }
         RetryConfig retry = retry(raw.retry());
         ZoomConfig zoom = zoom(raw.zoom());
-        List<AccountConfig> accounts = AccountValidation.accounts(raw.accounts(), field.apply("accounts"), accountNaming);
+        List<AccountConfig> accounts = AccountValidation.accounts(raw.accounts(), field.apply("accounts"),
+                accountNaming);
         return new ExporterConfig(apiUrl, method, zone, pollInterval, timeout, concurrency, retry, accounts, zoom);
     }
 
@@ -149,9 +152,11 @@ public final class ConfigLoader {
         RetryConfig defaults = RetryConfig.DEFAULT;
         int maxAttempts = raw.maxAttempts() == null ? defaults.maxAttempts() : raw.maxAttempts();
         if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
-            throw new ConfigException("retry.max_attempts must be between 1 and " + MAX_ATTEMPTS + " (got " + maxAttempts + ")");
+            throw new ConfigException("retry.max_attempts must be between 1 and " + MAX_ATTEMPTS + " (got "
+                    + maxAttempts + ")");
         }
-        Duration initial = ConfigValues.positiveDuration(raw.initialBackoff(), "retry.initial_backoff", defaults.initialBackoff());
+        Duration initial = ConfigValues.positiveDuration(raw.initialBackoff(), "retry.initial_backoff",
+                defaults.initialBackoff());
         Duration max = ConfigValues.positiveDuration(raw.maxBackoff(), "retry.max_backoff", defaults.maxBackoff());
         if (max.compareTo(initial) < 0) {
             throw new ConfigException("retry.max_backoff (" + Durations.format(max)

@@ -27,15 +27,16 @@ final class ConfigValues {
         }
         if (uri != null && uri.getRawUserInfo() != null) {
             // The APIs authenticate otherwise; credentials here would silently not be used.
-            throw new ConfigException(fieldName + " must not hold user:password@ (got \"" + withoutUserInfo(text) + "\")");
+            throw new ConfigException(fieldName + " must not hold user:password@ (got \"" + withoutUserInfo(text)
+                    + "\")");
         }
         String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null
                 && uri.getRawFragment() == null) {
             return uri;
         }
-        throw new ConfigException(fieldName + " must be an absolute http or https URL without a query or fragment (got \""
-                + withoutUserInfo(text) + "\")");
+        throw new ConfigException(fieldName + " must be an absolute http or https URL without a query or fragment"
+                + " (got \"" + withoutUserInfo(text) + "\")");
     }
 
     /** The URL as messages quote it: a password in it is not repeated. */

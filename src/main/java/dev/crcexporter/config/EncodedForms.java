@@ -21,7 +21,8 @@ final class EncodedForms {
 
     /** The end (exclusive) of the longest encoded form of the value that starts at {@code start}, or -1. */
     int matchEnd(String text, int start) {
-        // The set of positions reachable after matching each character (almost always one): no backtracking, no recursion.
+        // The set of positions reachable after matching each character (almost always one): no backtracking, no
+        // recursion.
         int[] positions = {start};
         for (int codePoint : codePoints) {
             int[] next = new int[positions.length * 2];

@@ -40,7 +40,8 @@ public final class SecretFile {
         String value = content.startsWith(String.valueOf(BYTE_ORDER_MARK)) ? content.substring(1) : content;
         value = value.strip();
         if (value.isEmpty()) {
-            throw new ConfigException(key + " " + path + " is empty (white space and a byte-order mark are not part of the secret)");
+            throw new ConfigException(key + " " + path
+                    + " is empty (white space and a byte-order mark are not part of the secret)");
         }
         warnIfReadableByOthers(file, key);
         return new Secret(value);

@@ -33,7 +33,8 @@ public record Shard(int index, int count) {
 
     public Shard {
         if (count < 1 || index < 0 || index >= count) {
-            throw new IllegalArgumentException("shard " + index + "/" + count + " is not one of 0/" + count + ".." + (count - 1) + "/" + count);
+            throw new IllegalArgumentException("shard " + index + "/" + count + " is not one of 0/" + count + ".."
+                    + (count - 1) + "/" + count);
         }
     }
 
@@ -44,8 +45,8 @@ public record Shard(int index, int count) {
     public static Shard parse(String text, String source) throws ConfigException {
         Matcher m = I_OF_N.matcher(text.strip());
         if (!m.matches()) {
-            throw new ConfigException(source + " must be I/N, shard I of N counted from 0 like StatefulSet pod ordinals,"
-                    + " for example 0/3 (got \"" + text + "\")");
+            throw new ConfigException(source + " must be I/N, shard I of N counted from 0 like StatefulSet pod"
+                    + " ordinals, for example 0/3 (got \"" + text + "\")");
         }
         int index = Integer.parseInt(m.group(1));
         int count = Integer.parseInt(m.group(2));
@@ -88,7 +89,10 @@ public record Shard(int index, int count) {
         }
     }
 
-    /** Jump consistent hash, as published; Java's wrapping long arithmetic is the paper's uint64_t, {@code >>>} its shift. */
+    /**
+     * Jump consistent hash, as published; Java's wrapping long arithmetic is the paper's uint64_t, {@code >>>} its
+     * shift.
+     */
     static int jump(long key, int buckets) {
         long bucket = -1;
         long next = 0;

@@ -26,13 +26,16 @@ public record DemoAccount(String name, int capacity, int peakPorts, double growt
     /** The hours 00..{@code lastHour} of {@code date}, with demand grown (or shrunk) to its level on that date. */
     public DailyUsage day(LocalDate date, int lastHour, LocalDate today) {
         double growth = Math.max(0.1, 1 + growthPerYear * (date.toEpochDay() - today.toEpochDay()) / 365.0);
-        double busyDay = 0.93 + 0.1 * new SplittableRandom(((long) name.hashCode() << 32) ^ ~date.toEpochDay()).nextDouble();
+        double busyDay = 0.93
+                + 0.1 * new SplittableRandom(((long) name.hashCode() << 32) ^ ~date.toEpochDay()).nextDouble();
         double weekday = WEEKDAY[date.getDayOfWeek().getValue() - 1];
         List<HourUsage> hours = new ArrayList<>(24);
         for (int hour = 0; hour <= lastHour; hour++) {
-            SplittableRandom random = new SplittableRandom(((long) name.hashCode() << 32) ^ (date.toEpochDay() * 24 + hour));
+            SplittableRandom random = new SplittableRandom(
+                    ((long) name.hashCode() << 32) ^ (date.toEpochDay() * 24 + hour));
             double shape = Math.exp(-Math.pow(hour - 10.5, 2) / 4) + 0.8 * Math.exp(-Math.pow(hour - 15, 2) / 5);
-            double load = peakPorts * growth * busyDay * weekday * Math.min(shape, 1.0) * (0.85 + 0.2 * random.nextDouble());
+            double load = peakPorts * growth * busyDay * weekday * Math.min(shape, 1.0)
+                    * (0.85 + 0.2 * random.nextDouble());
             long max = Math.min(capacity, Math.round(load));
             long total = max == 0 ? (random.nextInt(4) == 0 ? 1 : 0) : Math.round(max * (1.6 + random.nextDouble()));
             hours.add(new HourUsage(hour, max, total));

@@ -83,9 +83,11 @@ public final class SimulatedZoomApi implements AutoCloseable {
             Map<String, String> query = FormData.decode(exchange.getRequestURI().getRawQuery());
             String expected = "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + clientSecret)
                     .getBytes(StandardCharsets.UTF_8));
-            if (!"POST".equals(exchange.getRequestMethod()) || !expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            if (!"POST".equals(exchange.getRequestMethod())
+                    || !expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 respond(exchange, 401, ZoomAnswers.tokenError("invalid_client", "Invalid client_id or client_secret"));
-            } else if (!"account_credentials".equals(query.get("grant_type")) || !accountsById.containsKey(query.get("account_id"))) {
+            } else if (!"account_credentials".equals(query.get("grant_type"))
+                    || !accountsById.containsKey(query.get("account_id"))) {
                 respond(exchange, 400, ZoomAnswers.tokenError("invalid_request", "Invalid account_id or grant_type"));
             } else {
                 byte[] bytes = new byte[32];
@@ -126,7 +128,8 @@ public final class SimulatedZoomApi implements AutoCloseable {
             DemoAccount account = accountsById.get(issued.accountId());
             ZonedDateTime now = clock.instant().atZone(zone);
             List<DailyUsage> days = new ArrayList<>();
-            for (LocalDate date = first; !date.isAfter(to) && !date.isAfter(now.toLocalDate()); date = date.plusDays(1)) {
+            for (LocalDate date = first; !date.isAfter(to) && !date.isAfter(now.toLocalDate());
+                    date = date.plusDays(1)) {
                 days.add(account.day(date, date.equals(now.toLocalDate()) ? now.getHour() : 23, now.toLocalDate()));
             }
             respond(exchange, 200, ZoomAnswers.usage(first, to, days, ZoomAnswers.Style.DATE_TIME_AND_PLAIN_HOURS));

@@ -32,7 +32,8 @@ public final class ZoomAnswers {
             ArrayNode hours = dayNode.putArray("crc_ports_hour_usage");
             for (HourUsage hour : day.hours()) {
                 hours.addObject()
-                        .put("hour", style == Style.DATE_AND_PADDED_HOURS ? hour.label() : Integer.toString(hour.hour()))
+                        .put("hour",
+                                style == Style.DATE_AND_PADDED_HOURS ? hour.label() : Integer.toString(hour.hour()))
                         .put("max_usage", hour.maxUsage())
                         .put("total_usage", hour.totalUsage());
             }

@@ -74,7 +74,8 @@ public final class HistoryFetcher {
     public List<DailyUsage> fetchOnce(AccountConfig account, LocalDate first, LocalDate last) throws UpstreamException {
         Chunk chunk = new Chunk(first, last);
         if (chunk.days() > MAX_DAYS_PER_REQUEST) {
-            throw new IllegalArgumentException("one request covers at most " + MAX_DAYS_PER_REQUEST + " days (got " + chunk + ")");
+            throw new IllegalArgumentException("one request covers at most " + MAX_DAYS_PER_REQUEST + " days (got "
+                    + chunk + ")");
         }
         TreeMap<LocalDate, DailyUsage> days = new TreeMap<>();
         keep(request(account, chunk), chunk, days);

@@ -120,7 +120,8 @@ public final class HistoryRefresher implements AutoCloseable {
             LocalDate last = today.minusDays(1);
             try {
                 CompactDays days = CompactDays.of(fetcher.fetchOnce(account, first, last), first, last);
-                store(refreshed, account.name(), new AccountHistory(Optional.of(days), Optional.of(today), now, Optional.empty()));
+                store(refreshed, account.name(),
+                        new AccountHistory(Optional.of(days), Optional.of(today), now, Optional.empty()));
             } catch (UpstreamException e) {
                 String error = e.reason().label() + ": " + e.getMessage();
                 LOG.atWarn().setMessage("fetching the last month failed").addKeyValue("account", account.name())
@@ -129,7 +130,8 @@ public final class HistoryRefresher implements AutoCloseable {
                         known == null ? Optional.empty() : known.fetchedOn(), now, Optional.of(error)));
             } catch (RuntimeException e) {
                 // The class only: an unexpected message could quote anything, the secret included.
-                LOG.atError().setMessage("fetching the last month failed unexpectedly").addKeyValue("account", account.name())
+                LOG.atError().setMessage("fetching the last month failed unexpectedly")
+                        .addKeyValue("account", account.name())
                         .addKeyValue("error", e.getClass().getName()).log();
                 store(refreshed, account.name(), new AccountHistory(known == null ? Optional.empty() : known.days(),
                         known == null ? Optional.empty() : known.fetchedOn(), now,

@@ -27,7 +27,8 @@ final class KeyValueText {
         IThrowableProxy error = event.getThrowableProxy();
         if (error != null) {
             // One line, no stack trace: the class and message are what an operator acts on.
-            fields.add(Map.entry("exception", error.getClassName() + (error.getMessage() == null ? "" : ": " + error.getMessage())));
+            fields.add(Map.entry("exception",
+                    error.getClassName() + (error.getMessage() == null ? "" : ": " + error.getMessage())));
         }
         return fields;
     }

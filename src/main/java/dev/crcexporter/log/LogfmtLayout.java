@@ -4,7 +4,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.LayoutBase;
 import java.util.Map;
 
-/** {@code ts=... level=warn logger=Poller msg="poll failed" account=hq reason=timeout}, as Prometheus' own tools log. */
+/**
+ * {@code ts=... level=warn logger=Poller msg="poll failed" account=hq reason=timeout}, as Prometheus' own tools
+ * log.
+ */
 public final class LogfmtLayout extends LayoutBase<ILoggingEvent> {
     @Override
     public String doLayout(ILoggingEvent event) {

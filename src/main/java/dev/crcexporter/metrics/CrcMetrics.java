@@ -11,6 +11,12 @@ import dev.crcexporter.upstream.HourUsage;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricFamilyDescriptor;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -28,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -46,12 +53,10 @@ import java.util.stream.Stream;
  * crc_exporter_poll_errors_total{account="hq",reason="timeout"} 0.0
  * </pre>
  *
- * The window is applied again at every scrape, so at midnight yesterday's data disappears and today
- * becomes yesterday even when the next poll has not happened yet.
- *
- * <p>Nothing built here is kept between scrapes: with 10,000 accounts the families of one scrape hold about a
- * million data points. Scrapes without a {@code name[]} filter are streamed by {@link CrcExposition}, a slice of
- * accounts at a time; a family is one entry of {@link #families}.
+ * The first two, with {@code date} and {@code hour}, are 96 of the 113 series of an account: without
+ * {@code --collector.hourly} they are left out. The window is applied again at every scrape, so at midnight
+ * yesterday's data disappears and today becomes yesterday even when the next poll has not happened yet.
+ * Nothing built here is kept between scrapes.
  */
 public final class CrcMetrics implements MultiCollector {
     public static final String MAX_USAGE = "crc_ports_max_usage";
@@ -73,38 +78,62 @@ public final class CrcMetrics implements MultiCollector {
     private static final String CACHED = " Cached: refreshed from the CRC usage API once per poll interval.";
     static final String MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the hour (API max_usage)."
             + " Date and hour are in the configured time zone; only yesterday and today." + CACHED;
-    static final String TOTAL_USAGE_HELP = "Number of H.323/SIP connections through CRC during the hour (API total_usage),"
-            + " a volume, not a concurrency." + CACHED;
-    public static final String CURRENT_MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the current hour"
-            + " (API max_usage of the current hour in the configured zone); absent until the API reports that hour." + CACHED;
-    static final String RECENT_MAX_USAGE_HELP = "The higher of the peak numbers of concurrent CRC ports in use during the"
-            + " current and the previous hour (API max_usage, configured zone), among the hours the API has reported: present"
-            + " as soon as either is, so a peak late in an hour stays visible after the hour boundary. The series saturation"
-            + " alerts use." + CACHED;
-    static final String DAILY_MAX_USAGE_HELP = "Highest hourly peak of concurrent CRC ports of the day so far." + CACHED;
+    static final String TOTAL_USAGE_HELP = "Number of H.323/SIP connections through CRC during the hour"
+            + " (API total_usage), a volume, not a concurrency." + CACHED;
+    public static final String CURRENT_MAX_USAGE_HELP = "Peak number of concurrent CRC ports in use during the"
+            + " current hour (API max_usage of the current hour in the configured zone); absent until the API"
+            + " reports that hour." + CACHED;
+    static final String RECENT_MAX_USAGE_HELP = "The higher of the peak numbers of concurrent CRC ports in use"
+            + " during the current and the previous hour (API max_usage, configured zone), among the hours the API"
+            + " has reported: present as soon as either is, so a peak late in an hour stays visible after the hour"
+            + " boundary. The series saturation alerts use." + CACHED;
+    static final String DAILY_MAX_USAGE_HELP = "Highest hourly peak of concurrent CRC ports of the day so far."
+            + CACHED;
     public static final String CAPACITY_HELP = "Purchased CRC ports of the account, as configured.";
     static final String UP_HELP = "1 if the last poll of the CRC usage API for this account succeeded, else 0.";
-    static final String LAST_SUCCESS_HELP = "Unix time of the last successful poll of the CRC usage API for this account.";
-    static final String POLL_DURATION_HELP = "Duration of the last poll of the CRC usage API for this account, retries included.";
+    static final String LAST_SUCCESS_HELP = "Unix time of the last successful poll of the CRC usage API"
+            + " for this account.";
+    static final String POLL_DURATION_HELP = "Duration of the last poll of the CRC usage API for this account,"
+            + " retries included.";
     static final String POLL_ERRORS_HELP = "Failed requests to the CRC usage API (retries included), by reason;"
             + " reason internal counts polls that failed on an error inside crc-exporter (a bug), not the API's fault.";
     static final String ACCOUNT_HELP = "Constant 1 per account; source tells which API its usage comes from: systec"
             + " (the reseller's CRC usage API) or zoom (Zoom's own Dashboard API).";
     static final String BUILD_HELP = "Version of crc-exporter, its git revision and the Java version it runs on.";
 
+    /**
+     * One family of the contract: its descriptor, at most how many series each account adds to it (0: one series
+     * whatever the accounts), and how it is built for the accounts of a view.
+     */
+    private record Family(MetricFamilyDescriptor descriptor, int seriesPerAccount,
+            Function<List<AccountView>, MetricSnapshot> build) {
+        String name() {
+            return descriptor.getPrometheusName();
+        }
+    }
+
+    /** Receives the data points of one account. */
+    private interface Points {
+        void add(Labels labels, double value);
+    }
+
+    /** Emits the data points of one account. */
+    private interface Emitter {
+        void emit(AccountView account, Points points);
+    }
+
     private final SnapshotStore store;
     private final Clock clock;
     /** The zone of accounts that do not set their own. */
     private final ZoneId zone;
     private final Optional<ReloadMetrics> reload;
-    /** Every family, sorted by name as client_java sorts them in an exposition. */
     private final List<Family> families;
     /** The view of the last scrape; handed out again while no poll has swapped a snapshot and the hour is the same. */
     private volatile View last;
 
     /**
-     * The accounts as one scrape sees them. The same object is handed out until a poll swaps a snapshot or
-     * the hour changes, so a rendered exposition can be kept for exactly as long as its view is current.
+     * The accounts as one scrape sees them. The same object is handed out until a poll swaps a snapshot, a reload
+     * ends, or the hour changes, so an answer rendered from it can be kept for exactly as long as it is current.
      */
     public static final class View {
         private final long version;
@@ -115,7 +144,8 @@ public final class CrcMetrics implements MultiCollector {
         /** Sorted by name: the order of the {@code account} label in every family. */
         final List<AccountView> accounts;
 
-        private View(long version, Object reloadState, List<AccountSnapshot> snapshots, Instant now, ZoneId defaultZone) {
+        private View(long version, Object reloadState, List<AccountSnapshot> snapshots, Instant now,
+                ZoneId defaultZone) {
             this.version = version;
             this.reloadState = reloadState;
             // Yesterday, today and the hour in every zone the accounts use, from one clock reading. The view holds
@@ -150,31 +180,26 @@ public final class CrcMetrics implements MultiCollector {
 
         /** No poll since (the store's version), and the same hour in every zone: the windows are the same. */
         private boolean isFor(long currentVersion, Object currentReloadState, Instant now) {
-            return version == currentVersion && reloadState == currentReloadState && !now.isBefore(hourStart) && now.isBefore(hourEnd);
+            return version == currentVersion && reloadState == currentReloadState && !now.isBefore(hourStart)
+                    && now.isBefore(hourEnd);
         }
     }
 
     /**
-     * With {@code crc_exporter_shard_info} when the replica serves a {@code shard}, and the {@code reload} gauges among
-     * the families (not registered apart): the streamed exposition has room for the accounts' families and the JVM's
-     * only, and the gauges sort among the former.
+     * With {@code crc_exporter_shard_info} when the replica serves a {@code shard}, the {@code reload} gauges, and the
+     * {@code {date,hour}} families when {@code hourly} ({@code --collector.hourly}).
      */
     public CrcMetrics(SnapshotStore store, Clock clock, ZoneId zone, BuildInfo buildInfo, Optional<Shard> shard,
-            Optional<ReloadMetrics> reload) {
+            Optional<ReloadMetrics> reload, boolean hourly) {
         this.store = store;
         this.clock = clock;
         this.zone = zone;
         this.reload = reload;
-        List<Family> all = new ArrayList<>(families(buildInfo));
-        shard.ifPresent(s -> all.add(ShardInfo.family(s)));
-        reload.ifPresent(gauges -> {
-            List<MetricFamilyDescriptor> descriptors = gauges.getMetricFamilyDescriptors();
-            for (int i = 0; i < descriptors.size(); i++) {
-                int index = i;
-                all.add(Family.fixed(descriptors.get(i), () -> gauges.collect().get(index)));
-            }
-        });
-        this.families = all.stream().sorted(Comparator.comparing(Family::prometheusName)).toList();
+        List<Family> all = new ArrayList<>(accountFamilies(hourly));
+        all.add(info(BUILD, BUILD_HELP, Labels.of("version", buildInfo.version(), "revision", buildInfo.revision(),
+                "java_version", buildInfo.javaVersion())));
+        shard.ifPresent(s -> all.add(info(ShardInfo.NAME, ShardInfo.HELP, ShardInfo.labels(s))));
+        this.families = List.copyOf(all);
     }
 
     public CrcMetrics register(PrometheusRegistry registry) {
@@ -182,20 +207,27 @@ public final class CrcMetrics implements MultiCollector {
         return this;
     }
 
-    /** The families of the contract, each with what one account contributes to it. */
-    private static List<Family> families(BuildInfo buildInfo) {
-        List<String> account = List.of("account");
-        List<String> accountDateHour = List.of("account", "date", "hour");
-        return List.of(
-                Family.gauge(MAX_USAGE, MAX_USAGE_HELP, null, accountDateHour, 48, (a, points) -> eachHour(a, (date, hour) ->
-                        points.add(Labels.of("account", a.name(), "date", date, "hour", hour.label()), hour.maxUsage()))),
-                Family.gauge(TOTAL_USAGE, TOTAL_USAGE_HELP, null, accountDateHour, 48, (a, points) -> eachHour(a, (date, hour) ->
-                        points.add(Labels.of("account", a.name(), "date", date, "hour", hour.label()), hour.totalUsage()))),
-                Family.gauge(CURRENT_MAX_USAGE, CURRENT_MAX_USAGE_HELP, null, account, 1, (a, points) ->
-                        a.window().currentMaxUsage(a.days()).ifPresent(ports -> points.add(accountLabel(a), ports))),
-                Family.gauge(RECENT_MAX_USAGE, RECENT_MAX_USAGE_HELP, null, account, 1, (a, points) ->
-                        a.window().recentMaxUsage(a.days()).ifPresent(ports -> points.add(accountLabel(a), ports))),
-                Family.gauge(DAILY_MAX_USAGE, DAILY_MAX_USAGE_HELP, null, List.of("account", "date"), 2, (a, points) -> {
+    /** At most this many series per account: 113 with the {@code {date,hour}} families, 17 without. */
+    public static int seriesPerAccount(boolean hourly) {
+        return accountFamilies(hourly).stream().mapToInt(Family::seriesPerAccount).sum();
+    }
+
+    /** The families of the contract that have series per account. */
+    private static List<Family> accountFamilies(boolean hourly) {
+        List<Family> families = new ArrayList<>();
+        if (hourly) {
+            families.add(gauge(MAX_USAGE, MAX_USAGE_HELP, null, 48, (a, points) -> eachHour(a, (date, hour) ->
+                    points.add(Labels.of("account", a.name(), "date", date, "hour", hour.label()), hour.maxUsage()))));
+            families.add(gauge(TOTAL_USAGE, TOTAL_USAGE_HELP, null, 48, (a, points) -> eachHour(a, (date, hour) ->
+                    points.add(Labels.of("account", a.name(), "date", date, "hour", hour.label()),
+                            hour.totalUsage()))));
+        }
+        families.addAll(List.of(
+                gauge(CURRENT_MAX_USAGE, CURRENT_MAX_USAGE_HELP, null, 1, (a, points) ->
+                        a.window().currentMaxUsage(a.days()).ifPresent(ports -> points.add(a.labels(), ports))),
+                gauge(RECENT_MAX_USAGE, RECENT_MAX_USAGE_HELP, null, 1, (a, points) ->
+                        a.window().recentMaxUsage(a.days()).ifPresent(ports -> points.add(a.labels(), ports))),
+                gauge(DAILY_MAX_USAGE, DAILY_MAX_USAGE_HELP, null, 2, (a, points) -> {
                     for (DailyUsage day : a.days()) {
                         OptionalLong peak = day.peak();
                         if (peak.isPresent()) {
@@ -203,20 +235,59 @@ public final class CrcMetrics implements MultiCollector {
                         }
                     }
                 }),
-                Family.gauge(CAPACITY, CAPACITY_HELP, null, account, 1, (a, points) ->
-                        a.snapshot().account().capacity().ifPresent(ports -> points.add(accountLabel(a), ports))),
-                Family.gauge(UP, UP_HELP, null, account, 1, (a, points) -> points.add(accountLabel(a), a.snapshot().up() ? 1 : 0)),
-                Family.gauge(LAST_SUCCESS, LAST_SUCCESS_HELP, Unit.SECONDS, account, 1, (a, points) ->
-                        a.snapshot().lastSuccess().ifPresent(at -> points.add(accountLabel(a), at.toEpochMilli() / 1000.0))),
-                Family.gauge(POLL_DURATION, POLL_DURATION_HELP, Unit.SECONDS, account, 1, (a, points) ->
-                        a.snapshot().lastDuration().ifPresent(took -> points.add(accountLabel(a), took.toNanos() / 1e9))),
-                Family.counter(POLL_ERRORS, POLL_ERRORS_HELP, List.of("account", "reason"), FailureReason.values().length,
-                        (a, points) -> a.snapshot().errorCounts().forEach((reason, count) ->
+                gauge(CAPACITY, CAPACITY_HELP, null, 1, (a, points) ->
+                        a.snapshot().account().capacity().ifPresent(ports -> points.add(a.labels(), ports))),
+                gauge(UP, UP_HELP, null, 1, (a, points) -> points.add(a.labels(), a.snapshot().up() ? 1 : 0)),
+                gauge(LAST_SUCCESS, LAST_SUCCESS_HELP, Unit.SECONDS, 1, (a, points) ->
+                        a.snapshot().lastSuccess().ifPresent(at -> points.add(a.labels(), at.toEpochMilli() / 1000.0))),
+                gauge(POLL_DURATION, POLL_DURATION_HELP, Unit.SECONDS, 1, (a, points) ->
+                        a.snapshot().lastDuration().ifPresent(took -> points.add(a.labels(), took.toNanos() / 1e9))),
+                counter(POLL_ERRORS, POLL_ERRORS_HELP, FailureReason.values().length, (a, points) ->
+                        a.snapshot().errorCounts().forEach((reason, count) ->
                                 points.add(Labels.of("account", a.name(), "reason", reason.label()), count))),
-                Family.accountInfo(ACCOUNT, ACCOUNT_HELP, List.of("account", "source"), (a, points) ->
-                        points.add(Labels.of("account", a.name(), "source", a.snapshot().account().source().label()), 1)),
-                Family.info(BUILD, BUILD_HELP, Labels.of("version", buildInfo.version(), "revision", buildInfo.revision(),
-                        "java_version", buildInfo.javaVersion())));
+                accountInfo(ACCOUNT, ACCOUNT_HELP, (a, points) ->
+                        points.add(Labels.of("account", a.name(), "source", a.snapshot().account().source().label()),
+                                1))));
+        return families;
+    }
+
+    private static Family gauge(String name, String help, Unit unit, int seriesPerAccount, Emitter emitter) {
+        MetricFamilyDescriptor.Builder<?> descriptor = MetricFamilyDescriptor.gauge(name).help(help);
+        if (unit != null) {
+            descriptor.unit(unit);
+        }
+        return new Family(descriptor.build(), seriesPerAccount, accounts -> {
+            GaugeSnapshot.Builder family = GaugeSnapshot.builder().name(name).help(help).unit(unit);
+            accounts.forEach(account -> emitter.emit(account, (labels, value) ->
+                    family.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(value).build())));
+            return family.build();
+        });
+    }
+
+    private static Family counter(String name, String help, int seriesPerAccount, Emitter emitter) {
+        return new Family(MetricFamilyDescriptor.counter(name).help(help).build(), seriesPerAccount, accounts -> {
+            CounterSnapshot.Builder family = CounterSnapshot.builder().name(name).help(help);
+            accounts.forEach(account -> emitter.emit(account, (labels, value) ->
+                    family.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(value).build())));
+            return family.build();
+        });
+    }
+
+    /** An info family with one series per account (the emitted value is ignored: an info series is 1). */
+    private static Family accountInfo(String name, String help, Emitter emitter) {
+        return new Family(MetricFamilyDescriptor.info(name).help(help).build(), 1, accounts -> {
+            InfoSnapshot.Builder family = InfoSnapshot.builder().name(name).help(help);
+            accounts.forEach(account -> emitter.emit(account, (labels, value) ->
+                    family.dataPoint(InfoDataPointSnapshot.builder().labels(labels).build())));
+            return family.build();
+        });
+    }
+
+    /** An info family with one series, whatever the accounts. */
+    private static Family info(String name, String help, Labels labels) {
+        MetricSnapshot snapshot = InfoSnapshot.builder().name(name).help(help)
+                .dataPoint(InfoDataPointSnapshot.builder().labels(labels).build()).build();
+        return new Family(MetricFamilyDescriptor.info(name).help(help).build(), 0, accounts -> snapshot);
     }
 
     private interface HourAction {
@@ -230,10 +301,6 @@ public final class CrcMetrics implements MultiCollector {
                 action.accept(date, hour);
             }
         }
-    }
-
-    private static Labels accountLabel(AccountView account) {
-        return Labels.of("account", account.name());
     }
 
     /** The accounts as of now; the same object as last time while nothing changed. */
@@ -250,11 +317,6 @@ public final class CrcMetrics implements MultiCollector {
         return view;
     }
 
-    /** The families sorted by name. */
-    List<Family> families() {
-        return families;
-    }
-
     @Override
     public MetricSnapshots collect() {
         return collect(name -> true, null);
@@ -266,21 +328,27 @@ public final class CrcMetrics implements MultiCollector {
         List<AccountView> accounts = view().accounts;
         List<MetricSnapshot> built = new ArrayList<>();
         for (Family family : families) {
-            if (includedNames.test(family.prometheusName())) {
-                built.add(family.build(accounts));
+            if (includedNames.test(family.name())) {
+                built.add(family.build().apply(accounts));
             }
         }
+        reload.ifPresent(gauges -> gauges.collect().stream()
+                .filter(gauge -> includedNames.test(gauge.getMetadata().getPrometheusName())).forEach(built::add));
         return new MetricSnapshots(built);
     }
 
     /** At most this many series would be built for the families {@code includedNames} accepts. */
     public long seriesBound(Predicate<String> includedNames) {
-        int accounts = store.all().size();
-        return families.stream().filter(f -> includedNames.test(f.prometheusName())).mapToLong(f -> f.seriesBound(accounts)).sum();
+        int accounts = store.slots().size();
+        return families.stream().filter(f -> includedNames.test(f.name()))
+                .mapToLong(f -> f.seriesPerAccount() == 0 ? 1 : (long) f.seriesPerAccount() * accounts).sum()
+                + (reload.isPresent() ? 2 : 0);
     }
 
     @Override
     public List<MetricFamilyDescriptor> getMetricFamilyDescriptors() {
-        return families.stream().map(Family::descriptor).toList();
+        List<MetricFamilyDescriptor> descriptors = new ArrayList<>(families.stream().map(Family::descriptor).toList());
+        reload.ifPresent(gauges -> descriptors.addAll(gauges.getMetricFamilyDescriptors()));
+        return descriptors;
     }
 }

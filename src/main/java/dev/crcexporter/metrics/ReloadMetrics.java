@@ -30,7 +30,8 @@ public final class ReloadMetrics implements MultiCollector {
     public static final String SUCCESS_TIMESTAMP = "crc_exporter_config_last_reload_success_timestamp_seconds";
     static final String SUCCESSFUL_HELP = "1 if the last reload of the configuration files applied, else 0"
             + " (the configuration in force stays).";
-    static final String SUCCESS_TIMESTAMP_HELP = "Unix time the configuration in force was applied, at start or by a reload.";
+    static final String SUCCESS_TIMESTAMP_HELP = "Unix time the configuration in force was applied, at start or by a"
+            + " reload.";
 
     private volatile MetricSnapshots families;
     private Instant lastSuccess;
@@ -53,7 +54,8 @@ public final class ReloadMetrics implements MultiCollector {
     private static MetricSnapshots build(boolean successful, Instant lastSuccess) {
         return MetricSnapshots.of(
                 GaugeSnapshot.builder().name(SUCCESSFUL).help(SUCCESSFUL_HELP)
-                        .dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.EMPTY).value(successful ? 1 : 0).build())
+                        .dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.EMPTY).value(successful ? 1 : 0)
+                                .build())
                         .build(),
                 GaugeSnapshot.builder().name(SUCCESS_TIMESTAMP).help(SUCCESS_TIMESTAMP_HELP).unit(Unit.SECONDS)
                         .dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.EMPTY)
@@ -70,6 +72,7 @@ public final class ReloadMetrics implements MultiCollector {
     public List<MetricFamilyDescriptor> getMetricFamilyDescriptors() {
         return List.of(
                 MetricFamilyDescriptor.gauge(SUCCESSFUL).help(SUCCESSFUL_HELP).build(),
-                MetricFamilyDescriptor.gauge(SUCCESS_TIMESTAMP).help(SUCCESS_TIMESTAMP_HELP).unit(Unit.SECONDS).build());
+                MetricFamilyDescriptor.gauge(SUCCESS_TIMESTAMP).help(SUCCESS_TIMESTAMP_HELP).unit(Unit.SECONDS)
+                        .build());
     }
 }

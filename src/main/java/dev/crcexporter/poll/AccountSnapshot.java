@@ -58,7 +58,8 @@ public record AccountSnapshot(
     }
 
     public AccountSnapshot withSuccess(List<DailyUsage> newUsage, Instant at, Duration took) {
-        return new AccountSnapshot(account, newUsage, true, true, Optional.of(at), Optional.of(took), lastError, errorCounts);
+        return new AccountSnapshot(account, newUsage, true, true, Optional.of(at), Optional.of(took), lastError,
+                errorCounts);
     }
 
     /** A finished poll whose last attempt failed: the last good data stays. */

@@ -31,7 +31,8 @@ public record DateWindow(LocalDate yesterday, LocalDate today, int currentHour, 
         // One real hour back, not "label minus one": after a spring-forward jump from 02:00 to 03:00 the hour
         // before 03 is 01; in the repeated hour of a fall-back day it is the same label.
         ZonedDateTime hourBefore = now.minus(Duration.ofHours(1)).atZone(zone);
-        return new DateWindow(today.minusDays(1), today, local.getHour(), hourBefore.toLocalDate(), hourBefore.getHour());
+        return new DateWindow(today.minusDays(1), today, local.getHour(), hourBefore.toLocalDate(),
+                hourBefore.getHour());
     }
 
     /**

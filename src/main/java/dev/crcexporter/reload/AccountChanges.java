@@ -47,14 +47,17 @@ public record AccountChanges(List<String> added, List<String> removed, Map<Strin
             }
         });
         List<String> removed = old.keySet().stream().filter(name -> !next.containsKey(name)).toList();
-        return new AccountChanges(added, removed, changed, differences(before, after, Set.of("accounts")), after.accounts().size());
+        return new AccountChanges(added, removed, changed, differences(before, after, Set.of("accounts")),
+                after.accounts().size());
     }
 
     public boolean none() {
         return added.isEmpty() && removed.isEmpty() && changed.isEmpty() && settings.isEmpty();
     }
 
-    /** One line: "3 account(s); added: a,b; removed: c; changed: hq (api_secret, capacity); settings: poll_interval". */
+    /**
+     * One line: "3 account(s); added: a,b; removed: c; changed: hq (api_secret, capacity); settings: poll_interval".
+     */
     public String summary() {
         StringBuilder line = new StringBuilder(accounts + " account(s)");
         if (none()) {
@@ -68,7 +71,8 @@ public record AccountChanges(List<String> added, List<String> removed, Map<Strin
         }
         if (!changed.isEmpty()) {
             line.append("; changed: ").append(changed.entrySet().stream()
-                    .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")").collect(Collectors.joining(", ")));
+                    .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")")
+                    .collect(Collectors.joining(", ")));
         }
         if (!settings.isEmpty()) {
             line.append("; settings: ").append(String.join(", ", settings));

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads {@code --config.file} and {@code --web.config.file} again and applies them, one reload at a time, only when
  * both are valid and can be applied; otherwise the running configuration stays, the reason is logged and answered,
- * and {@code crc_exporter_config_last_reload_successful} drops to 0. The served shard is selected again from every
- * configuration read. Callers go through {@link ReloadCoalescer}, which runs it on a thread of its own.
+ * and {@code crc_exporter_config_last_reload_successful} drops to 0; so too when the exporter could not answer the
+ * scrapes of the new accounts within its heap. The served shard is selected again from every configuration read.
+ * Callers go through {@link ReloadCoalescer}, which runs it on a thread of its own.
  */
 public final class ConfigReloader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
@@ -41,6 +42,9 @@ public final class ConfigReloader {
         /** The configuration in force (the shard's part of it). */
         ExporterConfig current();
 
+        /** Why the exporter cannot serve {@code next} (its scrapes would not fit the heap); empty when it can. */
+        Optional<String> refusal(ExporterConfig next);
+
         /** Puts {@code next} in force; it is valid, and the shard is already selected. */
         void apply(ExporterConfig next);
     }
@@ -53,8 +57,8 @@ public final class ConfigReloader {
     private final ReloadMetrics gauges;
     private final Clock clock;
 
-    public ConfigReloader(ConfigSource configSource, WebConfigSource webSource, Optional<Shard> shard, LiveWebConfig web,
-            Accounts accounts, ReloadMetrics gauges, Clock clock) {
+    public ConfigReloader(ConfigSource configSource, WebConfigSource webSource, Optional<Shard> shard,
+            LiveWebConfig web, Accounts accounts, ReloadMetrics gauges, Clock clock) {
         this.configSource = configSource;
         this.webSource = webSource;
         this.shard = shard;
@@ -81,7 +85,7 @@ public final class ConfigReloader {
         ExporterConfig next = shard.map(s -> s.select(loaded)).orElse(loaded);
         ExporterConfig running = accounts.current();
         AccountChanges changes = AccountChanges.between(running, next);
-        Optional<String> refusal = restartOnly(running, next);
+        Optional<String> refusal = restartOnly(running, next).or(() -> accounts.refusal(next));
         if (refusal.isPresent()) {
             return failed(trigger, refusal.get());
         }
@@ -112,14 +116,15 @@ public final class ConfigReloader {
     static Optional<String> restartOnly(ExporterConfig running, ExporterConfig next) {
         List<String> refused = new ArrayList<>();
         if (!running.timeout().equals(next.timeout())) {
-            refused.add("timeout changed (" + Durations.format(running.timeout()) + " to " + Durations.format(next.timeout())
-                    + ")");
+            refused.add("timeout changed (" + Durations.format(running.timeout()) + " to "
+                    + Durations.format(next.timeout()) + ")");
         }
         if (!running.timezone().equals(next.timezone())) {
             refused.add("timezone changed (" + running.timezone().getId() + " to " + next.timezone().getId() + ")");
         }
         return refused.isEmpty() ? Optional.empty()
-                : Optional.of(String.join(", ", refused) + ": needs a restart, the rest of the file was not applied either");
+                : Optional.of(String.join(", ", refused)
+                        + ": needs a restart, the rest of the file was not applied either");
     }
 
     private Outcome failed(String trigger, String reason) {

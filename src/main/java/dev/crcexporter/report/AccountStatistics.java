@@ -42,7 +42,8 @@ public final class AccountStatistics {
         long[] dailyPeaks = observed.reportedDailyPeaks();
         Optional<HoursAtLevel> near = Optional.empty();
         Optional<HoursAtLevel> full = Optional.empty();
-        if (capacity.isPresent() && !hours.isEmpty()) { // without a single reported hour, "0 hours at capacity" would be a guess
+        // without a single reported hour, "0 hours at capacity" would be a guess
+        if (capacity.isPresent() && !hours.isEmpty()) {
             int c = capacity.getAsInt();
             near = Optional.of(level(hours, ports -> Level.of(ports, c) != Level.NORMAL));
             full = Optional.of(level(hours, ports -> Level.of(ports, c) == Level.FULL));

@@ -53,7 +53,8 @@ public final class CapacityReporter {
                 try {
                     results.add(result.get());
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException("report of an account failed", e.getCause()); // account() catches all
+                    // account() catches all
+                    throw new IllegalStateException("report of an account failed", e.getCause());
                 }
             }
             return new CapacityReport(options, clock.instant(), results);
@@ -62,7 +63,8 @@ public final class CapacityReporter {
         }
     }
 
-    private AccountResult account(AccountConfig account, String who, ReportOptions options) throws InterruptedException {
+    private AccountResult account(AccountConfig account, String who, ReportOptions options)
+            throws InterruptedException {
         List<DailyUsage> days;
         try {
             days = fetcher.fetch(account, who, options.from(), options.to());
@@ -72,7 +74,8 @@ public final class CapacityReporter {
             return failed(account, who, "unexpected " + e.getClass().getSimpleName());
         }
         // The API's dates and hours are read in the account's zone, like the daemon's.
-        AccountReport report = AccountStatistics.compute(account.name(), account.capacity(), config.zoneOf(account), days, options);
+        AccountReport report = AccountStatistics.compute(account.name(), account.capacity(), config.zoneOf(account),
+                days, options);
         progress.accept(String.format(Locale.ROOT, "account %s: %d of %d days with data", who,
                 report.coverage().daysWithData(), report.coverage().days()));
         return report;

@@ -20,14 +20,16 @@ import java.util.stream.Collectors;
  */
 final class CsvReport {
     /** Quote only where needed (Jackson otherwise quotes every value longer than 24 characters). */
-    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
-    private static final CsvSchema SCHEMA = CsvSchema.builder().addColumns(ReportColumns.NAMES, CsvSchema.ColumnType.STRING)
-            .build().withHeader();
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+            .build();
+    private static final CsvSchema SCHEMA = CsvSchema.builder()
+            .addColumns(ReportColumns.NAMES, CsvSchema.ColumnType.STRING).build().withHeader();
 
     private CsvReport() {}
 
     static void write(CapacityReport report, Writer out) throws IOException {
-        try (SequenceWriter rows = CSV.writer(SCHEMA).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValues(out)) {
+        try (SequenceWriter rows = CSV.writer(SCHEMA).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writeValues(out)) {
             for (AccountResult account : report.accounts()) {
                 Map<String, String> row = new LinkedHashMap<>();
                 ReportColumns.of(report.options(), account).forEach((name, value) -> row.put(name, text(value)));

@@ -33,7 +33,8 @@ final class HeatGridTable {
     static void render(StringBuilder html, String account, WeekdayHourGrid grid, OptionalInt capacity) {
         long scale = Math.max(1, capacity.isPresent() ? capacity.getAsInt() : grid.highest());
         html.append("<table class=\"heat-grid\" data-account=\"").append(Html.escape(account))
-                .append("\"><caption>Highest hourly peak by weekday and hour</caption><thead><tr><th class=\"day\"></th>");
+                .append("\"><caption>Highest hourly peak by weekday and hour</caption>"
+                        + "<thead><tr><th class=\"day\"></th>");
         for (int h = 0; h < 24; h++) {
             html.append("<th>").append(HourUsage.label(h)).append("</th>");
         }
@@ -43,7 +44,8 @@ final class HeatGridTable {
             html.append("<tr><th class=\"day\">").append(name).append("</th>");
             for (int h = 0; h < 24; h++) {
                 OptionalLong peak = grid.peak(day, h);
-                html.append("<td data-day=\"").append(name).append("\" data-hour=\"").append(HourUsage.label(h)).append('"');
+                html.append("<td data-day=\"").append(name).append("\" data-hour=\"").append(HourUsage.label(h))
+                        .append('"');
                 if (peak.isEmpty()) {
                     html.append(" class=\"missing\" title=\"").append(name).append(' ').append(HourUsage.label(h))
                             .append(":00: no data\">&middot;</td>");
@@ -56,10 +58,11 @@ final class HeatGridTable {
                 if (full) {
                     html.append(" class=\"full\"");
                 } else {
-                    html.append(share > 0.55 ? " class=\"dark\"" : "").append(" style=\"background:").append(shade(share)).append('"');
+                    html.append(share > 0.55 ? " class=\"dark\"" : "").append(" style=\"background:")
+                            .append(shade(share)).append('"');
                 }
-                html.append(" title=\"").append(name).append(' ').append(HourUsage.label(h)).append(":00: highest peak ")
-                        .append(value).append("\">").append(value).append("</td>");
+                html.append(" title=\"").append(name).append(' ').append(HourUsage.label(h))
+                        .append(":00: highest peak ").append(value).append("\">").append(value).append("</td>");
             }
             html.append("</tr>\n");
         }

@@ -44,7 +44,8 @@ final class HtmlReport {
             .note.censoring{border-color:#cf222e;background:#ffebe9}
             .chart{margin:.4rem 0}
             .grid-box{overflow-x:auto}
-            dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:.2rem 1rem;font-size:.85rem}
+            dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));\
+            gap:.2rem 1rem;font-size:.85rem}
             dl.figures div{display:flex;justify-content:space-between;gap:.5rem;border-bottom:1px dotted #d0d7de}
             dl.figures dt{color:#57606a}dl.figures dd{margin:0;text-align:right}
             @media (max-width:640px){
@@ -87,9 +88,11 @@ final class HtmlReport {
         String title = "CRC capacity report " + options.from() + " to " + options.to();
         StringBuilder html = new StringBuilder(16384 + 24576 * report.accounts().size());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
+                .append("<meta http-equiv=\"Content-Security-Policy\""
+                        + " content=\"default-src 'none'; style-src 'unsafe-inline'\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(Html.escape(title)).append("</title><style>").append(STYLE).append("</style></head><body>\n")
+                .append("<title>").append(Html.escape(title)).append("</title><style>").append(STYLE)
+                .append("</style></head><body>\n")
                 .append("<h1>").append(Html.escape(title)).append("</h1>\n<p class=\"muted\">")
                 .append(options.days()).append(" days, ").append(Html.escape(options.selection().describe()))
                 .append(", dates and hours in each account's time zone; made ")
@@ -205,30 +208,38 @@ final class HtmlReport {
     }
 
     private static void note(StringBuilder html, String kind, Optional<String> text) {
-        text.ifPresent(t -> html.append("<p class=\"note ").append(kind).append("\">").append(text(t)).append("</p>\n"));
+        text.ifPresent(t -> html.append("<p class=\"note ").append(kind).append("\">").append(text(t))
+                .append("</p>\n"));
     }
 
     private static void figures(StringBuilder html, AccountReport r) {
         html.append("<dl class=\"figures\">");
         figure(html, "time zone", r.zone().getId());
-        figure(html, "capacity", r.capacity().isPresent() ? Integer.toString(r.capacity().getAsInt()) : "not configured");
+        figure(html, "capacity",
+                r.capacity().isPresent() ? Integer.toString(r.capacity().getAsInt()) : "not configured");
         figure(html, "days with data", r.coverage().daysWithData() + " of " + r.coverage().days());
         figure(html, "hours with data", r.coverage().hoursReported() + " of " + r.coverage().hoursExpected());
         figure(html, "highest peak", r.peak().map(p -> r.demandText(p.ports()) + " on " + p.date() + " at "
-                + HourUsage.label(p.hour()) + ":00" + (r.hoursAtPeak() > 1 ? " (" + r.hoursAtPeak() + " hours)" : "")).orElse("-"));
+                + HourUsage.label(p.hour()) + ":00" + (r.hoursAtPeak() > 1 ? " (" + r.hoursAtPeak() + " hours)" : ""))
+                .orElse("-"));
         figure(html, "daily peak p95", r.dailyPeakP95().isPresent() ? r.demandText(r.dailyPeakP95().getAsLong()) : "-");
         figure(html, "daily peak p99", r.dailyPeakP99().isPresent() ? r.demandText(r.dailyPeakP99().getAsLong()) : "-");
-        r.nearCapacity().ifPresent(l -> figure(html, "hours at 80 % or more", l.hours() + " on " + ReportNotes.plural(l.dates().size(), "day")));
-        r.atCapacity().ifPresent(l -> figure(html, "hours at capacity", l.hours() + " on " + ReportNotes.plural(l.dates().size(), "day")));
-        figure(html, "trend", r.trend().slope().isPresent() ? String.format(Locale.ROOT, "%+.2f ports/week over %d weeks",
-                r.trend().slope().getAsDouble(), r.trend().weeksFitted()) : "-");
+        r.nearCapacity().ifPresent(l -> figure(html, "hours at 80 % or more",
+                l.hours() + " on " + ReportNotes.plural(l.dates().size(), "day")));
+        r.atCapacity().ifPresent(l -> figure(html, "hours at capacity",
+                l.hours() + " on " + ReportNotes.plural(l.dates().size(), "day")));
+        figure(html, "trend", r.trend().slope().isPresent()
+                ? String.format(Locale.ROOT, "%+.2f ports/week over %d weeks",
+                        r.trend().slope().getAsDouble(), r.trend().weeksFitted()) : "-");
         figure(html, "trend reaches capacity", r.trend().crossing().text());
         html.append("</dl>\n");
-        r.atCapacity().filter(l -> !l.dates().isEmpty()).ifPresent(l -> html.append("<p class=\"muted\">Days at capacity: ")
-                .append(Html.escape(ReportNotes.dates(l.dates()))).append("</p>\n"));
+        r.atCapacity().filter(l -> !l.dates().isEmpty())
+                .ifPresent(l -> html.append("<p class=\"muted\">Days at capacity: ")
+                        .append(Html.escape(ReportNotes.dates(l.dates()))).append("</p>\n"));
     }
 
     private static void figure(StringBuilder html, String label, String value) {
-        html.append("<div><dt>").append(Html.escape(label)).append("</dt><dd>").append(text(value)).append("</dd></div>");
+        html.append("<div><dt>").append(Html.escape(label)).append("</dt><dd>").append(text(value))
+                .append("</dd></div>");
     }
 }

@@ -62,7 +62,8 @@ public final class ReportColumns {
             figure("hourly_peak_percentile", r -> r.recommendation().map(Recommendation::basis).orElse(null)),
             figure("recommended_ports", r -> r.recommendation().map(Recommendation::ports).orElse(null)),
             figure("recommended_change", r -> boxed(r.recommendedChange())),
-            figure("recommendation_is_lower_bound", r -> r.recommendation().map(Recommendation::lowerBound).orElse(null)),
+            figure("recommendation_is_lower_bound",
+                    r -> r.recommendation().map(Recommendation::lowerBound).orElse(null)),
             new Column("rule", row -> row.options().rule().text()));
 
     /** The names, in column order. */

@@ -134,7 +134,8 @@ public final class ReportCommand implements Callable<Integer> {
         try (DemoMode demoMode = demo ? DemoMode.start(clock) : null) {
             ExporterConfig config;
             try {
-                config = demoMode != null ? demoMode.config() : ConfigLoader.fromFileOrEnvironment(configFile, environment);
+                config = demoMode != null ? demoMode.config()
+                        : ConfigLoader.fromFileOrEnvironment(configFile, environment);
             } catch (ConfigException e) {
                 return usageError(err, e.getMessage());
             }
@@ -193,8 +194,9 @@ public final class ReportCommand implements Callable<Integer> {
             return EXIT_OUTPUT_FAILED;
         }
         List<String> failed = report.failed().stream().map(FailedAccount::account).toList();
-        progress(err, String.format(Locale.ROOT, "%d of %d accounts, %s..%s, %d requests, %.1fs, %s to %s%s", chosen.size() - failed.size(),
-                chosen.size(), options.from(), options.to(), fetcher.requests(), (System.nanoTime() - started) / 1e9,
+        progress(err, String.format(Locale.ROOT, "%d of %d accounts, %s..%s, %d requests, %.1fs, %s to %s%s",
+                chosen.size() - failed.size(), chosen.size(), options.from(), options.to(), fetcher.requests(),
+                (System.nanoTime() - started) / 1e9,
                 format.name().toLowerCase(Locale.ROOT), output == null ? "standard output" : output,
                 failed.isEmpty() ? "" : "; FAILED accounts: " + String.join(", ", failed)));
         return failed.isEmpty() ? 0 : EXIT_ACCOUNT_FAILED;
@@ -207,8 +209,9 @@ public final class ReportCommand implements Callable<Integer> {
         List<AccountConfig> chosen = new ArrayList<>();
         for (String name : accounts) {
             AccountConfig account = config.accounts().stream().filter(a -> a.name().equals(name.trim())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("--accounts names an account that is not configured: \""
-                            + name + "\" (configured: " + config.accounts().stream().map(AccountConfig::name)
+                    .orElseThrow(() -> new IllegalArgumentException("--accounts names an account that is not"
+                            + " configured: \"" + name + "\" (configured: "
+                            + config.accounts().stream().map(AccountConfig::name)
                             .collect(Collectors.joining(", ")) + ")"));
             if (!chosen.contains(account)) {
                 chosen.add(account);

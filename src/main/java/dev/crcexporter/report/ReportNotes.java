@@ -22,12 +22,14 @@ final class ReportNotes {
         }
         AccountReport.HoursAtLevel full = report.atCapacity().orElseThrow();
         int capacity = report.capacity().getAsInt();
-        return Optional.of(String.format(Locale.ROOT, "Demand was cut off at capacity: in %s on %s (%s) all %d purchased ports were"
+        return Optional.of(String.format(Locale.ROOT,
+                "Demand was cut off at capacity: in %s on %s (%s) all %d purchased ports were"
                         + " busy. For those hours the API can only report %d; how many more ports callers wanted is"
                         + " unknown, and any further room system was refused. Figures shown as >=N are lower bounds of"
                         + " demand, and the trend of weekly peaks (which the recommendation follows) underestimates"
                         + " growth.",
-                plural(full.hours(), "hour"), plural(full.dates().size(), "day"), dates(full.dates()), capacity, capacity));
+                plural(full.hours(), "hour"), plural(full.dates().size(), "day"), dates(full.dates()), capacity,
+                capacity));
     }
 
     /** Said when days or hours were not reported. */
@@ -38,19 +40,22 @@ final class ReportNotes {
         }
         List<String> parts = new ArrayList<>();
         if (!coverage.missingDays().isEmpty()) {
-            parts.add(plural(coverage.missingDays().size(), "day") + " without any data (" + dates(coverage.missingDays()) + ")");
+            parts.add(plural(coverage.missingDays().size(), "day") + " without any data ("
+                    + dates(coverage.missingDays()) + ")");
         }
         if (coverage.hoursMissingOnDaysWithData() > 0) {
             parts.add(plural(coverage.hoursMissingOnDaysWithData(), "hour") + " missing on days with data");
         }
-        return Optional.of(String.format(Locale.ROOT, "Missing data: %s; %,d of %,d hours were not reported. They are left out of every"
-                + " figure, never counted as 0.", String.join(" and ", parts), coverage.hoursMissing(), coverage.hoursExpected()));
+        return Optional.of(String.format(Locale.ROOT,
+                "Missing data: %s; %,d of %,d hours were not reported. They are left out of every"
+                        + " figure, never counted as 0.",
+                String.join(" and ", parts), coverage.hoursMissing(), coverage.hoursExpected()));
     }
 
     static Optional<String> noCapacity(AccountReport report) {
         return report.capacity().isPresent() ? Optional.empty()
-                : Optional.of("No capacity configured: hours near or at capacity, censoring and the week the trend reaches"
-                        + " capacity cannot be told.");
+                : Optional.of("No capacity configured: hours near or at capacity, censoring and the week the trend"
+                        + " reaches capacity cannot be told.");
     }
 
     /**

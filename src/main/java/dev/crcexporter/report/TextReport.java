@@ -82,7 +82,8 @@ final class TextReport {
             r.nearCapacity().map(l -> l.hours() + " (" + l.dates().size() + ")").orElse(MISSING),
             r.atCapacity().map(l -> l.hours() + " (" + l.dates().size() + ")").orElse(MISSING),
             r.coverage().daysWithData() + "/" + r.coverage().days(),
-            r.trend().slope().isPresent() ? String.format(Locale.ROOT, "%+.2f", r.trend().slope().getAsDouble()) : MISSING,
+            r.trend().slope().isPresent() ? String.format(Locale.ROOT, "%+.2f", r.trend().slope().getAsDouble())
+                    : MISSING,
             reaches(r.trend().crossing()),
             boughtToRecommended(r)
         };

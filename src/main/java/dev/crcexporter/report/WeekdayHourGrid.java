@@ -6,7 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
-/** The highest hourly peak per weekday and wall-clock hour over the period; a cell no hour was reported for is empty. */
+/**
+ * The highest hourly peak per weekday and wall-clock hour over the period; a cell no hour was reported for is
+ * empty.
+ */
 public final class WeekdayHourGrid {
     private final long[] cells = new long[7 * 24];
 

@@ -68,7 +68,8 @@ public final class BoundedExchange implements AutoCloseable {
                 return new Answer(response.statusCode(), response.headers(), body);
             } catch (TimeoutException e) {
                 pending.cancel(true);
-                throw new UpstreamException(FailureReason.TIMEOUT, "no complete answer within " + timeout.toMillis() + "ms");
+                throw new UpstreamException(FailureReason.TIMEOUT,
+                        "no complete answer within " + timeout.toMillis() + "ms");
             } catch (InterruptedException e) {
                 pending.cancel(true);
                 Thread.currentThread().interrupt();

@@ -53,7 +53,8 @@ public final class CrcUsageClient {
      * ("to query 12-01, use from=12-01 and to=12-02"), so the request's {@code to} is the day after; the answer may
      * still hold other days, so callers filter by date.
      */
-    List<DailyUsage> fetch(Credentials.Systec credentials, LocalDate from, LocalDate toInclusive) throws UpstreamException {
+    List<DailyUsage> fetch(Credentials.Systec credentials, LocalDate from, LocalDate toInclusive)
+            throws UpstreamException {
         Secret secret = credentials.apiSecret();
         BoundedExchange.Answer response =
                 exchange.send(request(credentials, from, toInclusive.plusDays(1)), secret::redact);

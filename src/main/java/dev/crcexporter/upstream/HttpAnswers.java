@@ -50,7 +50,8 @@ final class HttpAnswers {
     }
 
     private static Instant instant(String value) {
-        for (DateTimeFormatter format : new DateTimeFormatter[] {DateTimeFormatter.RFC_1123_DATE_TIME, DateTimeFormatter.ISO_DATE_TIME}) {
+        for (DateTimeFormatter format
+                : new DateTimeFormatter[] {DateTimeFormatter.RFC_1123_DATE_TIME, DateTimeFormatter.ISO_DATE_TIME}) {
             try {
                 return ZonedDateTime.parse(value, format).toInstant();
             } catch (DateTimeParseException next) {

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Java 21+: {@code HttpClient.shutdownNow()}, public API (looked up at run time: the code targets 17).
  *   <li>Java 17 has no way to close a client. Dropping it is not enough either: its selector thread lives
  *       until a garbage collection clears the client, and some 17 updates (17.0.15, tested here) do not close
- *       the connections even then, so their descriptors leak for good. So the client's own selector is reached by reflection:
- *       its channels are closed and its thread is stopped. That needs {@code --add-opens
+ *       the connections even then, so their descriptors leak for good. So the client's own selector is reached by
+ *       reflection: its channels are closed and its thread is stopped. That needs {@code --add-opens
  *       java.net.http/jdk.internal.net.http=ALL-UNNAMED}, which the jar's manifest grants when started with
  *       {@code java -jar}; without it the client is dropped and a warning says so, once.
  * </ul>
@@ -77,7 +77,8 @@ final class HttpClientShutdown {
                 // closing is all that is wanted; a channel that cannot close is closed enough
             }
         }
-        // The selector thread exits, closes the selector (which releases the channels' descriptors) and stops the client.
+        // The selector thread exits, closes the selector (which releases the channels' descriptors) and stops the
+        // client.
         ((Thread) selectorManager).interrupt();
     }
 

@@ -63,7 +63,8 @@ final class OnDemandTls {
         }
 
         @Override
-        protected void engineInit(KeyManager[] keys, TrustManager[] trust, SecureRandom random) throws KeyManagementException {
+        protected void engineInit(KeyManager[] keys, TrustManager[] trust, SecureRandom random)
+                throws KeyManagementException {
             throw new KeyManagementException("the default context is initialised by the JDK");
         }
 

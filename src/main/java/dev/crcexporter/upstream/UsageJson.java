@@ -79,7 +79,8 @@ final class UsageJson {
         try {
             root = JSON.readTree(body);
         } catch (JacksonException e) {
-            throw malformed("the body is not valid JSON (" + printable(withoutQuotedBody(e.getOriginalMessage())) + ")");
+            throw malformed("the body is not valid JSON ("
+                    + printable(withoutQuotedBody(e.getOriginalMessage())) + ")");
         } catch (java.io.IOException e) {
             throw malformed("the body cannot be read (" + e.getClass().getSimpleName() + ")");
         }

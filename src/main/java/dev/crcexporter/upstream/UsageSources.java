@@ -74,13 +74,15 @@ public final class UsageSources implements AutoCloseable {
      */
     public void apply(ExporterConfig next) {
         config = next;
-        Set<Identity> kept = next.accounts().stream().map(account -> Identity.of(next, account)).collect(Collectors.toSet());
+        Set<Identity> kept = next.accounts().stream().map(account -> Identity.of(next, account))
+                .collect(Collectors.toSet());
         sources.keySet().retainAll(kept);
     }
 
     private UsageSource build(Identity identity) {
         if (identity.credentials() instanceof Credentials.Zoom credentials) {
-            return new ZoomClient(exchange, (ZoomConfig) identity.endpoint(), clock).source(identity.account(), credentials);
+            return new ZoomClient(exchange, (ZoomConfig) identity.endpoint(), clock)
+                    .source(identity.account(), credentials);
         }
         SystecEndpoint endpoint = (SystecEndpoint) identity.endpoint();
         return new CrcUsageClient(exchange, endpoint.apiUrl(), endpoint.method(), clock)

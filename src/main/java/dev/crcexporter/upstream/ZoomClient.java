@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls Zoom's API for accounts with {@code source: zoom}: the one place that builds the token request (Server-to-Server
- * OAuth, {@code POST oauth_url?grant_type=account_credentials&account_id=...} with HTTP Basic client ID and secret)
- * and the metrics request ({@code GET api_url?from=&to=} with the bearer token; Zoom's {@code to} is inclusive).
+ * Calls Zoom's API for accounts with {@code source: zoom}: the one place that builds the token request
+ * (Server-to-Server OAuth, {@code POST oauth_url?grant_type=account_credentials&account_id=...} with HTTP Basic
+ * client ID and secret) and the metrics request ({@code GET api_url?from=&to=} with the bearer token; Zoom's
+ * {@code to} is inclusive).
  * Both go out through the {@link BoundedExchange}; answers go to {@link ZoomTokenParser} and {@link ZoomUsageParser}.
  */
 public final class ZoomClient {
@@ -71,14 +72,16 @@ public final class ZoomClient {
                 // Expired or revoked: one new token, one more try. A second 401 is not the token's age.
                 LOG.atInfo().setMessage("Zoom refused the access token; asking for a new one and trying once more")
                         .addKeyValue("account", account)
-                        .addKeyValue("err", "HTTP 401" + ZoomUsageParser.errorText(response.body(), redactor(token))).log();
+                        .addKeyValue("err", "HTTP 401" + ZoomUsageParser.errorText(response.body(), redactor(token)))
+                        .log();
                 tokens.drop(token);
                 token = tokens.get();
                 response = exchange.send(metricsRequest(token, from, toInclusive), redactor(token));
                 if (response.statusCode() == 401) {
                     throw new UpstreamException(FailureReason.AUTH, "HTTP 401 with a newly issued token"
                             + ZoomUsageParser.errorText(response.body(), redactor(token))
-                            + " (does the app have the scope dashboard_crc:read:admin or dashboard:read:crc_port_usage:admin?)");
+                            + " (does the app have the scope dashboard_crc:read:admin"
+                            + " or dashboard:read:crc_port_usage:admin?)");
                 }
             }
             return answer(response, redactor(token));
@@ -103,7 +106,8 @@ public final class ZoomClient {
                         + ZoomUsageParser.errorText(response.body(), redact), retryAfter);
             }
             if (status != 200) {
-                throw new UpstreamException(FailureReason.HTTP_STATUS, "HTTP " + status + ZoomUsageParser.errorText(response.body(), redact));
+                throw new UpstreamException(FailureReason.HTTP_STATUS,
+                        "HTTP " + status + ZoomUsageParser.errorText(response.body(), redact));
             }
             return ZoomUsageParser.parse(response.body(), redact);
         }
@@ -111,7 +115,8 @@ public final class ZoomClient {
         /** One token request; only ever called by the holder, one at a time. */
         private TokenAnswer requestToken() throws UpstreamException {
             UnaryOperator<String> redact = redactor(null);
-            HttpRequest request = HttpRequest.newBuilder(URI.create(urls.oauthUrl() + "?grant_type=account_credentials&account_id="
+            HttpRequest request = HttpRequest.newBuilder(URI.create(urls.oauthUrl()
+                            + "?grant_type=account_credentials&account_id="
                             + URLEncoder.encode(credentials.accountId(), StandardCharsets.UTF_8)))
                     .header("Accept", "application/json")
                     .header("Authorization", "Basic " + basic.reveal())
@@ -121,7 +126,8 @@ public final class ZoomClient {
                 response = exchange.send(request, redact);
             } catch (UpstreamException e) {
                 // The token endpoint could not be reached: the transport's own reason, said to be the token's.
-                throw new UpstreamException(e.reason(), "token request: " + e.getMessage(), e.retryAfter().orElse(null));
+                throw new UpstreamException(e.reason(), "token request: " + e.getMessage(),
+                        e.retryAfter().orElse(null));
             }
             int status = response.statusCode();
             if (status == 429) {
@@ -150,7 +156,8 @@ public final class ZoomClient {
             if (!granted) {
                 scopeWarned = true;
                 LOG.atWarn().setMessage("the Zoom app's token has none of the scopes that Get CRC port usage needs;"
-                                + " add dashboard_crc:read:admin (or the granular dashboard:read:crc_port_usage:admin) to the app")
+                                + " add dashboard_crc:read:admin (or the granular dashboard:read:crc_port_usage:admin)"
+                                + " to the app")
                         .addKeyValue("account", account).addKeyValue("scope", scope).log();
             }
         }

@@ -90,7 +90,10 @@ final class ZoomTokenHolder {
         }
     }
 
-    /** The metrics call refused {@code token}: the next {@link #get} asks for a new one (unless one was already issued). */
+    /**
+     * The metrics call refused {@code token}: the next {@link #get} asks for a new one (unless one was already
+     * issued).
+     */
     synchronized void drop(Token token) {
         if (current == token) {
             current = null;

@@ -46,7 +46,8 @@ final class ZoomTokenParser {
         }
         if (token.asText().length() > MAX_TOKEN_CHARS || !BEARER_TOKEN.matcher(token.asText()).matches()) {
             // Never quoted: it may be the token itself.
-            throw auth("the token answer's access_token is not a bearer token (" + token.asText().length() + " characters)");
+            throw auth("the token answer's access_token is not a bearer token (" + token.asText().length()
+                    + " characters)");
         }
         Secret accessToken = new Secret(token.asText());
         UsageJson json = new UsageJson(text -> accessToken.redact(redact.apply(text)));
@@ -55,14 +56,19 @@ final class ZoomTokenParser {
             throw auth("the token answer's token_type must be bearer (got " + json.shown(type) + ")");
         }
         JsonNode expiresIn = root.get("expires_in");
-        if (expiresIn == null || !expiresIn.isIntegralNumber() || !expiresIn.canConvertToLong() || expiresIn.asLong() <= 0) {
-            throw auth("the token answer's expires_in must be a positive number of seconds (got " + json.shown(expiresIn) + ")");
+        if (expiresIn == null || !expiresIn.isIntegralNumber() || !expiresIn.canConvertToLong()
+                || expiresIn.asLong() <= 0) {
+            throw auth("the token answer's expires_in must be a positive number of seconds (got "
+                    + json.shown(expiresIn) + ")");
         }
         Duration lifetime = Duration.ofSeconds(Math.min(expiresIn.asLong(), MAX_LIFETIME.toSeconds()));
         return new TokenAnswer(accessToken, lifetime, json.text(root, "scope"));
     }
 
-    /** A refusal as a message ends: {@code ": invalid_client: Invalid client_id or client_secret"}, or the body's start. */
+    /**
+     * A refusal as a message ends: {@code ": invalid_client: Invalid client_id or client_secret"}, or the body's
+     * start.
+     */
     static String errorText(byte[] body, UnaryOperator<String> redact) {
         return new UsageJson(redact).errorFields(body, "error", "reason")
                 .filter(f -> !f.get(0).isEmpty() || !f.get(1).isEmpty())

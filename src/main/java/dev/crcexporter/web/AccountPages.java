@@ -49,7 +49,8 @@ final class AccountPages {
         List<AccountOutlook> worstFirst = accounts.stream().sorted(AccountOutlook.BY_RISK).toList();
         if (!paged(total)) {
             if (requested != null && !requested.equals("1")) {
-                throw new NoSuchPage("page must be 1: all " + total + " accounts are on it (got \"" + shorten(requested) + "\")");
+                throw new NoSuchPage("page must be 1: all " + total + " accounts are on it (got \""
+                        + shorten(requested) + "\")");
             }
             return new Page(worstFirst, 1, 1, total);
         }
@@ -72,8 +73,8 @@ final class AccountPages {
         if (!page.paged()) {
             return "";
         }
-        StringBuilder html = new StringBuilder("<nav class=\"pages\"><span>Accounts ").append(page.first()).append("&ndash;")
-                .append(page.first() + page.accounts().size() - 1).append(" of ").append(page.total())
+        StringBuilder html = new StringBuilder("<nav class=\"pages\"><span>Accounts ").append(page.first())
+                .append("&ndash;").append(page.first() + page.accounts().size() - 1).append(" of ").append(page.total())
                 .append(", worst first &middot; page ")
                 .append(page.number()).append(" of ").append(page.pages()).append("</span>");
         if (page.number() > 1) {

@@ -90,7 +90,8 @@ final class LandingPage {
                 .append(history.isPresent() ? HistorySection.STYLE : "").append("</style></head><body>\n")
                 .append("<header><h1>crc-exporter</h1>")
                 .append("<p>Cloud Room Connector (CRC) port usage for Prometheus &middot; version ")
-                .append(Html.escape(buildInfo.version())).append(" (revision ").append(Html.escape(buildInfo.revision()))
+                .append(Html.escape(buildInfo.version())).append(" (revision ")
+                .append(Html.escape(buildInfo.revision()))
                 .append(")</p>\n<nav><a href=\"").append(Html.escape(relative(metricsPath))).append("\">Metrics</a>")
                 .append("<a href=\"-/healthy\">Health</a><a href=\"-/ready\">Readiness</a></nav>");
         shard.ifPresent(s -> shardLine(html, s, accounts.isEmpty()));
@@ -185,8 +186,8 @@ final class LandingPage {
 
     /** Which share of the accounts this replica serves ({@code --shard}); an empty shard says why it shows nothing. */
     private static void shardLine(StringBuilder html, Shard shard, boolean empty) {
-        html.append("<p class=\"shard\" data-shard=\"").append(shard.index()).append("\" data-shards=\"").append(shard.count())
-                .append("\">shard ").append(shard.index()).append(" of ").append(shard.count())
+        html.append("<p class=\"shard\" data-shard=\"").append(shard.index()).append("\" data-shards=\"")
+                .append(shard.count()).append("\">shard ").append(shard.index()).append(" of ").append(shard.count())
                 .append(" (counted from 0): the accounts whose name hashes to this shard");
         if (empty) {
             html.append(" &middot; <strong>none of the configured accounts hashes to this shard</strong>");
@@ -224,7 +225,8 @@ final class LandingPage {
         // Not up: failing, or the first poll is still retrying; only a success after the error is a recovery.
         boolean current = !account.up();
         String since = current ? (account.polled() ? "" : ", first poll still retrying") : ", since recovered";
-        return "<span class=\"" + (current ? "error" : "muted") + "\">" + Html.escape(e.reason().label() + ": " + e.message())
+        return "<span class=\"" + (current ? "error" : "muted") + "\">"
+                + Html.escape(e.reason().label() + ": " + e.message())
                 + "</span> <span class=\"muted\">(" + Html.escape(age(e.at(), now)) + " ago" + since + ")</span>";
     }
 

@@ -1,15 +1,13 @@
 package dev.crcexporter.web;
 
 import dev.crcexporter.metrics.CrcMetrics;
-import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * What the telemetry path serves: the registry holding both collectors (for client_java's handler) and the two
- * collectors themselves, whose parts the exporter renders and keeps apart.
+ * What the telemetry path serves.
  *
- * @param registry every collector, as client_java's handler scrapes them
- * @param crc      the CRC families (change after a poll or at the hour)
- * @param jvm      everything else: {@code jvm_*}, {@code process_*} (change every second)
+ * @param registry every collector: the CRC families, the reload gauges, {@code jvm_*} and {@code process_*}
+ * @param crc      the CRC collector in it, whose view tells whether a kept answer is current and whose accounts
+ *                 size the answers
  */
-public record Telemetry(PrometheusRegistry registry, CrcMetrics crc, MultiCollector jvm) {}
+public record Telemetry(PrometheusRegistry registry, CrcMetrics crc) {}

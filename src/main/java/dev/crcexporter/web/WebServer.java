@@ -14,8 +14,6 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.prometheus.metrics.config.PrometheusProperties;
-import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -32,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the HTTP side: the telemetry path (client_java's scrape handler: text, OpenMetrics,
- * protobuf, gzip, {@code name[]}), the landing page, and the health and readiness endpoints.
+ * Builds the HTTP side: the telemetry path (client_java's writers: text, OpenMetrics, protobuf, gzip,
+ * {@code name[]}, {@code debug}), the landing page, and the health and readiness endpoints.
  * Separate from {@code Main} so tests drive the real routes.
  */
 public final class WebServer {
@@ -44,8 +42,9 @@ public final class WebServer {
     private static final int MIN_THREADS = 2;
     /**
      * A connection that makes no progress (a client that stopped reading, or sends nothing) is closed after this
-     * long. It holds no thread meanwhile: bodies are written without blocking ({@link TelemetryHandler}). About
-     * Prometheus' default scrape timeout: an answer it has given up on is not worth keeping.
+     * long. A scrape or a landing page holds no thread meanwhile: it is written without blocking
+     * ({@link AnswerHandler}). About Prometheus' default scrape timeout: an answer it has given up on is not worth
+     * keeping.
      */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -89,20 +88,19 @@ public final class WebServer {
     public static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, Telemetry telemetry,
             SnapshotStore store, BuildInfo buildInfo, Clock clock, ZoneId zone, Optional<Shard> shard,
             HistoryRefresher history, ReloadTrigger reload) {
-        PrometheusProperties properties = PrometheusProperties.get();
-        FilteredScrape filtered = new FilteredScrape(new PrometheusScrapeHandler(properties, telemetry.registry()),
-                telemetry.crc(), FilteredScrape.defaultMaxSeries());
-        ScrapeEndpoint scrape = new ScrapeEndpoint(telemetry.crc(), telemetry.jvm(), filtered, properties,
-                new PartCache(ScrapeEndpoint.crcBudgetBytes()));
+        ScrapeMemory memory = new ScrapeMemory(Runtime.getRuntime().maxMemory(), () -> store.slots().size());
+        Answers answers = new Answers(telemetry.registry(), telemetry.crc(), memory, PrometheusProperties.get(),
+                System::nanoTime);
         LandingPage landingPage = new LandingPage(buildInfo, metricsPath, clock, zone, shard,
                 Optional.of(new HistorySection(history)));
-        return create(listen, web, metricsPath, scrape, store, landingPage, shard, reload);
+        return create(listen, web, metricsPath, answers, store, landingPage, shard, reload);
     }
 
-    /** With a telemetry path of the caller's making (tests give it other bounds). */
-    static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, ScrapeEndpoint scrape,
+    /** With answers of the caller's making (tests give them other bounds). */
+    static Javalin create(ListenAddress listen, LiveWebConfig web, String metricsPath, Answers answers,
             SnapshotStore store, LandingPage landingPage, Optional<Shard> shard, ReloadTrigger reload) {
-        TelemetryHandler telemetryHandler = new TelemetryHandler(metricsPath, scrape, web::access);
+        ScrapeHandler scrapeHandler = new ScrapeHandler(metricsPath, answers, web::access);
+        LandingPageHandler landingPageHandler = new LandingPageHandler(landingPage, store, web::access);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -113,8 +111,10 @@ public final class WebServer {
             config.jetty.threadPool = threads;
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
-                // GET and HEAD of the telemetry path, before Javalin; Javalin answers the rest (401, 405, other paths).
-                server.insertHandler(telemetryHandler);
+                // GET and HEAD of the landing page and of the telemetry path (which wins if it is "/"), before
+                // Javalin; Javalin answers the rest (401, 405, other paths).
+                server.insertHandler(landingPageHandler);
+                server.insertHandler(scrapeHandler);
             });
             // Our own connector (plain or TLS); Javalin adds its default one only when there is none.
             config.jetty.addConnector((server, http) -> {
@@ -144,20 +144,6 @@ public final class WebServer {
                 }
             });
 
-            // HEAD runs the handler of GET (Jetty sends no body): the same status and headers, where Javalin's own
-            // answer to HEAD would be 200 text/plain whatever GET says (a page that is 400, a probe that is 503).
-            Handler landing = ctx -> {
-                byte[] page;
-                try {
-                    page = landingPage.render(store.all(), ctx.queryParam("page")).getBytes(StandardCharsets.UTF_8);
-                } catch (AccountPages.NoSuchPage e) {
-                    ctx.status(HttpStatus.BAD_REQUEST).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
-                    return;
-                }
-                ctx.contentType("text/html; charset=utf-8").res().setContentLength(page.length);
-                AsyncBody.send(ctx, Pieces.of(page), () -> {});
-            };
-            config.routes.get("/", landing).head("/", landing);
             config.routes.post(RELOAD_PATH, ctx -> {
                 Optional<String> refusal = CrossSiteRequests.refusal(ctx.scheme(), ctx.header("Host"),
                         ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), ctx.header("Content-Type"),
@@ -177,6 +163,8 @@ public final class WebServer {
                 ctx.future(() -> outcome.orTimeout(RELOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                         .handleAsync((done, failure) -> answerReload(ctx, done, failure), threads));
             });
+            // HEAD runs the handler of GET (Jetty sends no body): the same status and headers, where Javalin's own
+            // answer to HEAD would be 200 text/plain whatever GET says (a probe that is 503).
             Handler healthy = ctx -> ctx.contentType("text/plain; charset=utf-8").result("Healthy\n");
             config.routes.get("/-/healthy", healthy).head("/-/healthy", healthy);
             // Once ready, ready for good: accounts a reload adds are polled at once, and a replica that turned unready

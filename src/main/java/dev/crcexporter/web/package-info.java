@@ -1,5 +1,5 @@
 /**
- * The HTTP side: the server and its routes ({@code /metrics} with content negotiation and byte-bounded cached parts,
+ * The HTTP side: the server and its routes ({@code /metrics}: client_java's writers, answers kept within a byte budget,
  * {@code /-/healthy}, {@code /-/ready}, {@code /-/reload}) and the landing page ({@code LandingPage}, worst first:
  * {@code AccountOutlook}, {@code AccountPages}, {@code FleetSummary}, {@code CardOutlook}; {@code HourlyPeakChart},
  * {@code HistorySection}, CSS under src/main/resources/dev/crcexporter/web/). The web config

@@ -37,13 +37,15 @@ class BackfillCommandTest {
     @Test
     void aMissingFlagIsAUsageError() {
         assertThat(run("backfill", CONFIG, "--from=2026-01-01", "--output=x.om")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("crc-exporter: error: Missing required option: '--to=YYYY-MM-DD' (see --help)\n");
+        assertThat(err.toString())
+                .isEqualTo("crc-exporter: error: Missing required option: '--to=YYYY-MM-DD' (see --help)\n");
     }
 
     @Test
     void fromAfterToIsAUsageError() {
         assertThat(run("backfill", CONFIG, "--from=2026-01-02", "--to=2026-01-01", "--output=x.om")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("crc-exporter: error: --from (2026-01-02) must not be after --to (2026-01-01)\n");
+        assertThat(err.toString())
+                .isEqualTo("crc-exporter: error: --from (2026-01-02) must not be after --to (2026-01-01)\n");
     }
 
     @Test
@@ -55,8 +57,10 @@ class BackfillCommandTest {
 
     @Test
     void aBadStepIsAUsageError() {
-        assertThat(run("backfill", CONFIG, "--from=2026-01-01", "--to=2026-01-01", "--output=x.om", "--step=2h")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("crc-exporter: error: --step must be whole seconds between 1s and 1h (got \"2h\")\n");
+        assertThat(run("backfill", CONFIG, "--from=2026-01-01", "--to=2026-01-01", "--output=x.om", "--step=2h"))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .isEqualTo("crc-exporter: error: --step must be whole seconds between 1s and 1h (got \"2h\")\n");
     }
 
     @Test
@@ -68,8 +72,10 @@ class BackfillCommandTest {
 
     @Test
     void anUnknownFlagOfTheSubcommandIsAUsageError() {
-        assertThat(run("backfill", CONFIG, "--from=2026-01-01", "--to=2026-01-01", "--output=x.om", "--form=2026-01-01")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("crc-exporter: error: Unknown option: '--form=2026-01-01'").hasLineCount(1);
+        assertThat(run("backfill", CONFIG, "--from=2026-01-01", "--to=2026-01-01", "--output=x.om",
+                "--form=2026-01-01")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("crc-exporter: error: Unknown option: '--form=2026-01-01'")
+                .hasLineCount(1);
     }
 
     /** A configuration of one account at {@code upstream}. */

@@ -56,7 +56,8 @@ class BackfillTest {
         return new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(5),
                 Duration.ofSeconds(2), 4, new RetryConfig(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(20)),
                 List.of(new AccountConfig("hq", "key-hq", new Secret("s-hq"), OptionalInt.of(40)),
-                        new AccountConfig("br", "key-br", new Secret("s-br"), OptionalInt.empty())), ZoomConfig.DEFAULT);
+                        new AccountConfig("br", "key-br", new Secret("s-br"), OptionalInt.empty())),
+                ZoomConfig.DEFAULT);
     }
 
     private String run(ExporterConfig config, String from, String to, Duration step, Backfill.Result[] result)
@@ -126,10 +127,10 @@ class BackfillTest {
         assertThat(result[0].failed()).isEmpty();
         assertThat(result[0].samples()).isEqualTo(27);
         assertThat(upstream.requests()).extracting(r -> r.params().get("api_key") + " " + r.params().get("from") + ".."
-                + r.params().get("to")).containsExactly("key-hq 2026-01-31..2026-02-01", "key-hq 2026-02-01..2026-02-02",
-                "key-br 2026-01-31..2026-02-01", "key-br 2026-02-01..2026-02-02");
-        assertThat(progress.toString()).contains("backfill: account hq (1/2) chunk 1/2 2026-01-31..2026-01-31: 1 of 1 days"
-                + " asked for, 3 days in the answer");
+                + r.params().get("to")).containsExactly("key-hq 2026-01-31..2026-02-01",
+                "key-hq 2026-02-01..2026-02-02", "key-br 2026-01-31..2026-02-01", "key-br 2026-02-01..2026-02-02");
+        assertThat(progress.toString()).contains("backfill: account hq (1/2) chunk 1/2 2026-01-31..2026-01-31: 1 of 1"
+                + " days asked for, 3 days in the answer");
     }
 
     @Test
@@ -139,13 +140,15 @@ class BackfillTest {
         for (int h = 0; h < 24; h++) {
             wholeDay.add(new HourUsage(h, 1, 1));
         }
-        upstream.behave(request -> Response.json(ApiAnswers.success(List.of(new DailyUsage(LocalDate.parse("2026-11-26"), wholeDay)))));
+        upstream.behave(request -> Response.json(ApiAnswers.success(
+                List.of(new DailyUsage(LocalDate.parse("2026-11-26"), wholeDay)))));
         Backfill.Result[] result = new Backfill.Result[1];
 
         String text = run(config(1), "2026-11-26", "2026-11-26", Duration.ofMinutes(10), result);
 
         long now = CLOCK.instant().getEpochSecond();
-        assertThat(text.lines().filter(l -> l.startsWith("crc_")).mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))))
+        assertThat(text.lines().filter(l -> l.startsWith("crc_"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))))
                 .allMatch(t -> t <= now).contains(now);
         // 10 full hours of 6 samples, then 10:00, 10:10, 10:20, 10:30 (= now); two series of usage and one of capacity
         assertThat(result[0].samples()).isEqualTo(3 * (10 * 6 + 4));
@@ -187,12 +190,13 @@ class BackfillTest {
 
         String text = run(config(2), "2026-03-01", "2026-03-01", Duration.ofHours(1), result);
 
-        assertThat(result[0].failed()).containsOnlyKeys("hq").containsValue("api_status: API status 401: invalid api_key");
+        assertThat(result[0].failed()).containsOnlyKeys("hq")
+                .containsValue("api_status: API status 401: invalid api_key");
         assertThat(result[0].accounts()).containsExactly("br");
         assertThat(text).doesNotContain("account=\"hq\"").contains("crc_ports_current_max_usage{account=\"br\"} 1 ")
                 .doesNotContain("crc_ports_capacity").endsWith("# EOF\n");
-        assertThat(progress.toString()).contains("backfill: account hq (1/2) FAILED, skipped: api_status: API status 401:"
-                + " invalid api_key");
+        assertThat(progress.toString()).contains("backfill: account hq (1/2) FAILED, skipped: api_status: API status"
+                + " 401: invalid api_key");
         assertThat(upstream.requestsFor("key-hq")).isEqualTo(2);
     }
 }

@@ -63,11 +63,13 @@ public class ExpositionBenchmark {
         SnapshotStore store = new SnapshotStore(configs);
         for (int i = 0; i < accounts; i++) {
             DemoAccount simulated = new DemoAccount("account-" + i, 40, 10 + i % 30, 0);
-            List<DailyUsage> usage = List.of(simulated.day(today.minusDays(1), 23, today), simulated.day(today, 23, today));
+            List<DailyUsage> usage = List.of(simulated.day(today.minusDays(1), 23, today),
+                    simulated.day(today, 23, today));
             store.update(store.slots().get("account-" + i), s -> s.withSuccess(usage, now, Duration.ofMillis(20)));
         }
         registry = new PrometheusRegistry();
-        new CrcMetrics(store, Clock.systemUTC(), zone, new BuildInfo("bench", "bench", "17"), Optional.empty(), Optional.empty()).register(registry);
+        new CrcMetrics(store, Clock.systemUTC(), zone, new BuildInfo("bench", "bench", "17"), Optional.empty(),
+                Optional.empty(), true).register(registry);
     }
 
     @Benchmark

@@ -40,7 +40,8 @@ public class FakeUpstream {
             api.handle(exchange);
         });
         server.start();
-        String url = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + SimulatedCrcApi.PATH;
+        String url = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort()
+                + SimulatedCrcApi.PATH;
         StringBuilder yaml = new StringBuilder()
                 .append("api_url: ").append(url).append('\n')
                 .append("timezone: ").append(zone.getId()).append('\n')

@@ -86,7 +86,8 @@ public class ReloadScrapes {
         int inconsistent = 0;
         long end = System.nanoTime() + phase.toNanos();
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/metrics"))
-                .header("Accept", "application/openmetrics-text; version=1.0.0").timeout(Duration.ofSeconds(30)).build();
+                .header("Accept", "application/openmetrics-text; version=1.0.0").timeout(Duration.ofSeconds(30))
+                .build();
         while (System.nanoTime() < end) {
             long start = System.nanoTime();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -133,13 +134,14 @@ public class ReloadScrapes {
     private static void report(String phase, Result result, List<Long> reloads) {
         List<Long> sorted = new ArrayList<>(result.nanos);
         Collections.sort(sorted);
-        StringBuilder line = new StringBuilder(String.format("%s\tscrapes %d\tmedian %.1f ms\tp90 %.1f ms\tp99 %.1f ms\tmax %.1f ms"
-                        + "\tinconsistent %d", phase, sorted.size(), ms(sorted, 0.5), ms(sorted, 0.9), ms(sorted, 0.99),
-                ms(sorted, 1.0), result.inconsistent));
+        StringBuilder line = new StringBuilder(String.format("%s\tscrapes %d\tmedian %.1f ms\tp90 %.1f ms\tp99 %.1f ms"
+                        + "\tmax %.1f ms\tinconsistent %d", phase, sorted.size(), ms(sorted, 0.5), ms(sorted, 0.9),
+                ms(sorted, 0.99), ms(sorted, 1.0), result.inconsistent));
         if (!reloads.isEmpty()) {
             List<Long> r = new ArrayList<>(reloads);
             Collections.sort(r);
-            line.append(String.format("\treloads %d\treload median %.1f ms\treload max %.1f ms", r.size(), ms(r, 0.5), ms(r, 1.0)));
+            line.append(String.format("\treloads %d\treload median %.1f ms\treload max %.1f ms", r.size(), ms(r, 0.5),
+                    ms(r, 1.0)));
         }
         result.problems.forEach(p -> line.append("\t").append(p));
         System.out.println(line);

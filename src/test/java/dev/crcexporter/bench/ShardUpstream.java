@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 /**
  * The CRC usage API for the shard simulation (bench/shards.sh): accounts customer-0..customer-(N-1) with keys key-0..,
  * secret "bench-secret", answering instantly and counting the requests of every key. Run from the repository root:
- *   java -cp target/crc-exporter.jar src/test/java/dev/crcexporter/bench/ShardUpstream.java N POLL_INTERVAL CONFIG_OUT PORT_OUT
+ *   java -cp target/crc-exporter.jar src/test/java/dev/crcexporter/bench/ShardUpstream.java \
+ *       N POLL_INTERVAL CONFIG_OUT PORT_OUT
  * It writes an exporter configuration for those accounts to CONFIG_OUT and its port to PORT_OUT, and answers
  *   GET /counts  "requests TOTAL", then "R K" lines: K keys were asked for exactly R times (R = 0 included);
  *                ?from=A&to=B counts keys key-A to key-(B-1) only
@@ -47,7 +48,8 @@ public class ShardUpstream {
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext(PATH, exchange -> {
             try (exchange; InputStream body = exchange.getRequestBody()) {
-                Map<String, String> params = FormData.decode(new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8));
+                Map<String, String> params = FormData.decode(new String(body.readNBytes(64 * 1024),
+                        StandardCharsets.UTF_8));
                 String key = params.getOrDefault("api_key", "");
                 int index = key.startsWith("key-") ? Integer.parseInt(key.substring(4)) : -1;
                 if (index < 0 || index >= accounts || !"bench-secret".equals(params.get("api_secret"))) {
@@ -58,7 +60,8 @@ public class ShardUpstream {
                 ZonedDateTime now = clock.instant().atZone(zone);
                 DemoAccount account = new DemoAccount("customer-" + index, 40, 10 + index % 30, 0);
                 LocalDate today = now.toLocalDate();
-                List<DailyUsage> days = List.of(account.day(today.minusDays(1), 23, today), account.day(today, now.getHour(), today));
+                List<DailyUsage> days = List.of(account.day(today.minusDays(1), 23, today),
+                        account.day(today, now.getHour(), today));
                 respond(exchange, ApiAnswers.success(days));
             }
         });

@@ -24,12 +24,13 @@ class HourSelectionTest {
 
     @Test
     void businessDaysAsRangesListsAndWrappingRanges() {
-        assertThat(HourSelection.withDays(HourSelection.ALL, "Mon-Fri").days()).containsExactlyInAnyOrder(DayOfWeek.MONDAY,
-                DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY);
+        assertThat(HourSelection.withDays(HourSelection.ALL, "Mon-Fri").days())
+                .containsExactlyInAnyOrder(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY,
+                        DayOfWeek.FRIDAY);
         assertThat(HourSelection.withDays(HourSelection.ALL, "mon,WED, friday").days())
                 .containsExactlyInAnyOrder(DayOfWeek.MONDAY, DayOfWeek.WEDNESDAY, DayOfWeek.FRIDAY);
-        assertThat(HourSelection.withDays(HourSelection.ALL, "Fri-Mon").days()).containsExactlyInAnyOrder(DayOfWeek.FRIDAY,
-                DayOfWeek.SATURDAY, DayOfWeek.SUNDAY, DayOfWeek.MONDAY);
+        assertThat(HourSelection.withDays(HourSelection.ALL, "Fri-Mon").days())
+                .containsExactlyInAnyOrder(DayOfWeek.FRIDAY, DayOfWeek.SATURDAY, DayOfWeek.SUNDAY, DayOfWeek.MONDAY);
         assertThat(HourSelection.withDays(HourSelection.ALL, "Sun-Sat").allDays()).isTrue();
         HourSelection weekdays = HourSelection.withDays(HourSelection.withHours(HourSelection.ALL, "09-17"), "Mon-Fri");
         assertThat(weekdays.includes(MONDAY.plusDays(5), 10)).isFalse(); // Saturday

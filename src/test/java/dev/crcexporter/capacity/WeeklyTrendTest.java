@@ -24,7 +24,8 @@ class WeeklyTrendTest {
         for (int w = 0; w < peaks.length; w++) {
             for (int d = 0; d < 7; d++) {
                 LocalDate date = MONDAY.plusWeeks(w).plusDays(d);
-                days.add(new DailyPeak(date, d == 2 && peaks[w] != null ? OptionalLong.of(peaks[w]) : OptionalLong.empty()));
+                days.add(new DailyPeak(date,
+                        d == 2 && peaks[w] != null ? OptionalLong.of(peaks[w]) : OptionalLong.empty()));
             }
         }
         return WeeklyTrend.of(days, MONDAY, MONDAY.plusWeeks(peaks.length).minusDays(1),
@@ -36,7 +37,8 @@ class WeeklyTrendTest {
         // 10, 11, 12, 13: 10 + x; capacity 30 from x = 20, the week of 2026-01-05 + 20 weeks = 2026-05-25
         WeeklyTrend trend = weeks(30, 10, 11, 12, 13);
         assertThat(trend.slope().getAsDouble()).isEqualTo(1.0);
-        assertThat(trend.crossing()).isEqualTo(new Crossing(Reach.WITHIN_A_YEAR, Optional.of(LocalDate.of(2026, 5, 25))));
+        assertThat(trend.crossing())
+                .isEqualTo(new Crossing(Reach.WITHIN_A_YEAR, Optional.of(LocalDate.of(2026, 5, 25))));
     }
 
     @Test
@@ -45,13 +47,15 @@ class WeeklyTrendTest {
         // at or above it, and week 2 (13.17) is still below
         WeeklyTrend trend = weeks(14, 10, 12, 13);
         assertThat(trend.slope().getAsDouble()).isEqualTo(1.5);
-        assertThat(trend.crossing()).isEqualTo(new Crossing(Reach.WITHIN_A_YEAR, Optional.of(LocalDate.of(2026, 1, 26))));
+        assertThat(trend.crossing())
+                .isEqualTo(new Crossing(Reach.WITHIN_A_YEAR, Optional.of(LocalDate.of(2026, 1, 26))));
     }
 
     @Test
     void slowGrowthIsNotWithinAYear() {
         // 10 + x reaches 100 at week 90: more than 52 weeks after the last week (3)
-        assertThat(weeks(100, 10, 11, 12, 13).crossing()).isEqualTo(new Crossing(Reach.NOT_WITHIN_A_YEAR, Optional.empty()));
+        assertThat(weeks(100, 10, 11, 12, 13).crossing())
+                .isEqualTo(new Crossing(Reach.NOT_WITHIN_A_YEAR, Optional.empty()));
         // the last week within the horizon: week 3 + 52 = 55, 10 + 55 = 65
         assertThat(weeks(65, 10, 11, 12, 13).crossing().reach()).isEqualTo(Reach.WITHIN_A_YEAR);
         assertThat(weeks(66, 10, 11, 12, 13).crossing().reach()).isEqualTo(Reach.NOT_WITHIN_A_YEAR);

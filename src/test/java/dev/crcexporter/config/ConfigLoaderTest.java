@@ -147,14 +147,16 @@ class ConfigLoaderTest {
 
     @Test
     void configThatIsNotUtf8IsRejectedNamingIt(@TempDir Path dir) throws Exception {
-        Path file = Files.write(dir.resolve("latin1.yml"), "accounts: [{name: caf\u00e9}]\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path file = Files.write(dir.resolve("latin1.yml"),
+                "accounts: [{name: caf\u00e9}]\n".getBytes(StandardCharsets.ISO_8859_1));
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage("config file " + file + " is not UTF-8 text");
     }
 
     @Test
     void secretFileIsReadWithoutByteOrderMarkAndWhiteSpace(@TempDir Path dir) throws Exception {
         Path secret = Files.writeString(dir.resolve("s"), "\uFEFF  file-secret \r\n");
-        ExporterConfig config = ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET_FILE", secret.toString()));
+        ExporterConfig config = ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET_FILE",
+                secret.toString()));
 
         assertThat(systec(config, 0).apiSecret().reveal()).isEqualTo("file-secret");
     }
@@ -162,7 +164,8 @@ class ConfigLoaderTest {
     @Test
     void environmentRejectsBlankSecretsAndUserInfoInTheUrl(@TempDir Path dir) throws Exception {
         Path blank = Files.writeString(dir.resolve("blank"), " \n");
-        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET_FILE", blank.toString())))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET_FILE",
+                blank.toString())))
                 .hasMessageStartingWith("CRC_API_SECRET_FILE " + blank + " is empty");
         assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET", "  ")))
                 .hasMessage("CRC_API_SECRET is empty or only white space");
@@ -202,14 +205,16 @@ class ConfigLoaderTest {
         env.put("CRC_CAPACITY", "-3");
         assertThatThrownBy(() -> ConfigLoader.fromEnvironment(env)).hasMessage("CRC_CAPACITY must be > 0 (got -3)");
         env.put("CRC_CAPACITY", "many");
-        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(env)).hasMessage("CRC_CAPACITY must be an integer (got \"many\")");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(env))
+                .hasMessage("CRC_CAPACITY must be an integer (got \"many\")");
         env.remove("CRC_CAPACITY");
         env.put("CRC_TIMEZONE", "Nowhere/City");
         assertThatThrownBy(() -> ConfigLoader.fromEnvironment(env))
                 .hasMessage("CRC_TIMEZONE is not a known time zone (got \"Nowhere/City\")");
         env.remove("CRC_TIMEZONE");
         env.remove("CRC_API_SECRET");
-        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(env)).hasMessage("set CRC_API_SECRET or CRC_API_SECRET_FILE");
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(env))
+                .hasMessage("set CRC_API_SECRET or CRC_API_SECRET_FILE");
     }
 
     @Test
@@ -240,9 +245,11 @@ class ConfigLoaderTest {
 
         assertThat(config.zoom()).isEqualTo(new ZoomConfig(URI.create("https://api.zoomgov.com/v2/metrics/crc"),
                 URI.create("https://zoomgov.com/oauth/token")));
-        assertThat(config.accounts()).extracting(AccountConfig::source).containsExactly(Source.SYSTEC, Source.ZOOM, Source.ZOOM);
+        assertThat(config.accounts()).extracting(AccountConfig::source)
+                .containsExactly(Source.SYSTEC, Source.ZOOM, Source.ZOOM);
         AccountConfig emea = config.accounts().get(1);
-        assertThat(emea.credentials()).isEqualTo(new Credentials.Zoom("acct-emea", "client-emea", new Secret("zoom-file-secret")));
+        assertThat(emea.credentials())
+                .isEqualTo(new Credentials.Zoom("acct-emea", "client-emea", new Secret("zoom-file-secret")));
         assertThat(emea.capacity()).isEqualTo(OptionalInt.of(24));
         assertThat(config.zoneOf(emea)).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(config.zoneOf(config.accounts().get(0))).isEqualTo(ZoneId.of("Asia/Shanghai"));
@@ -259,13 +266,14 @@ class ConfigLoaderTest {
     @Test
     void environmentGivesOneZoomAccount(@TempDir Path dir) throws Exception {
         Path secret = Files.writeString(dir.resolve("s"), "zoom-env-secret\r\n");
-        ExporterConfig config = ConfigLoader.fromEnvironment(Map.of("ZOOM_ACCOUNT_ID", "acct", "ZOOM_CLIENT_ID", "client",
-                "ZOOM_CLIENT_SECRET_FILE", secret.toString(), "CRC_ACCOUNT", "emea", "CRC_CAPACITY", "16",
+        ExporterConfig config = ConfigLoader.fromEnvironment(Map.of("ZOOM_ACCOUNT_ID", "acct", "ZOOM_CLIENT_ID",
+                "client", "ZOOM_CLIENT_SECRET_FILE", secret.toString(), "CRC_ACCOUNT", "emea", "CRC_CAPACITY", "16",
                 "CRC_TIMEZONE", "Europe/Berlin"));
 
         assertThat(config.accounts()).singleElement().satisfies(account -> {
             assertThat(account.name()).isEqualTo("emea");
-            assertThat(account.credentials()).isEqualTo(new Credentials.Zoom("acct", "client", new Secret("zoom-env-secret")));
+            assertThat(account.credentials())
+                    .isEqualTo(new Credentials.Zoom("acct", "client", new Secret("zoom-env-secret")));
             assertThat(account.capacity()).isEqualTo(OptionalInt.of(16));
         });
         assertThat(config.timezone()).isEqualTo(ZoneId.of("Europe/Berlin"));
@@ -273,7 +281,8 @@ class ConfigLoaderTest {
 
     @Test
     void environmentZoomErrorsNameTheVariable() {
-        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("ZOOM_ACCOUNT_ID", "acct", "ZOOM_CLIENT_SECRET", "s")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("ZOOM_ACCOUNT_ID", "acct", "ZOOM_CLIENT_SECRET",
+                "s")))
                 .hasMessageStartingWith("ZOOM_CLIENT_ID is required for a Zoom account");
         assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("ZOOM_CLIENT_ID", "c", "ZOOM_CLIENT_SECRET", "s")))
                 .hasMessageStartingWith("ZOOM_ACCOUNT_ID is required for a Zoom account");
@@ -286,11 +295,12 @@ class ConfigLoaderTest {
 
     @Test
     void bothFamiliesInTheEnvironmentAreAnErrorNamingBoth() {
-        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET", "the-api-secret",
-                "ZOOM_ACCOUNT_ID", "a", "ZOOM_CLIENT_ID", "c", "ZOOM_CLIENT_SECRET", "the-client-secret")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("CRC_API_KEY", "k", "CRC_API_SECRET",
+                "the-api-secret", "ZOOM_ACCOUNT_ID", "a", "ZOOM_CLIENT_ID", "c", "ZOOM_CLIENT_SECRET",
+                "the-client-secret")))
                 .hasMessage("both CRC_API_KEY, CRC_API_SECRET (a systec account) and ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID,"
-                        + " ZOOM_CLIENT_SECRET (a Zoom account) are set; the environment configures one account: unset one"
-                        + " family, or use --config.file for several accounts");
+                        + " ZOOM_CLIENT_SECRET (a Zoom account) are set; the environment configures one account: unset"
+                        + " one family, or use --config.file for several accounts");
     }
 
     @Test

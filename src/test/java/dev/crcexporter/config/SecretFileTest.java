@@ -30,7 +30,8 @@ class SecretFileTest {
     }
 
     @ParameterizedTest(name = "[{index}]")
-    @ValueSource(strings = {"s3cr et", "s3cr et\n", "s3cr et\r\n", "\uFEFFs3cr et\n", "  s3cr et\t\n\n", "\uFEFF\n s3cr et \r\n"})
+    @ValueSource(strings = {"s3cr et", "s3cr et\n", "s3cr et\r\n", "\uFEFFs3cr et\n", "  s3cr et\t\n\n",
+            "\uFEFF\n s3cr et \r\n"})
     void aByteOrderMarkAndSurroundingWhiteSpaceAreNotPartOfTheSecret(String content) throws Exception {
         assertThat(SecretFile.read(file(content).toString(), KEY).reveal()).isEqualTo("s3cr et");
     }
@@ -40,7 +41,8 @@ class SecretFileTest {
     void aFileWithNothingButWhiteSpaceOrAByteOrderMarkIsRejected(String content) throws Exception {
         Path file = file(content);
         assertThatThrownBy(() -> SecretFile.read(file.toString(), KEY)).isInstanceOf(ConfigException.class)
-                .hasMessage(KEY + " " + file + " is empty (white space and a byte-order mark are not part of the secret)");
+                .hasMessage(KEY + " " + file
+                        + " is empty (white space and a byte-order mark are not part of the secret)");
     }
 
     @Test
@@ -58,13 +60,15 @@ class SecretFileTest {
 
     @Test
     void anEndlessDeviceIsRejectedWithoutReadingItAll() {
-        assertThatThrownBy(() -> SecretFile.read("/dev/zero", KEY)).hasMessage(KEY + " /dev/zero is larger than 16 KiB");
+        assertThatThrownBy(() -> SecretFile.read("/dev/zero", KEY))
+                .hasMessage(KEY + " /dev/zero is larger than 16 KiB");
     }
 
     @Test
     void bytesThatAreNotUtf8AreRejected() throws Exception {
         Path file = file(new byte[] {'a', (byte) 0xC3, '(', 'b'});
-        assertThatThrownBy(() -> SecretFile.read(file.toString(), KEY)).hasMessage(KEY + " " + file + " is not UTF-8 text");
+        assertThatThrownBy(() -> SecretFile.read(file.toString(), KEY))
+                .hasMessage(KEY + " " + file + " is not UTF-8 text");
     }
 
     @Test
@@ -89,7 +93,8 @@ class SecretFileTest {
             SecretFile.read(file.toString(), KEY); // a reload: no second warning
 
             assertThat(logs.logfmtLines()).filteredOn(l -> l.contains("readable by every user")).singleElement()
-                    .satisfies(l -> assertThat(l).contains("level=warn", "key=" + KEY, "file=" + file).doesNotContain("s3cret"));
+                    .satisfies(l -> assertThat(l).contains("level=warn", "key=" + KEY, "file=" + file)
+                            .doesNotContain("s3cret"));
         }
     }
 

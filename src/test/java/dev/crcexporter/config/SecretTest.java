@@ -57,7 +57,8 @@ class SecretTest {
         String token = "eyJ" + "aB3-_x".repeat(400);
         Secret secret = new Secret(token);
         String[] result = new String[1];
-        Thread small = new Thread(null, () -> result[0] = secret.redact("Bearer " + token + " rejected"), "small", 64 * 1024);
+        Thread small = new Thread(null, () -> result[0] = secret.redact("Bearer " + token + " rejected"), "small",
+                64 * 1024);
         small.start();
         small.join();
 

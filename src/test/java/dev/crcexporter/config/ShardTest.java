@@ -46,7 +46,8 @@ class ShardTest {
                     names.stream().filter(n -> Shard.of(n, shards) == shard.index()).toList());
             seen.addAll(selected);
         }
-        assertThat(seen).as("no account twice, none missed").hasSameSizeAs(names).containsExactlyInAnyOrderElementsOf(names);
+        assertThat(seen).as("no account twice, none missed").hasSameSizeAs(names)
+                .containsExactlyInAnyOrderElementsOf(names);
         for (String name : names) {
             assertThat(IntStream.range(0, shards).filter(i -> new Shard(i, shards).owns(name))).as(name).hasSize(1);
         }
@@ -59,7 +60,8 @@ class ShardTest {
         for (String name : names) {
             int was = Shard.of(name, before);
             int is = Shard.of(name, after);
-            assertThat(is == was || is >= before).as("%s: shard %d of %d became %d of %d", name, was, before, is, after).isTrue();
+            assertThat(is == was || is >= before).as("%s: shard %d of %d became %d of %d", name, was, before, is, after)
+                    .isTrue();
         }
     }
 
@@ -127,13 +129,15 @@ class ShardTest {
     void parsesIOfN() throws ConfigException {
         assertThat(Shard.parse("3/10", "--shard")).isEqualTo(new Shard(3, 10));
         assertThat(Shard.parse("0/1", "--shard")).isEqualTo(new Shard(0, 1));
-        assertThat(Shard.parse(" 2/3\n", "CRC_SHARD")).as("surrounding blanks of an environment value").isEqualTo(new Shard(2, 3));
+        assertThat(Shard.parse(" 2/3\n", "CRC_SHARD")).as("surrounding blanks of an environment value")
+                .isEqualTo(new Shard(2, 3));
         assertThat(Shard.parse("3/10", "--shard")).hasToString("3/10");
     }
 
     @Example
     void badValuesNameTheSettingAndTheValue() {
-        String format = " must be I/N, shard I of N counted from 0 like StatefulSet pod ordinals, for example 0/3 (got \"";
+        String format = " must be I/N, shard I of N counted from 0 like StatefulSet pod ordinals, for example 0/3"
+                + " (got \"";
         for (String bad : List.of("", "3", "3/", "/10", "a/10", "3/b", "-1/10", "3/-10", "3/10/2", "3 / 10", "1.5/10",
                 "0x3/10", "3/1234567890", "$(SHARD_INDEX)/10", "crc-exporter-3/10")) {
             assertThatThrownBy(() -> Shard.parse(bad, "--shard")).as(bad).isInstanceOf(ConfigException.class)
@@ -144,7 +148,8 @@ class ShardTest {
                 .hasMessage("--shard: the number of shards N must be at least 1 (got \"0/0\")");
         for (String bad : List.of("10/10", "11/10", "1/1")) {
             assertThatThrownBy(() -> Shard.parse(bad, "CRC_SHARD")).as(bad)
-                    .hasMessage("CRC_SHARD: shard I must be less than N, shards are counted from 0 to N-1 (got \"" + bad + "\")");
+                    .hasMessage("CRC_SHARD: shard I must be less than N, shards are counted from 0 to N-1 (got \""
+                            + bad + "\")");
         }
     }
 
@@ -161,8 +166,8 @@ class ShardTest {
         List<AccountConfig> accounts = names.stream()
                 .map(n -> new AccountConfig(n, "key-" + n, new Secret("secret"), OptionalInt.empty())).toList();
         return new ExporterConfig(URI.create("http://127.0.0.1:1/crc"), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
-                Duration.ofMinutes(5), Duration.ofSeconds(10), 8, new RetryConfig(3, Duration.ofSeconds(5), Duration.ofMinutes(1)),
-                accounts, ZoomConfig.DEFAULT);
+                Duration.ofMinutes(5), Duration.ofSeconds(10), 8,
+                new RetryConfig(3, Duration.ofSeconds(5), Duration.ofMinutes(1)), accounts, ZoomConfig.DEFAULT);
     }
 
     private static List<String> names(ExporterConfig config) {

@@ -29,7 +29,8 @@ class ComposeFilesTest {
     void composeMountsExistingFilesAndBuildsFromTheRepository() {
         JsonNode services = document(DEPLOY.resolve("docker-compose.yml")).get("services");
         assertThat(names(services)).containsExactlyInAnyOrder("exporter", "prometheus", "alertmanager", "grafana");
-        assertThat(DEPLOY.resolve(services.at("/exporter/build/context").asText()).resolve(services.at("/exporter/build/dockerfile").asText()))
+        assertThat(DEPLOY.resolve(services.at("/exporter/build/context").asText())
+                .resolve(services.at("/exporter/build/dockerfile").asText()))
                 .exists();
         for (String service : names(services)) {
             composeMounts(services.get(service)).forEach((container, host) -> assertThat(host)
@@ -53,8 +54,10 @@ class ComposeFilesTest {
                     .hasSameTextualContentAs(Path.of("alerts/crc-exporter.rules.yml"));
         }
         assertThat(prometheus.at("/scrape_configs/0/job_name").asText()).isEqualTo("crc-exporter");
-        assertThat(prometheus.at("/scrape_configs/0/static_configs/0/targets/0").asText()).isEqualTo("exporter:" + defaultPort());
-        assertThat(prometheus.at("/alerting/alertmanagers/0/static_configs/0/targets/0").asText()).isEqualTo("alertmanager:9093");
+        assertThat(prometheus.at("/scrape_configs/0/static_configs/0/targets/0").asText())
+                .isEqualTo("exporter:" + defaultPort());
+        assertThat(prometheus.at("/alerting/alertmanagers/0/static_configs/0/targets/0").asText())
+                .isEqualTo("alertmanager:9093");
         assertThat(composeMounts(services.get("alertmanager")).get("/etc/alertmanager/alertmanager.yml"))
                 .isEqualTo(DEPLOY.resolve("alertmanager.yml").normalize());
     }
@@ -64,7 +67,8 @@ class ComposeFilesTest {
         JsonNode services = document(DEPLOY.resolve("docker-compose.yml")).get("services");
         Map<String, Path> mounts = composeMounts(services.get("grafana"));
         String provisioning = "/etc/grafana/provisioning";
-        for (JsonNode provider : document(hostPath(mounts, provisioning + "/dashboards/crc-exporter.yml")).get("providers")) {
+        for (JsonNode provider
+                : document(hostPath(mounts, provisioning + "/dashboards/crc-exporter.yml")).get("providers")) {
             Path dashboards = hostPath(mounts, provider.at("/options/path").asText() + "/crc-exporter.json");
             assertThat(dashboards).hasSameTextualContentAs(Path.of("grafana/crc-exporter.json"));
         }
@@ -97,7 +101,8 @@ class ComposeFilesTest {
         return mounts.entrySet().stream()
                 .filter(m -> inContainer.equals(m.getKey()) || inContainer.startsWith(m.getKey() + "/"))
                 .max(Comparator.comparingInt(m -> m.getKey().length()))
-                .map(m -> inContainer.equals(m.getKey()) ? m.getValue() : m.getValue().resolve(inContainer.substring(m.getKey().length() + 1)))
+                .map(m -> inContainer.equals(m.getKey()) ? m.getValue()
+                        : m.getValue().resolve(inContainer.substring(m.getKey().length() + 1)))
                 .orElseThrow(() -> new AssertionError(inContainer + " is not mounted from the host"));
     }
 }

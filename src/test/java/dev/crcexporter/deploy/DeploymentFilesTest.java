@@ -45,9 +45,11 @@ class DeploymentFilesTest {
         try (Stream<Path> walk = Files.walk(DEPLOY)) {
             files = walk.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
         }
-        assertThat(files).contains(DEPLOY.resolve("kubernetes/base/deployment.yaml"), DEPLOY.resolve("docker-compose.yml"));
+        assertThat(files).contains(DEPLOY.resolve("kubernetes/base/deployment.yaml"),
+                DEPLOY.resolve("docker-compose.yml"));
         for (Path file : files) {
-            assertThat(documents(file)).as(file.toString()).isNotEmpty().allSatisfy(doc -> assertThat(doc.isObject()).isTrue());
+            assertThat(documents(file)).as(file.toString()).isNotEmpty()
+                    .allSatisfy(doc -> assertThat(doc.isObject()).isTrue());
         }
     }
 
@@ -61,18 +63,21 @@ class DeploymentFilesTest {
         assertThat(docker.copies()).isNotEmpty();
         for (Dockerfile.Copy copy : docker.copies()) {
             if (copy.fromStage() != null) {
-                assertThat(copy.source()).as("what the runtime stage takes from the build stage").isEqualTo(BUILD_OUTPUT);
+                assertThat(copy.source()).as("what the runtime stage takes from the build stage")
+                        .isEqualTo(BUILD_OUTPUT);
             } else {
                 assertThat(Path.of(copy.source())).as("COPY source").exists();
                 assertThat(ignored).as("COPY source %s must not be in .dockerignore", copy.source())
                         .noneMatch(pattern -> copy.source().equals(pattern) || copy.source().startsWith(pattern + "/"));
             }
         }
-        assertThat(pomText("/project/build/finalName")).as("pom.xml finalName, which makes " + BUILD_OUTPUT).isEqualTo("crc-exporter");
+        assertThat(pomText("/project/build/finalName")).as("pom.xml finalName, which makes " + BUILD_OUTPUT)
+                .isEqualTo("crc-exporter");
         assertThat(docker.destinationOf(BUILD_OUTPUT)).isEqualTo("/opt/crc-exporter/crc-exporter.jar");
         assertThat(docker.destinationOf("deploy/jvm.options")).isEqualTo("/opt/crc-exporter/jvm.options");
         assertThat(docker.last("ENTRYPOINT")).isEqualTo(
-                "[\"java\", \"@/opt/crc-exporter/jvm.options\", \"-XX:SharedArchiveFile=/opt/crc-exporter/crc-exporter.jsa\","
+                "[\"java\", \"@/opt/crc-exporter/jvm.options\","
+                        + " \"-XX:SharedArchiveFile=/opt/crc-exporter/crc-exporter.jsa\","
                         + " \"-jar\", \"/opt/crc-exporter/crc-exporter.jar\"]");
     }
 
@@ -97,7 +102,8 @@ class DeploymentFilesTest {
     @Test
     void thisJvmAcceptsTheJvmOptions() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "@" + JVM_OPTIONS, "-version").redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(java.toString(), "@" + JVM_OPTIONS, "-version").redirectErrorStream(true)
+                .start();
         boolean exited = process.waitFor(30, TimeUnit.SECONDS);
         if (!exited) {
             process.destroyForcibly();
@@ -117,12 +123,14 @@ class DeploymentFilesTest {
         String execStart = single(unit, "ExecStart");
         assertThat(execStart).startsWith("/usr/bin/java @" + docker.destinationOf("deploy/jvm.options")
                 + " -jar " + docker.destinationOf(BUILD_OUTPUT) + " --config.file=/etc/crc-exporter/config.yml");
-        assertThat(single(unit, "MemoryDenyWriteExecute")).as("the JIT needs writable+executable memory").isEqualTo("no");
+        assertThat(single(unit, "MemoryDenyWriteExecute")).as("the JIT needs writable+executable memory")
+                .isEqualTo("no");
         assertThat(single(unit, "SuccessExitStatus")).as("the JVM exits 143 after SIGTERM").isEqualTo("143");
         assertThat(single(unit, "ExecReload")).as("SIGHUP reloads (ReloadJarIT)").isEqualTo("/bin/kill -HUP $MAINPID");
         assertThat(single(unit, "CapabilityBoundingSet")).isEmpty();
-        for (String key : List.of("NoNewPrivileges", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables",
-                "ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "RestrictNamespaces", "LockPersonality")) {
+        for (String key : List.of("NoNewPrivileges", "ProtectHome", "PrivateTmp", "PrivateDevices",
+                "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups",
+                "RestrictNamespaces", "LockPersonality")) {
             assertThat(single(unit, key)).as(key).isEqualTo("yes");
         }
         assertThat(single(unit, "ProtectSystem")).isEqualTo("strict");
@@ -179,7 +187,8 @@ class DeploymentFilesTest {
         }
 
         List<String> all(String instruction) {
-            return instructions.stream().filter(i -> i[0].equalsIgnoreCase(instruction)).map(i -> i[1].strip()).toList();
+            return instructions.stream().filter(i -> i[0].equalsIgnoreCase(instruction)).map(i -> i[1].strip())
+                    .toList();
         }
 
         String last(String instruction) {
@@ -195,7 +204,8 @@ class DeploymentFilesTest {
             List<Copy> copies = new ArrayList<>();
             for (String[] i : instructions) {
                 switch (i[0].toUpperCase()) {
-                    case "FROM" -> stage = i[1].contains(" AS ") ? i[1].substring(i[1].indexOf(" AS ") + 4).strip() : i[1];
+                    case "FROM" -> stage = i[1].contains(" AS ") ? i[1].substring(i[1].indexOf(" AS ") + 4).strip()
+                            : i[1];
                     case "WORKDIR" -> workdirs.put(stage, i[1].strip());
                     case "COPY" -> {
                         Matcher from = FROM_FLAG.matcher(i[1]);

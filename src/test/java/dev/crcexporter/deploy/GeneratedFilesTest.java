@@ -37,7 +37,8 @@ class GeneratedFilesTest {
                 "deploy/compose/grafana/datasources/prometheus.yml", "deploy/kubernetes/base/prometheusrule.yaml");
         for (String[] pair : copies) {
             String firstLine = Files.readAllLines(Path.of(pair[0])).get(0);
-            assertThat(firstLine).as(pair[0]).startsWith("# GENERATED from " + pair[1] + " by deploy/").contains("do not edit");
+            assertThat(firstLine).as(pair[0]).startsWith("# GENERATED from " + pair[1] + " by deploy/")
+                    .contains("do not edit");
             assertThat(Path.of(pair[1])).as("source of %s", pair[0]).exists();
         }
     }
@@ -46,7 +47,8 @@ class GeneratedFilesTest {
     void aChangedSourceMakesItsCopyStaleByNameUntilTheScriptRuns(@TempDir Path tmp) throws Exception {
         Path repo = copyOfDeployAndAlerts(tmp);
         Path source = repo.resolve("deploy/prometheus.yml");
-        Files.writeString(source, Files.readString(source).replace("evaluation_interval: 1m", "evaluation_interval: 2m"));
+        Files.writeString(source,
+                Files.readString(source).replace("evaluation_interval: 1m", "evaluation_interval: 2m"));
         Path rules = repo.resolve("alerts/crc-exporter.rules.yml");
         Files.writeString(rules, Files.readString(rules) + "    # a new last line in the last group\n");
 
@@ -75,7 +77,8 @@ class GeneratedFilesTest {
 
         assertThat(result.status()).isNotZero();
         assertThat(result.output()).contains("\"url: http://localhost:9090\" not found");
-        assertThat(repo.resolve("deploy/compose/grafana/datasources/prometheus.yml")).hasContent(before.stripTrailing());
+        assertThat(repo.resolve("deploy/compose/grafana/datasources/prometheus.yml"))
+                .hasContent(before.stripTrailing());
     }
 
     private static List<String[]> copies() throws Exception {
@@ -84,7 +87,10 @@ class GeneratedFilesTest {
         return list.output().lines().map(line -> line.split(" ")).toList();
     }
 
-    /** deploy/ and alerts/ of the repository in {@code tmp}: enough for the script, which works from its parent folder. */
+    /**
+     * deploy/ and alerts/ of the repository in {@code tmp}: enough for the script, which works from its parent
+     * folder.
+     */
     private static Path copyOfDeployAndAlerts(Path tmp) throws IOException {
         for (String top : new String[] {"deploy", "alerts"}) {
             try (Stream<Path> files = Files.walk(Path.of(top))) {
@@ -104,7 +110,8 @@ class GeneratedFilesTest {
     private record Result(int status, String output) {}
 
     private static Result run(Path repo, String... args) throws Exception {
-        List<String> command = Stream.concat(Stream.of("bash", repo.resolve(REGENERATE).toString()), Arrays.stream(args)).toList();
+        List<String> command = Stream.concat(Stream.of("bash", repo.resolve(REGENERATE).toString()),
+                Arrays.stream(args)).toList();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

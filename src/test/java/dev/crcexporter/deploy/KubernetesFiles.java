@@ -49,7 +49,10 @@ final class KubernetesFiles {
         assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
     }
 
-    /** SHARD_INDEX is the pod's ordinal label, defined before CRC_SHARD (a variable expands only the ones before it). */
+    /**
+     * SHARD_INDEX is the pod's ordinal label, defined before CRC_SHARD (a variable expands only the ones before
+     * it).
+     */
     static void assertShardIndexComesFromThePodBeforeCrcShard(JsonNode container) {
         Map<String, JsonNode> env = env(container);
         assertThat(env.get("SHARD_INDEX").at("/valueFrom/fieldRef/fieldPath").asText())
@@ -63,16 +66,21 @@ final class KubernetesFiles {
         for (int ordinal = 0; ordinal < replicas; ordinal++) {
             shards.add(Shard.parse(crcShard.replace("$(SHARD_INDEX)", Integer.toString(ordinal)), "CRC_SHARD"));
         }
-        assertThat(shards).extracting(Shard::index).containsExactlyElementsOf(IntStream.range(0, replicas).boxed().toList());
+        assertThat(shards).extracting(Shard::index)
+                .containsExactlyElementsOf(IntStream.range(0, replicas).boxed().toList());
         assertThat(shards).extracting(Shard::count).containsOnly(replicas);
         String beyond = crcShard.replace("$(SHARD_INDEX)", Integer.toString(replicas));
         assertThatThrownBy(() -> Shard.parse(beyond, "CRC_SHARD")).isInstanceOf(ConfigException.class);
     }
 
-    /** The relabeling that makes {@code instance} the pod name: CrcExporterDown names crc-exporter-I, the pod of shard I. */
+    /**
+     * The relabeling that makes {@code instance} the pod name: CrcExporterDown names crc-exporter-I, the pod of
+     * shard I.
+     */
     static void assertInstanceIsThePodName(JsonNode relabelings) {
         assertThat(relabelings).singleElement().satisfies(relabel -> {
-            assertThat(relabel.get("sourceLabels")).containsExactly(YAML.getNodeFactory().textNode("__meta_kubernetes_pod_name"));
+            assertThat(relabel.get("sourceLabels"))
+                    .containsExactly(YAML.getNodeFactory().textNode("__meta_kubernetes_pod_name"));
             assertThat(relabel.get("targetLabel").asText()).isEqualTo("instance");
         });
     }
@@ -81,7 +89,8 @@ final class KubernetesFiles {
     static void assertSelects(JsonNode matchLabels, JsonNode labels, String what) {
         assertThat(matchLabels.size()).as(what + ": an empty selector").isPositive();
         matchLabels.properties().forEach(label ->
-                assertThat(labels.get(label.getKey())).as(what + ": label " + label.getKey()).isEqualTo(label.getValue()));
+                assertThat(labels.get(label.getKey())).as(what + ": label " + label.getKey())
+                        .isEqualTo(label.getValue()));
     }
 
     /** Labels of the pods, base and sharded alike (the StatefulSet patch has no template metadata). */
@@ -104,7 +113,8 @@ final class KubernetesFiles {
             Matcher element = ELEMENT.matcher(step);
             node = element.matches()
                     ? stream(node).filter(e -> e.path(element.group(1)).asText().equals(element.group(2))).findFirst()
-                            .orElseThrow(() -> new AssertionError(path + ": no element " + step + " in " + object.at("/metadata/name")))
+                            .orElseThrow(() -> new AssertionError(path + ": no element " + step + " in "
+                                    + object.at("/metadata/name")))
                     : node.path(step);
         }
         assertThat(node.isMissingNode()).as("%s in %s", path, Ref.of(object)).isFalse();
@@ -117,7 +127,10 @@ final class KubernetesFiles {
         return kustomization;
     }
 
-    /** The objects a kustomization's resources name (patches not applied); fails on a file or folder that is missing. */
+    /**
+     * The objects a kustomization's resources name (patches not applied); fails on a file or folder that is
+     * missing.
+     */
     static Set<Ref> resources(Path dir) {
         Set<Ref> objects = new LinkedHashSet<>();
         for (JsonNode resource : kustomization(dir).path("resources")) {
@@ -131,7 +144,8 @@ final class KubernetesFiles {
         }
         for (JsonNode patch : kustomization(dir).path("patches")) {
             if (patch.has("path")) {
-                assertThat(dir.resolve(patch.get("path").asText())).as("patch of %s/kustomization.yaml", dir).isRegularFile();
+                assertThat(dir.resolve(patch.get("path").asText())).as("patch of %s/kustomization.yaml", dir)
+                        .isRegularFile();
             }
         }
         return objects;

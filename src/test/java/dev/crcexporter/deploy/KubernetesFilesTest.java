@@ -34,7 +34,8 @@ class KubernetesFilesTest {
         JsonNode groups = document(Path.of("alerts/crc-exporter.rules.yml")).get("groups");
         assertThat(rule.get("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
         assertThat(rule.at("/spec/groups"))
-                .as("deploy/kubernetes/base/prometheusrule.yaml is out of date: run deploy/regenerate.sh (--check shows the diff)")
+                .as("deploy/kubernetes/base/prometheusrule.yaml is out of date: run deploy/regenerate.sh"
+                        + " (--check shows the diff)")
                 .isEqualTo(groups);
     }
 
@@ -71,7 +72,8 @@ class KubernetesFilesTest {
         assertThat(secretFile).startsWith(secretDir + "/");
         String secretKey = secretFile.substring(secretDir.length() + 1);
         assertThat(volume(pod, "secret").at("/secret/secretName").asText()).isEqualTo("crc-exporter");
-        assertThat(k8s("secret.yaml", "Secret").at("/stringData").has(secretKey)).as("secret key " + secretKey).isTrue();
+        assertThat(k8s("secret.yaml", "Secret").at("/stringData").has(secretKey)).as("secret key " + secretKey)
+                .isTrue();
 
         assertThat(validConfig(config, secretFile, tmp).accounts()).hasSize(1);
     }
@@ -83,14 +85,17 @@ class KubernetesFilesTest {
         assertThat(service.at("/spec/type").asText()).isEqualTo("ClusterIP");
         assertThat(service.at("/spec/ports/0/port").asInt()).isEqualTo(defaultPort());
         assertThat(service.at("/spec/ports/0/name").asText()).isEqualTo("http");
-        assertThat(service.at("/spec/selector")).isEqualTo(k8s("deployment.yaml", "Deployment").at("/spec/template/metadata/labels"));
-        assertSelects(monitor.at("/spec/selector/matchLabels"), service.at("/metadata/labels"), "ServiceMonitor → Service");
+        assertThat(service.at("/spec/selector"))
+                .isEqualTo(k8s("deployment.yaml", "Deployment").at("/spec/template/metadata/labels"));
+        assertSelects(monitor.at("/spec/selector/matchLabels"), service.at("/metadata/labels"),
+                "ServiceMonitor → Service");
         assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
         assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
         assertThat(monitor.at("/spec/endpoints/0/interval").asText()).isEqualTo("1m");
         // prometheus-operator: job = value of the Service label named by jobLabel, else the Service name.
         String jobLabel = monitor.at("/spec/jobLabel").asText();
-        String job = jobLabel.isEmpty() ? service.at("/metadata/name").asText() : service.at("/metadata/labels").get(jobLabel).asText();
+        String job = jobLabel.isEmpty() ? service.at("/metadata/name").asText()
+                : service.at("/metadata/labels").get(jobLabel).asText();
         assertThat(job).as("job label the alert rules use").isEqualTo("crc-exporter");
         assertThat(service.at("/metadata/name").asText()).isEqualTo("crc-exporter");
     }

@@ -36,7 +36,8 @@ final class Kustomize {
     /** The objects kubectl renders from {@code dir}, by kind; skips the calling test without a suitable kubectl. */
     static Map<String, JsonNode> render(Path dir) {
         Assumptions.assumeTrue(UNSUITABLE.isEmpty(),
-                () -> UNSUITABLE.orElseThrow() + ": kubectl kustomize " + dir + " skipped (KubernetesFilesTest's static checks of the same files run without kubectl)");
+                () -> UNSUITABLE.orElseThrow() + ": kubectl kustomize " + dir + " skipped (KubernetesFilesTest's"
+                        + " static checks of the same files run without kubectl)");
         return RENDERED.computeIfAbsent(dir, Kustomize::run);
     }
 
@@ -64,7 +65,8 @@ final class Kustomize {
         int major = Integer.parseInt(semver.group(1));
         int minor = Integer.parseInt(semver.group(2));
         if (major < 4 || major == 4 && minor < 1) {
-            return Optional.of("kubectl " + kubectl + " has kustomize " + kustomize + ", the overlays need 4.1 or later");
+            return Optional.of("kubectl " + kubectl + " has kustomize " + kustomize
+                    + ", the overlays need 4.1 or later");
         }
         return Optional.empty();
     }
@@ -79,7 +81,8 @@ final class Kustomize {
         Map<String, JsonNode> byKind = new LinkedHashMap<>();
         try (var values = YAML.readValues(YAML.createParser(output), JsonNode.class)) {
             for (JsonNode object : values.readAll()) {
-                assertThat(byKind.put(object.get("kind").asText(), object)).as("one %s", object.get("kind").asText()).isNull();
+                assertThat(byKind.put(object.get("kind").asText(), object)).as("one %s", object.get("kind").asText())
+                        .isNull();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("kubectl kustomize " + dir + " printed no YAML: " + output, e);

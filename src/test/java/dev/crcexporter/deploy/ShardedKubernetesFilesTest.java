@@ -41,12 +41,14 @@ class ShardedKubernetesFilesTest {
     @Test
     void everyFileAKustomizationNamesExistsAndEveryPatchAndReplacementFindsItsObject() {
         Set<Ref> objects = resources(K8S_SHARDED);
-        assertThat(objects).contains(new Ref("Deployment", "crc-exporter"), new Ref("PodDisruptionBudget", "crc-exporter"));
+        assertThat(objects).contains(new Ref("Deployment", "crc-exporter"),
+                new Ref("PodDisruptionBudget", "crc-exporter"));
         assertThat(resources(K8S_TOP)).isEqualTo(resources(K8S));
         JsonNode sharded = kustomization(K8S_SHARDED);
         for (JsonNode patch : sharded.path("patches")) {
             JsonNode file = patch.has("path") ? document(K8S_SHARDED.resolve(patch.get("path").asText())) : null;
-            Ref target = patch.has("target") ? new Ref(patch.at("/target/kind").asText(), patch.at("/target/name").asText())
+            Ref target = patch.has("target")
+                    ? new Ref(patch.at("/target/kind").asText(), patch.at("/target/name").asText())
                     : Ref.of(file);
             assertThat(objects).as("object patched by %s", patch).contains(target);
             if (file != null && patch.at("/options/allowKindChange").asBoolean()) {
@@ -57,10 +59,12 @@ class ShardedKubernetesFilesTest {
         assertThat(objects).as("after the patches").contains(new Ref("StatefulSet", "crc-exporter"))
                 .doesNotContain(new Ref("Deployment", "crc-exporter"));
         for (JsonNode replicas : sharded.path("replicas")) {
-            assertThat(objects).as("replicas of %s", replicas).contains(new Ref("StatefulSet", replicas.get("name").asText()));
+            assertThat(objects).as("replicas of %s", replicas)
+                    .contains(new Ref("StatefulSet", replicas.get("name").asText()));
         }
         for (JsonNode replacement : sharded.path("replacements")) {
-            assertThat(objects).contains(new Ref(replacement.at("/source/kind").asText(), replacement.at("/source/name").asText()));
+            assertThat(objects).contains(
+                    new Ref(replacement.at("/source/kind").asText(), replacement.at("/source/name").asText()));
             replacement.path("targets").forEach(target -> assertThat(objects)
                     .contains(new Ref(target.at("/select/kind").asText(), target.at("/select/name").asText())));
         }
@@ -79,7 +83,8 @@ class ShardedKubernetesFilesTest {
         assertThat(replacement.at("/source/fieldPath").asText()).as("replacement source").isEqualTo("spec.replicas");
         assertThat(replacement.at("/targets/0/fieldPaths")).as("replacement target").hasSize(1);
         assertThat(replacement.at("/targets/0/options/delimiter").asText()).as("replacement delimiter").isEqualTo("/");
-        assertThat(replacement.at("/targets/0/options/index").asInt()).as("replacement index: N, after the /").isEqualTo(1);
+        assertThat(replacement.at("/targets/0/options/index").asInt()).as("replacement index: N, after the /")
+                .isEqualTo(1);
         JsonNode statefulSet = shardedFile("statefulset.yaml", "StatefulSet");
         String placeholder = fieldPath(statefulSet, replacement.at("/targets/0/fieldPaths/0").asText()).asText();
         String[] parts = placeholder.split("/", -1);
@@ -89,19 +94,23 @@ class ShardedKubernetesFilesTest {
         JsonNode container = statefulSet.at("/spec/template/spec/containers/0");
         assertThat(env(container).get(CrcExporterCommand.SHARD_VARIABLE).get("value").asText()).isEqualTo(placeholder);
         assertShardIndexComesFromThePodBeforeCrcShard(container);
-        assertThat(stream(k8s("deployment.yaml", "Deployment").at("/spec/template/spec/containers/0/args")).map(JsonNode::asText))
-                .as("no --shard flag in the base: it would win over CRC_SHARD").noneMatch(arg -> arg.startsWith("--shard"));
+        assertThat(stream(k8s("deployment.yaml", "Deployment").at("/spec/template/spec/containers/0/args"))
+                        .map(JsonNode::asText))
+                .as("no --shard flag in the base: it would win over CRC_SHARD")
+                .noneMatch(arg -> arg.startsWith("--shard"));
         assertEveryOrdinalGetsItsOwnShard(crcShard, count);
     }
 
     @Test
     void theShardsPodsAreTheBasesWithTheirShardAddedSoPortAndProbesMatch() {
         JsonNode patch = shardedFile("statefulset.yaml", "StatefulSet");
-        assertThat(names(patch.at("/spec/template"))).as("no template metadata: the pods keep the base's labels").containsOnly("spec");
+        assertThat(names(patch.at("/spec/template"))).as("no template metadata: the pods keep the base's labels")
+                .containsOnly("spec");
         assertThat(names(patch.at("/spec/template/spec"))).containsOnly("containers", "topologySpreadConstraints");
         JsonNode container = patch.at("/spec/template/spec/containers");
         assertThat(container).hasSize(1);
-        assertThat(names(container.get(0))).as("the patch adds env only; image, ports and probes are base/deployment.yaml's")
+        assertThat(names(container.get(0)))
+                .as("the patch adds env only; image, ports and probes are base/deployment.yaml's")
                 .containsOnly("name", "env");
         JsonNode base = k8s("deployment.yaml", "Deployment").at("/spec/template/spec/containers");
         assertThat(base).hasSize(1);
@@ -110,7 +119,8 @@ class ShardedKubernetesFilesTest {
         assertServesAndIsProbedOnTheExportersPort(base.get(0));
 
         JsonNode headless = shardedFile("service-headless.yaml", "Service");
-        assertThat(names(headless.get("metadata"))).as("same name and labels as base/service.yaml").containsOnly("name");
+        assertThat(names(headless.get("metadata"))).as("same name and labels as base/service.yaml")
+                .containsOnly("name");
         assertThat(names(headless.get("spec"))).containsOnly("clusterIP");
         assertThat(headless.at("/spec/clusterIP").asText()).isEqualTo("None");
         assertThat(patch.at("/spec/serviceName").asText()).isEqualTo(headless.at("/metadata/name").asText());
@@ -121,7 +131,8 @@ class ShardedKubernetesFilesTest {
     void theShardedServiceMonitorSelectsTheHeadlessServiceAndNamesInstanceByPod() {
         JsonNode service = k8s("service.yaml", "Service"); // the headless patch changes spec.clusterIP only (see above)
         JsonNode monitor = k8s("servicemonitor.yaml", "ServiceMonitor");
-        assertSelects(monitor.at("/spec/selector/matchLabels"), service.at("/metadata/labels"), "ServiceMonitor → Service");
+        assertSelects(monitor.at("/spec/selector/matchLabels"), service.at("/metadata/labels"),
+                "ServiceMonitor → Service");
         assertSelects(service.at("/spec/selector"), podLabels(), "Service → pods");
         assertThat(monitor.at("/spec/endpoints")).hasSize(1);
         assertThat(monitor.at("/spec/endpoints/0/port")).isEqualTo(service.at("/spec/ports/0/name"));
@@ -133,7 +144,8 @@ class ShardedKubernetesFilesTest {
         JsonNode add = operations.get(0);
         assertThat(add.get("op").asText()).isEqualTo("add");
         assertThat(add.get("path").asText()).isEqualTo("/spec/endpoints/0/relabelings");
-        assertThat(monitor.at("/spec/endpoints/0/relabelings").isMissingNode()).as("nothing for the add to replace").isTrue();
+        assertThat(monitor.at("/spec/endpoints/0/relabelings").isMissingNode()).as("nothing for the add to replace")
+                .isTrue();
         assertInstanceIsThePodName(add.get("value"));
     }
 
@@ -142,10 +154,12 @@ class ShardedKubernetesFilesTest {
         JsonNode budget = shardedFile("poddisruptionbudget.yaml", "PodDisruptionBudget");
         assertThat(budget.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
         assertSelects(budget.at("/spec/selector/matchLabels"), podLabels(), "PodDisruptionBudget → pods");
-        JsonNode spread = shardedFile("statefulset.yaml", "StatefulSet").at("/spec/template/spec/topologySpreadConstraints");
+        JsonNode spread = shardedFile("statefulset.yaml", "StatefulSet")
+                .at("/spec/template/spec/topologySpreadConstraints");
         assertThat(spread).hasSize(1);
         assertSelects(spread.at("/0/labelSelector/matchLabels"), podLabels(), "topologySpreadConstraints → pods");
-        assertSelects(k8s("deployment.yaml", "Deployment").at("/spec/selector/matchLabels"), podLabels(), "StatefulSet → pods");
+        assertSelects(k8s("deployment.yaml", "Deployment").at("/spec/selector/matchLabels"), podLabels(),
+                "StatefulSet → pods");
     }
 
     // --- rendered by kubectl kustomize ----------------------------------------------------------------------
@@ -154,7 +168,8 @@ class ShardedKubernetesFilesTest {
     void shardedOverlayRendersAStatefulSetInsteadOfTheDeployment() {
         Map<String, JsonNode> objects = Kustomize.render(K8S_SHARDED);
         assertThat(objects.keySet()).containsExactlyInAnyOrder(
-                "Secret", "ConfigMap", "StatefulSet", "Service", "ServiceMonitor", "PrometheusRule", "PodDisruptionBudget");
+                "Secret", "ConfigMap", "StatefulSet", "Service", "ServiceMonitor", "PrometheusRule",
+                "PodDisruptionBudget");
         JsonNode statefulSet = objects.get("StatefulSet");
         assertThat(names(statefulSet.get("spec"))).as("StatefulSet fields only (the Deployment's kind was changed)")
                 .isSubsetOf("replicas", "selector", "template", "serviceName", "podManagementPolicy", "updateStrategy",
@@ -207,13 +222,15 @@ class ShardedKubernetesFilesTest {
         Map<String, JsonNode> objects = Kustomize.render(K8S_SHARDED);
         JsonNode service = objects.get("Service");
         JsonNode monitor = objects.get("ServiceMonitor");
-        assertSelects(monitor.at("/spec/selector/matchLabels"), service.at("/metadata/labels"), "ServiceMonitor → Service");
+        assertSelects(monitor.at("/spec/selector/matchLabels"), service.at("/metadata/labels"),
+                "ServiceMonitor → Service");
         assertThat(monitor.at("/spec/endpoints")).hasSize(1);
         JsonNode endpoint = monitor.at("/spec/endpoints/0");
         assertThat(endpoint.get("port").asText()).isEqualTo(service.at("/spec/ports/0/name").asText());
         assertThat(endpoint.get("path").asText()).isEqualTo("/metrics");
         String jobLabel = monitor.at("/spec/jobLabel").asText();
-        assertThat(service.at("/metadata/labels").get(jobLabel).asText()).as("job label the alert rules use").isEqualTo("crc-exporter");
+        assertThat(service.at("/metadata/labels").get(jobLabel).asText()).as("job label the alert rules use")
+                .isEqualTo("crc-exporter");
         assertInstanceIsThePodName(endpoint.get("relabelings"));
     }
 }

@@ -40,7 +40,8 @@ class DateChunksTest {
     void leapYearFebruaryHasTwentyNineDays() {
         List<Chunk> chunks = DateChunks.of(d("2028-02-10"), d("2028-03-01"));
 
-        assertThat(chunks).containsExactly(new Chunk(d("2028-02-10"), d("2028-02-29")), new Chunk(d("2028-03-01"), d("2028-03-01")));
+        assertThat(chunks).containsExactly(new Chunk(d("2028-02-10"), d("2028-02-29")),
+                new Chunk(d("2028-03-01"), d("2028-03-01")));
         assertThat(DateChunks.of(d("2026-02-01"), d("2026-03-01")).get(0).last()).isEqualTo(d("2026-02-28"));
     }
 

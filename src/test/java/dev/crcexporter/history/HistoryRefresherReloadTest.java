@@ -27,7 +27,8 @@ class HistoryRefresherReloadTest {
 
     private static ExporterConfig config(FakeCrcApi api, AccountConfig... accounts) {
         return new ExporterConfig(api.url(), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE, Duration.ofHours(1),
-                Duration.ofSeconds(5), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), List.of(accounts), ZoomConfig.DEFAULT);
+                Duration.ofSeconds(5), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                List.of(accounts), ZoomConfig.DEFAULT);
     }
 
     private static AccountConfig account(String name, String secret) {
@@ -40,7 +41,8 @@ class HistoryRefresherReloadTest {
             for (String name : List.of("hq", "apac", "lat")) {
                 api.account("k-" + name, "s-" + name, List.of(Days.peakingAtTen("2026-11-20", 7)));
             }
-            ExporterConfig before = config(api, account("hq", "s-hq"), account("apac", "s-apac"), account("lat", "s-lat"));
+            ExporterConfig before = config(api, account("hq", "s-hq"), account("apac", "s-apac"),
+                    account("lat", "s-lat"));
             try (UsageSources sources = new UsageSources(before, CLOCK);
                     HistoryRefresher history = new HistoryRefresher(before.accounts(), before.timezone(),
                             new HistoryFetcher(sources, new RetryPolicy(before.retry()), d -> {}, line -> {}), CLOCK,

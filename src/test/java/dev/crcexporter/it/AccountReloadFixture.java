@@ -67,7 +67,8 @@ abstract class AccountReloadFixture {
     }
 
     static String zoom(String name, String accountId, String... extra) {
-        return "  - name: " + name + "\n    source: zoom\n    account_id: " + accountId + "\n    client_id: c-" + accountId
+        return "  - name: " + name + "\n    source: zoom\n    account_id: " + accountId
+                + "\n    client_id: c-" + accountId
                 + "\n    client_secret: cs-" + accountId + "\n"
                 + String.join("", Arrays.stream(extra).map(line -> "    " + line + "\n").toList());
     }
@@ -80,7 +81,8 @@ abstract class AccountReloadFixture {
 
     Exporter start(String yaml) throws Exception {
         Files.writeString(file, yaml);
-        return fixture.start(ConfigLoader.load(file), WebConfig.NONE, Optional.empty(), CLOCK, () -> ConfigLoader.load(file),
+        return fixture.start(ConfigLoader.load(file), WebConfig.NONE, Optional.empty(), CLOCK,
+                () -> ConfigLoader.load(file),
                 () -> WebConfig.NONE);
     }
 

@@ -50,7 +50,10 @@ final class AlertingStack {
         return new AlertingStack(alertmanager, pair, single);
     }
 
-    /** The shipped rules with every "for:" shortened to 5s and the hourly group evaluated every second; promtool accepts them. */
+    /**
+     * The shipped rules with every "for:" shortened to 5s and the hourly group evaluated every second; promtool
+     * accepts them.
+     */
     private static Path shortenedRules(ExternalProcesses processes, Path dir) throws IOException, InterruptedException {
         String rules = Files.readString(MonitoringAssetsIT.RULES);
         assertThat(FOR_LINE.matcher(rules).results().count()).as("`for:` lines rewritten = alerts")
@@ -60,7 +63,8 @@ final class AlertingStack {
         fast = GROUP_INTERVAL_LINE.matcher(fast).replaceAll("$1interval: 1s");
         Path copy = dir.resolve("crc-exporter.rules.yml");
         Files.writeString(copy, fast);
-        ExternalProcesses.Result check = processes.run(Duration.ofSeconds(60), "promtool", "check", "rules", copy.toString());
+        ExternalProcesses.Result check = processes.run(Duration.ofSeconds(60), "promtool", "check", "rules",
+                copy.toString());
         assertThat(check.exitCode()).as("promtool check rules on the shortened copy:%n%s", check.output()).isZero();
         return copy;
     }
@@ -73,10 +77,14 @@ final class AlertingStack {
         return Files.writeString(dir.resolve("alertmanager.yml"), local);
     }
 
-    /** Prometheus scraping {@code exporterPorts} as job crc-exporter, with the rules, alerting to {@code alertmanagerPort} if > 0. */
+    /**
+     * Prometheus scraping {@code exporterPorts} as job crc-exporter, with the rules, alerting to
+     * {@code alertmanagerPort} if > 0.
+     */
     private static PrometheusServer prometheus(ExternalProcesses processes, Path dir, String name, Path rules,
                                                int alertmanagerPort, List<Integer> exporterPorts) throws IOException {
-        String targets = exporterPorts.stream().map(port -> "'127.0.0.1:" + port + "'").collect(Collectors.joining(", "));
+        String targets = exporterPorts.stream().map(port -> "'127.0.0.1:" + port + "'")
+                .collect(Collectors.joining(", "));
         String alerting = alertmanagerPort <= 0 ? "" : """
                 alerting:
                   alertmanagers:

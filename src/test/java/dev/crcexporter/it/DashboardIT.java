@@ -15,7 +15,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The Grafana dashboard's conventions, checked with Jackson. The alert rules and example configs: {@link MonitoringAssetsIT}. */
+/**
+ * The Grafana dashboard's conventions, checked with Jackson. The alert rules and example configs:
+ * {@link MonitoringAssetsIT}.
+ */
 class DashboardIT {
     static final Path DASHBOARD = Path.of("grafana/crc-exporter.json");
     /** Panel types that show no numbers and therefore need no unit. */
@@ -83,14 +86,16 @@ class DashboardIT {
         assertThat(panels).isNotEmpty();
         for (JsonNode panel : panels) {
             String type = panel.path("type").asText();
-            String name = panel.path("title").asText("").isBlank() ? "panel " + panel.path("id") : panel.path("title").asText();
+            String name = panel.path("title").asText("").isBlank() ? "panel " + panel.path("id")
+                    : panel.path("title").asText();
             if (panel.path("title").asText("").isBlank()) {
                 problems.add(name + ": no title");
             }
             if (!type.equals("row") && panel.path("description").asText("").isBlank()) {
                 problems.add(name + ": no description");
             }
-            if (!NO_NUMBERS.contains(type) && panel.path("fieldConfig").path("defaults").path("unit").asText("").isBlank()) {
+            if (!NO_NUMBERS.contains(type)
+                    && panel.path("fieldConfig").path("defaults").path("unit").asText("").isBlank()) {
                 problems.add(name + ": no unit in fieldConfig.defaults.unit");
             }
             if (!NO_NUMBERS.contains(type) && panel.path("targets").isEmpty()) {
@@ -111,7 +116,8 @@ class DashboardIT {
                 if (field.getKey().equals("datasource")) {
                     if (value.isTextual() && !VARIABLE.matcher(value.asText()).matches()) {
                         problems.add(where + " = " + value);
-                    } else if (value.isObject() && value.has("uid") && !VARIABLE.matcher(value.path("uid").asText()).matches()) {
+                    } else if (value.isObject() && value.has("uid")
+                            && !VARIABLE.matcher(value.path("uid").asText()).matches()) {
                         problems.add(where + ".uid = " + value.path("uid"));
                     } else if (value.isObject() && !value.has("uid")) {
                         problems.add(where + " has no uid");
@@ -144,7 +150,8 @@ class DashboardIT {
 
     // ------------------------------------------------------------------ dashboard: HA-safe figures, retention, no data
 
-    private static final Pattern AGGREGATION = Pattern.compile("\\b(sum|count|avg)\\s*(?:by\\s*\\([^)]*\\)\\s*)?\\(\\s*");
+    private static final Pattern AGGREGATION = Pattern.compile(
+            "\\b(sum|count|avg)\\s*(?:by\\s*\\([^)]*\\)\\s*)?\\(\\s*");
     private static final Pattern FUNCTIONS = Pattern.compile("^(?:[a-z_]+\\s*\\(\\s*)*");
     private static final Pattern RANGE = Pattern.compile("\\[(\\d+)([smhdw])]");
     private static final Duration RETENTION = Duration.ofDays(15);
@@ -174,7 +181,8 @@ class DashboardIT {
                 Matcher functions = FUNCTIONS.matcher(argument);
                 String afterFunctions = functions.lookingAt() ? argument.substring(functions.end()) : argument;
                 if (!argument.startsWith("max") && afterFunctions.startsWith("crc_")) {
-                    problems.add(aggregation.group(1) + " over " + afterFunctions.split("[{\\s)]")[0] + " in `" + expr + "`");
+                    problems.add(aggregation.group(1) + " over " + afterFunctions.split("[{\\s)]")[0]
+                            + " in `" + expr + "`");
                 }
             }
         }
@@ -208,10 +216,30 @@ class DashboardIT {
             }
             boolean beyond = spans.stream().anyMatch(d -> d.compareTo(RETENTION) > 0);
             if (beyond && !panel.path("description").asText("").contains("retention")) {
-                problems.add(panel.path("title").asText() + ": looks back " + spans + " but its description does not mention retention");
+                problems.add(panel.path("title").asText() + ": looks back " + spans
+                        + " but its description does not mention retention");
             }
         }
         assertThat(problems).isEmpty();
+    }
+
+    /** A panel built on the {date,hour} series says that it needs them: with --no-collector.hourly it has no data. */
+    @Test
+    void panelsOfTheHourlySeriesSayTheyNeedTheHourlyCollector() throws IOException {
+        List<String> problems = new ArrayList<>();
+        int hourlyPanels = 0;
+        for (JsonNode panel : panels(dashboard())) {
+            if (panel.path("targets").toString().matches(".*crc_ports_(max|total)_usage\\b.*")) {
+                hourlyPanels++;
+                if (!panel.path("description").asText("").contains("--collector.hourly")) {
+                    problems.add(panel.path("title").asText()
+                            + ": uses the hourly series, its description does not say so");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(hourlyPanels).as("hours at saturation, the accounts table, peaks and connections per hour")
+                .isEqualTo(4);
     }
 
     @Test
@@ -265,7 +293,8 @@ class DashboardIT {
                 .toList();
         assertThat(peaks).hasSizeGreaterThanOrEqualTo(2);
         for (JsonNode panel : peaks) {
-            assertThat(panel.path("targets").toString()).as(panel.path("title").asText()).contains("crc_ports_capacity");
+            assertThat(panel.path("targets").toString()).as(panel.path("title").asText())
+                    .contains("crc_ports_capacity");
             assertThat(panel.path("transformations").get(0).path("id").asText()).as(panel.path("title").asText())
                     .isEqualTo("configFromQuery");
             assertThat(panel.at("/fieldConfig/defaults/custom/thresholdsStyle/mode").asText()).isEqualTo("dashed");

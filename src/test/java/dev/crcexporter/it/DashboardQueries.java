@@ -16,10 +16,12 @@ import java.util.regex.Pattern;
  * Grafana's variables expanded, run against a real Prometheus: which return no data, and which show upstream figures.
  */
 final class DashboardQueries {
-    private static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((.+),\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\)$");
+    private static final Pattern LABEL_VALUES = Pattern.compile(
+            "^label_values\\((.+),\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\)$");
     private static final Pattern UNRESOLVED = Pattern.compile("\\$\\{?[A-Za-z_]");
     /** Expressions whose figures depend on time or on the exporter itself, not only on the upstream data. */
-    private static final Pattern NOT_DATA = Pattern.compile("time\\(\\)|_poll_|build_info|\\bup\\{|ALERTS|last_success");
+    private static final Pattern NOT_DATA = Pattern.compile(
+            "time\\(\\)|_poll_|build_info|\\bup\\{|ALERTS|last_success");
 
     /** A query of the dashboard: where it is, its expression, and whether Grafana runs it as a range query. */
     record Query(String where, String expr, boolean range) {}
@@ -56,7 +58,8 @@ final class DashboardQueries {
             }
         }
         for (JsonNode annotation : dashboard.path("annotations").path("list")) {
-            queries.add(new Query("annotation " + annotation.path("name").asText(), annotation.path("expr").asText(""), true));
+            queries.add(new Query("annotation " + annotation.path("name").asText(),
+                    annotation.path("expr").asText(""), true));
         }
         return queries;
     }
@@ -108,7 +111,8 @@ final class DashboardQueries {
                 problems.add(where + ": " + e.getMessage());
             }
             if (query.range()) {
-                // Up to a second after the instant query above, so a series that has just appeared (a firing alert) is in range.
+                // Up to a second after the instant query above, so a series that has just appeared (a firing alert)
+                // is in range.
                 long end = System.currentTimeMillis() / 1000 + 1;
                 try {
                     if (prometheus.queryRange(expr, end - 30, end, 1).isEmpty()) {

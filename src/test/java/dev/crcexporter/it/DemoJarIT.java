@@ -25,9 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoJarIT {
     private static final Path JAR = Path.of("target/crc-exporter.jar");
     private static final List<String> CONTRACT = List.of(
-            "crc_ports_max_usage{", "crc_ports_total_usage{", "crc_ports_current_max_usage{", "crc_ports_daily_max_usage{",
+            "crc_ports_max_usage{", "crc_ports_total_usage{", "crc_ports_current_max_usage{",
+            "crc_ports_daily_max_usage{",
             "crc_ports_capacity{", "crc_up{", "crc_exporter_last_success_timestamp_seconds{",
-            "crc_exporter_poll_duration_seconds{", "crc_exporter_poll_errors_total{", "crc_account_info{", "crc_exporter_build_info{",
+            "crc_exporter_poll_duration_seconds{", "crc_exporter_poll_errors_total{", "crc_account_info{",
+            "crc_exporter_build_info{",
             "jvm_memory_used_bytes{", "process_resident_memory_bytes ");
 
     @TempDir
@@ -44,7 +46,8 @@ class DemoJarIT {
     void demoServesTheWholeContractPassesPromtoolAndStopsCleanlyOnSigterm() throws Exception {
         assertThat(JAR).as("run `mvn package` first").exists();
         Path log = tmp.resolve("crc-demo.log");
-        Process exporter = processes.start(log, "java", "-jar", JAR.toString(), "--demo", "--web.listen-address=127.0.0.1:0");
+        Process exporter = processes.start(log, "java", "-jar", JAR.toString(), "--demo",
+                "--web.listen-address=127.0.0.1:0");
 
         int port = Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the demo's port in its log", () -> {
             ExternalProcesses.assertAlive(exporter);
@@ -67,7 +70,8 @@ class DemoJarIT {
                 "crc_up{account=\"emea-office\"} 1.0", "crc_account_info{account=\"emea-office\",source=\"zoom\"} 1",
                 "crc_account_info{account=\"headquarters\",source=\"systec\"} 1");
 
-        ExternalProcesses.Result lint = processes.runWithInput(Duration.ofSeconds(30), metrics, "promtool", "check", "metrics");
+        ExternalProcesses.Result lint = processes.runWithInput(Duration.ofSeconds(30), metrics,
+                "promtool", "check", "metrics");
         assertThat(lint.output()).isEmpty();
         assertThat(lint.exitCode()).isZero();
 
@@ -107,6 +111,7 @@ class DemoJarIT {
         assertThat(lines).hasSize(5).allMatch(l -> !l.contains("DEBUG") && !l.contains("level="));
         assertThat(lines.stream().map(l -> l.substring(0, l.indexOf(',')))).containsExactly("account", "headquarters",
                 "shanghai-branch", "training-center", "emea-office");
-        assertThat(report.errors()).contains("report: account emea-office (4/4) chunk 1/4").doesNotContain("demo-secret");
+        assertThat(report.errors()).contains("report: account emea-office (4/4) chunk 1/4")
+                .doesNotContain("demo-secret");
     }
 }

@@ -98,7 +98,8 @@ class EndToEndIT {
         zoom.account("acct-zoomfull", "client-zoomfull", "zoomfull-secret", List.of());
         zoom.behaveMetrics(request -> request.accountId() == null ? zoom.documentedMetrics(request)
                 : FakeZoomApi.json(200, ZoomAnswers.usage(LocalDate.parse(request.query().get("from")),
-                        LocalDate.parse(request.query().get("to")), days(8, 3), ZoomAnswers.Style.DATE_TIME_AND_PLAIN_HOURS)));
+                        LocalDate.parse(request.query().get("to")), days(8, 3),
+                        ZoomAnswers.Style.DATE_TIME_AND_PLAIN_HOURS)));
         return new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneOffset.UTC, Duration.ofSeconds(2),
                 Duration.ofSeconds(1), 4, new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
                 List.of(new AccountConfig("full", "key-full", new Secret("full-secret"), OptionalInt.of(10)),
@@ -112,7 +113,8 @@ class EndToEndIT {
 
     /** CrcDataStale of {@code account} as Prometheus would send it. */
     private static Map<String, String> staleData(String account) {
-        return Map.of("alertname", "CrcDataStale", "account", account, "severity", "warning", "service", "crc", "instance", "test");
+        return Map.of("alertname", "CrcDataStale", "account", account, "severity", "warning", "service", "crc",
+                "instance", "test");
     }
 
     // ------------------------------------------------------------------ the test
@@ -121,21 +123,25 @@ class EndToEndIT {
     void alertsReachAlertmanagerOnceAndEveryDashboardFigureIsTheSameWithAnHaPair() throws Exception {
         long started = System.nanoTime();
 
-        // fake upstream -> an HA pair of exporters polling it -> Prometheus (one scraping the pair, one exporter A alone)
-        // -> Alertmanager
+        // fake upstream -> an HA pair of exporters polling it -> Prometheus (one scraping the pair, one exporter A
+        // alone) -> Alertmanager
         ExporterConfig config = config();
         Exporter exporterA = fixture.start(config, Clock.systemUTC());
         Exporter exporterB = fixture.start(config, Clock.systemUTC());
-        AlertingStack stack = AlertingStack.start(processes, tmp, List.of(exporterA.port(), exporterB.port()), exporterA.port());
+        AlertingStack stack = AlertingStack.start(processes, tmp, List.of(exporterA.port(), exporterB.port()),
+                exporterA.port());
         AlertmanagerServer alertmanager = stack.alertmanager;
 
-        // alerts: CrcPortsSaturated for full and for the Zoom account, CrcApiFailing for broken, CrcCapacityNotConfigured for nocap
+        // alerts: CrcPortsSaturated for full and for the Zoom account, CrcApiFailing for broken,
+        // CrcCapacityNotConfigured for nocap
         AlertmanagerServer.Alerts alerts = stack.await(ALERT_BOUND, "CrcPortsSaturated{account=full},"
                         + " CrcPortsSaturated{account=zoomfull}, CrcApiFailing{account=broken} and"
                         + " CrcCapacityNotConfigured{account=nocap} in Alertmanager",
                 alertmanager::alerts,
-                a -> a.has("CrcPortsSaturated", "full", "critical") && a.has("CrcPortsSaturated", "zoomfull", "critical")
-                        && a.has("CrcApiFailing", "broken", "warning") && a.has("CrcCapacityNotConfigured", "nocap", "info"));
+                a -> a.has("CrcPortsSaturated", "full", "critical")
+                        && a.has("CrcPortsSaturated", "zoomfull", "critical")
+                        && a.has("CrcApiFailing", "broken", "warning")
+                        && a.has("CrcCapacityNotConfigured", "nocap", "info"));
         long alertsAfter = System.nanoTime();
 
         // the pair raises one saturation alert per account, not one per exporter; every alert is service="crc"
@@ -143,25 +149,30 @@ class EndToEndIT {
                 .filter(l -> "CrcPortsSaturated".equals(l.get("alertname"))).toList();
         assertThat(saturated).as("CrcPortsSaturated in Alertmanager").extracting(l -> l.get("account"))
                 .containsExactlyInAnyOrder("full", "zoomfull");
-        assertThat(saturated).allSatisfy(l -> assertThat(l).containsOnlyKeys("alertname", "account", "severity", "service"));
-        assertThat(alerts.labels()).as("every alert is routed by service=crc").allMatch(l -> "crc".equals(l.get("service")));
-        assertThat(alerts.labels()).as("no saturation alert without a capacity").noneMatch(l -> "nocap".equals(l.get("account"))
-                && l.get("alertname").startsWith("CrcPorts"));
+        assertThat(saturated)
+                .allSatisfy(l -> assertThat(l).containsOnlyKeys("alertname", "account", "severity", "service"));
+        assertThat(alerts.labels()).as("every alert is routed by service=crc")
+                .allMatch(l -> "crc".equals(l.get("service")));
+        assertThat(alerts.labels()).as("no saturation alert without a capacity")
+                .noneMatch(l -> "nocap".equals(l.get("account")) && l.get("alertname").startsWith("CrcPorts"));
 
         // the shipped inhibit rule: CrcPortsSaturated silences CrcPortsNearlySaturated of the same account
-        stack.await(Duration.ofSeconds(60), "CrcPortsNearlySaturated{account=full} in Alertmanager, inhibited by CrcPortsSaturated",
+        stack.await(Duration.ofSeconds(60),
+                "CrcPortsNearlySaturated{account=full} in Alertmanager, inhibited by CrcPortsSaturated",
                 alertmanager::alerts, a -> a.inhibited("CrcPortsNearlySaturated", "full"));
 
         // CrcDataStale needs 20 minutes of failures: posted by hand. A failing API explains stale data of the same
         // account (inhibited); stale data of another account is not.
         alertmanager.post(staleData("broken"), staleData("quiet"));
-        stack.await(Duration.ofSeconds(60), "CrcDataStale{account=broken} inhibited by CrcApiFailing, CrcDataStale{account=quiet} active",
+        stack.await(Duration.ofSeconds(60),
+                "CrcDataStale{account=broken} inhibited by CrcApiFailing, CrcDataStale{account=quiet} active",
                 alertmanager::alerts, a -> a.inhibited("CrcDataStale", "broken") && a.active("CrcDataStale", "quiet"));
 
         // nothing at all for quiet from Prometheus, neither in Alertmanager nor pending or firing
         assertThat(alertmanager.alerts().labels()).as("Alertmanager alerts for quiet" + stack.logs())
                 .noneMatch(l -> "quiet".equals(l.get("account")) && !"CrcDataStale".equals(l.get("alertname")));
-        assertThat(stack.pair.alerts()).as("Prometheus alerts").isNotEmpty().noneMatch(l -> "quiet".equals(l.get("account")));
+        assertThat(stack.pair.alerts()).as("Prometheus alerts").isNotEmpty()
+                .noneMatch(l -> "quiet".equals(l.get("account")));
 
         // every rule evaluates without errors, on both servers
         assertThat(stack.pair.unhealthyRules()).as("rules that fail to evaluate on " + stack.pair.url()).isEmpty();
@@ -186,7 +197,8 @@ class EndToEndIT {
         // would double them). Both servers may be a scrape apart: wait until they agree.
         assertThat(dashboard.figures()).as("queries compared").hasSizeGreaterThanOrEqualTo(10);
         for (DashboardQueries.Query query : dashboard.figures()) {
-            stack.await(Duration.ofSeconds(30), query.where() + " `" + query.expr() + "`: same figures from the pair as from one exporter",
+            stack.await(Duration.ofSeconds(30),
+                    query.where() + " `" + query.expr() + "`: same figures from the pair as from one exporter",
                     () -> List.of(stack.pair.instant(query.expr()), stack.single.instant(query.expr())),
                     both -> both.get(0).equals(both.get(1)));
         }
@@ -195,8 +207,9 @@ class EndToEndIT {
         for (Map<String, String> l : alertmanager.alerts().labels()) {
             fired.add(l.get("alertname") + "{account=" + l.get("account") + ",severity=" + l.get("severity") + "}");
         }
-        System.out.printf("EndToEndIT: expected alerts in Alertmanager after %.1fs, whole test %.1fs; %d dashboard queries"
-                        + " returned data, the same from the HA pair as from one exporter; alerts in Alertmanager: %s%n",
+        System.out.printf("EndToEndIT: expected alerts in Alertmanager after %.1fs, whole test %.1fs; %d dashboard"
+                        + " queries returned data, the same from the HA pair as from one exporter; alerts in"
+                        + " Alertmanager: %s%n",
                 (alertsAfter - started) / 1e9, (System.nanoTime() - started) / 1e9, dashboard.checked(), fired);
     }
 }

@@ -57,8 +57,8 @@ class ExporterIT {
     @BeforeEach
     void startUpstream() throws IOException {
         upstream = fixture.closeLater(new FakeCrcApi())
-                .account("key-hq", HQ_SECRET, List.of(day("2026-11-27", 5), day("2026-11-26", 30), day("2026-11-24", 99),
-                        day("2026-11-25", 20)))
+                .account("key-hq", HQ_SECRET, List.of(day("2026-11-27", 5), day("2026-11-26", 30),
+                        day("2026-11-24", 99), day("2026-11-25", 20)))
                 .account("key-branch", BRANCH_SECRET, List.of(day("2026-11-25", 3), day("2026-11-26", 4)));
     }
 
@@ -80,7 +80,8 @@ class ExporterIT {
         return new ExporterConfig(upstream.url(), method, ZoneId.of("Asia/Shanghai"), pollInterval, timeout, 4,
                 new RetryConfig(maxAttempts, Duration.ofMillis(100), Duration.ofMillis(200)),
                 List.of(new AccountConfig("hq", "key-hq", new Secret(HQ_SECRET), OptionalInt.of(40)),
-                        new AccountConfig("branch", "key-branch", new Secret(BRANCH_SECRET), OptionalInt.empty())), ZoomConfig.DEFAULT);
+                        new AccountConfig("branch", "key-branch", new Secret(BRANCH_SECRET), OptionalInt.empty())),
+                ZoomConfig.DEFAULT);
     }
 
     private Exporter start(ExporterConfig config) {
@@ -97,7 +98,8 @@ class ExporterIT {
         return fixture.get(exporter, path, headers);
     }
 
-    private <T> HttpResponse<T> send(Exporter exporter, String path, HttpResponse.BodyHandler<T> handler, String... headers) {
+    private <T> HttpResponse<T> send(Exporter exporter, String path, HttpResponse.BodyHandler<T> handler,
+                                     String... headers) {
         return fixture.send(exporter, path, handler, headers);
     }
 
@@ -117,13 +119,15 @@ class ExporterIT {
                 .contains("crc_ports_daily_max_usage{account=\"branch\",date=\"2026-11-26\"} 4.0")
                 .contains("crc_ports_capacity{account=\"hq\"} 40.0")
                 .contains("crc_up{account=\"hq\"} 1.0", "crc_up{account=\"branch\"} 1.0")
-                .contains("crc_exporter_last_success_timestamp_seconds{account=\"hq\"} " + (double) NOW.getEpochSecond())
+                .contains("crc_exporter_last_success_timestamp_seconds{account=\"hq\"} "
+                        + (double) NOW.getEpochSecond())
                 .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"timeout\"} 0.0")
                 .contains("crc_exporter_build_info{", "jvm_memory_used_bytes{", "process_cpu_seconds_total")
                 .doesNotContain("2026-11-24", "2026-11-27", "crc_ports_capacity{account=\"branch\"}")
                 // 10:30 in Shanghai: hours 11..23 of today have not begun
                 .doesNotContain("date=\"2026-11-26\",hour=\"11\"");
-        long todaysHours = metrics.lines().filter(l -> l.startsWith("crc_ports_max_usage{account=\"hq\",date=\"2026-11-26\"")).count();
+        long todaysHours = metrics.lines()
+                .filter(l -> l.startsWith("crc_ports_max_usage{account=\"hq\",date=\"2026-11-26\"")).count();
         assertThat(todaysHours).isEqualTo(11);
     }
 
@@ -193,16 +197,20 @@ class ExporterIT {
         HttpResponse<String> text = get(exporter, "/metrics");
         assertThat(text.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
 
-        HttpResponse<String> openMetrics = get(exporter, "/metrics", "Accept", "application/openmetrics-text; version=1.0.0");
-        assertThat(openMetrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
+        HttpResponse<String> openMetrics = get(exporter, "/metrics", "Accept",
+                "application/openmetrics-text; version=1.0.0");
+        assertThat(openMetrics.headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("application/openmetrics-text");
         assertThat(openMetrics.body()).contains("# TYPE crc_exporter_build info").endsWith("# EOF\n");
 
         HttpResponse<byte[]> protobuf = send(exporter, "/metrics", HttpResponse.BodyHandlers.ofByteArray(), "Accept",
                 "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited");
-        assertThat(protobuf.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/vnd.google.protobuf");
+        assertThat(protobuf.headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("application/vnd.google.protobuf");
         assertThat(new String(protobuf.body(), StandardCharsets.ISO_8859_1)).contains("crc_ports_max_usage");
 
-        HttpResponse<byte[]> gzip = send(exporter, "/metrics", HttpResponse.BodyHandlers.ofByteArray(), "Accept-Encoding", "gzip");
+        HttpResponse<byte[]> gzip = send(exporter, "/metrics", HttpResponse.BodyHandlers.ofByteArray(),
+                "Accept-Encoding", "gzip");
         assertThat(gzip.headers().firstValue("Content-Encoding")).hasValue("gzip");
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip.body()))) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("crc_up{account=\"hq\"} 1.0");
@@ -249,7 +257,8 @@ class ExporterIT {
     void failedPollsKeepTheLastGoodDataAndDropUp() {
         Exporter exporter = startAndAwaitReady(config(RequestMethod.POST, Duration.ofMillis(500), 1));
         String before = get(exporter, "/metrics").body();
-        String lastSuccessLine = before.lines().filter(l -> l.startsWith("crc_exporter_last_success_timestamp_seconds{account=\"hq\"}"))
+        String lastSuccessLine = before.lines()
+                .filter(l -> l.startsWith("crc_exporter_last_success_timestamp_seconds{account=\"hq\"}"))
                 .findFirst().orElseThrow();
 
         upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));

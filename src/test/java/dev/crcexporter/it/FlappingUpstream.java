@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 /**
- * SoakIT's upstream: the seed API for accounts {@code key-NAME} / {@code secret-NAME}, answering a third of the requests
- * as documented and the rest with one failure mode each, picked at random (seeded), and remembering when it built each
- * successful answer.
+ * SoakIT's upstream: the seed API for accounts {@code key-NAME} / {@code secret-NAME}, answering a third of the
+ * requests as documented and the rest with one failure mode each, picked at random (seeded), and remembering when it
+ * built each successful answer.
  */
 final class FlappingUpstream {
     enum Mode { SUCCESS, SLOW, RATE_LIMITED, HTTP_500, API_ERROR, MALFORMED, HUGE, ENDLESS, CUT_SHORT }
@@ -32,7 +32,9 @@ final class FlappingUpstream {
     private final Random random = new Random(42);
     private final String huge;
     private final Map<Mode, AtomicLong> answers = new EnumMap<>(Mode.class);
-    /** Per account: when the upstream built a successful answer (epoch millis); the exporter may still time out on it. */
+    /**
+     * Per account: when the upstream built a successful answer (epoch millis); the exporter may still time out on it.
+     */
     private final Map<String, ConcurrentSkipListSet<Long>> successes = new ConcurrentHashMap<>();
 
     FlappingUpstream(FakeCrcApi upstream, List<String> accounts, ZoneId zone) {
@@ -45,7 +47,8 @@ final class FlappingUpstream {
             successes.put(account, new ConcurrentSkipListSet<>());
             upstream.account("key-" + account, "secret-" + account, List.of(day(today.minusDays(1)), day(today)));
         }
-        huge = ApiAnswers.success(IntStream.range(0, 5000).mapToObj(i -> day(LocalDate.of(2026, 11, 26).minusDays(i))).toList());
+        huge = ApiAnswers.success(IntStream.range(0, 5000)
+                .mapToObj(i -> day(LocalDate.of(2026, 11, 26).minusDays(i))).toList());
         upstream.behave(this::answer);
     }
 
@@ -79,7 +82,8 @@ final class FlappingUpstream {
             case RATE_LIMITED -> new Response(429, Map.of("Retry-After", "1"), "", Duration.ZERO);
             case HTTP_500 -> new Response(500, Map.of(), "internal error", Duration.ZERO);
             case API_ERROR -> Response.json(ApiAnswers.error(500, "backend unavailable"));
-            case MALFORMED -> Response.json("{\"status\":200,\"data\":[{\"date_time\":\"2026-11-26\",\"crc_ports_hour_usage\":[{\"hour\":\"24\"}]}]}");
+            case MALFORMED -> Response.json("{\"status\":200,\"data\":[{\"date_time\":\"2026-11-26\","
+                    + "\"crc_ports_hour_usage\":[{\"hour\":\"24\"}]}]}");
             case HUGE -> Response.json(huge);
             case ENDLESS -> Response.json("{\"status\":200,\"data\":[").framed(Framing.ENDLESS);
             case CUT_SHORT -> upstream.documentedAnswer(request).framed(Framing.CUT_SHORT);

@@ -48,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The landing page in a real browser: an exporter (in-process) polls a fake API with three accounts (one with a
- * capacity, one without, one failing) and a fake Zoom with a fourth; headless Chromium renders {@code /} to a screenshot and to its DOM, whose
- * charts must match the data.
+ * capacity, one without, one failing) and a fake Zoom with a fourth; headless Chromium renders {@code /} to a
+ * screenshot and to its DOM, whose charts must match the data.
  */
 class LandingPageBrowserIT {
     /** 10:30 in Shanghai on 2026-11-26: today's hours 00..10 have begun. */
@@ -68,19 +68,22 @@ class LandingPageBrowserIT {
     void start() throws IOException {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi())
                 .account("key-hq", "s-hq", List.of(day("2026-11-25", 0, 23, "hq"), day("2026-11-26", 0, 23, "hq")))
-                .account("key-branch", "s-branch", List.of(day("2026-11-26", 0, 23, "branch"), day("2026-11-25", 8, 17, "branch"),
-                        day("2026-11-24", 0, 23, "branch")));
+                .account("key-branch", "s-branch", List.of(day("2026-11-26", 0, 23, "branch"),
+                        day("2026-11-25", 8, 17, "branch"), day("2026-11-24", 0, 23, "branch")));
         upstream.behave(request -> "key-broken".equals(request.params().get("api_key"))
                 ? Response.json(ApiAnswers.error(401, "invalid api_key <b>broken</b>"))
                 : upstream.documentedAnswer(request));
         FakeZoomApi zoom = fixture.closeLater(new FakeZoomApi(Clock.fixed(NOW, ZoneOffset.UTC)))
-                .account("acct-emea", "client-emea", "s-emea", List.of(day("2026-11-25", 0, 23, "emea"), day("2026-11-26", 0, 23, "emea")));
+                .account("acct-emea", "client-emea", "s-emea",
+                        List.of(day("2026-11-25", 0, 23, "emea"), day("2026-11-26", 0, 23, "emea")));
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
-                Duration.ofHours(1), Duration.ofSeconds(2), 4, new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
+                Duration.ofHours(1), Duration.ofSeconds(2), 4,
+                new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
                 List.of(new AccountConfig("hq", "key-hq", new Secret("s-hq"), OptionalInt.of(40)),
                         new AccountConfig("branch", "key-branch", new Secret("s-branch"), OptionalInt.empty()),
                         new AccountConfig("broken", "key-broken", new Secret("s-broken"), OptionalInt.of(10)),
-                        new AccountConfig("emea", new Credentials.Zoom("acct-emea", "client-emea", new Secret("s-emea")),
+                        new AccountConfig("emea",
+                                new Credentials.Zoom("acct-emea", "client-emea", new Secret("s-emea")),
                                 OptionalInt.of(16), Optional.empty())),
                 zoom.urls());
         exporter = fixture.start(config, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -137,9 +140,11 @@ class LandingPageBrowserIT {
         assertThat(page.selectFirst("section.card[data-account=hq] .source").attr("data-source")).isEqualTo("systec");
 
         // capacity where configured, with a value; none for branch
-        assertThat(page.select("svg.usage-chart[data-account=hq] line.capacity").eachAttr("data-value")).containsExactly("40");
+        assertThat(page.select("svg.usage-chart[data-account=hq] line.capacity").eachAttr("data-value"))
+                .containsExactly("40");
         assertThat(page.select("svg.usage-chart[data-account=branch] line.capacity")).isEmpty();
-        assertThat(page.select("svg.usage-chart[data-account=broken] line.capacity").eachAttr("data-value")).containsExactly("10");
+        assertThat(page.select("svg.usage-chart[data-account=broken] line.capacity").eachAttr("data-value"))
+                .containsExactly("10");
         // the capacity line lies above the 30-port bar and below the 44-port one (same scale)
         Element line = page.selectFirst("svg.usage-chart[data-account=hq] line.capacity");
         double capacityY = Double.parseDouble(line.attr("y1"));
@@ -187,7 +192,8 @@ class LandingPageBrowserIT {
             }
         }
         assertThat(colours).as("distinct colours in the screenshot").hasSizeGreaterThan(20);
-        System.out.println("LandingPageBrowserIT: screenshot " + SCREENSHOT.toAbsolutePath() + " (" + Files.size(SCREENSHOT) + " bytes)");
+        System.out.println("LandingPageBrowserIT: screenshot " + SCREENSHOT.toAbsolutePath() + " ("
+                + Files.size(SCREENSHOT) + " bytes)");
     }
 
     /** "date hour" -> data-value of the account's bars, in page order. */

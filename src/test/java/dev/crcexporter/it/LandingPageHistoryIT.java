@@ -62,15 +62,18 @@ class LandingPageHistoryIT {
     void start() throws Exception {
         upstream = fixture.closeLater(new FakeCrcApi())
                 .account("key-hq", "s-hq", hqDays())
-                .account("key-branch", "s-branch", List.of(Days.peakingAtTen("2026-11-25", 7), Days.peakingAtTen("2026-11-10", 9)));
+                .account("key-branch", "s-branch",
+                        List.of(Days.peakingAtTen("2026-11-25", 7), Days.peakingAtTen("2026-11-10", 9)));
         upstream.behave(request -> request.apiKey().equals("key-broken")
                 ? Response.json(ApiAnswers.error(401, "invalid api_key <i>x</i>"))
                 : upstream.documentedAnswer(request));
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
-                Duration.ofHours(1), Duration.ofSeconds(5), 4, new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
+                Duration.ofHours(1), Duration.ofSeconds(5), 4,
+                new RetryConfig(1, Duration.ofMillis(100), Duration.ofMillis(200)),
                 List.of(new AccountConfig("hq", "key-hq", new Secret("s-hq"), OptionalInt.of(40)),
                         new AccountConfig("branch", "key-branch", new Secret("s-branch"), OptionalInt.empty()),
-                        new AccountConfig("broken", "key-broken", new Secret("s-broken"), OptionalInt.of(5))), ZoomConfig.DEFAULT);
+                        new AccountConfig("broken", "key-broken", new Secret("s-broken"), OptionalInt.of(5))),
+                ZoomConfig.DEFAULT);
         exporter = fixture.start(config, clock);
         fixture.awaitReady(exporter, Duration.ofSeconds(15));
     }
@@ -108,7 +111,8 @@ class LandingPageHistoryIT {
             assertThat(fixture.get(exporter, "/metrics").statusCode()).isEqualTo(200);
         }
         fixture.get(exporter, "/-/ready");
-        assertThat(upstream.requests()).allSatisfy(r -> assertThat(isHistory(r.params().get("from"), r.params().get("to"))).isFalse());
+        assertThat(upstream.requests())
+                .allSatisfy(r -> assertThat(isHistory(r.params().get("from"), r.params().get("to"))).isFalse());
         assertThat(upstream.requests()).hasSize(3); // the first poll of each account, nothing else
 
         pageOnceHistoryArrived();
@@ -125,7 +129,8 @@ class LandingPageHistoryIT {
             Document page = Jsoup.parse(fixture.get(many, path).body());
             assertThat(page.select("section.card")).as(path).isNotEmpty();
             assertThat(page.select(".history")).as(path).isEmpty();
-            assertThat(page.select("p.no-history").text()).as(path).contains("up to 300 accounts", "crc-exporter report");
+            assertThat(page.select("p.no-history").text()).as(path)
+                    .contains("up to 300 accounts", "crc-exporter report");
         }
         // A refresh would run in the background: the page of three accounts gets its history within a second or two
         // here, so no request in three seconds says that none was asked for (a negative can only be watched).
@@ -148,7 +153,8 @@ class LandingPageHistoryIT {
                 .containsExactlyInAnyOrder("key-hq 2026-10-28..2026-11-26", "key-branch 2026-10-28..2026-11-26",
                         "key-broken 2026-10-28..2026-11-26");
 
-        // An hour later the same day: nothing is due (hq and branch have today's history, broken was tried an hour ago).
+        // An hour later the same day: nothing is due (hq and branch have today's history, broken was tried an hour
+        // ago).
         clock.advance(Duration.ofHours(1));
         page();
         page();
@@ -196,8 +202,10 @@ class LandingPageHistoryIT {
                         + " · at capacity on 1 day · ≥\u202f80\u202f% on 1 day");
         // the bars stand under the capacity line: the 20-port bar well below it, the 40-port one reaching it
         double capacityY = Double.parseDouble(chart.selectFirst("line.capacity").attr("y1"));
-        assertThat(Double.parseDouble(chart.selectFirst("rect.bar[data-date=2026-11-20]").attr("y"))).isEqualTo(capacityY);
-        assertThat(Double.parseDouble(chart.selectFirst("rect.bar[data-date=2026-11-21]").attr("y"))).isGreaterThan(capacityY);
+        assertThat(Double.parseDouble(chart.selectFirst("rect.bar[data-date=2026-11-20]").attr("y")))
+                .isEqualTo(capacityY);
+        assertThat(Double.parseDouble(chart.selectFirst("rect.bar[data-date=2026-11-21]").attr("y")))
+                .isGreaterThan(capacityY);
 
         // the link leads to the explanation on the same page
         assertThat(card.selectFirst("a.report-docs").attr("href")).isEqualTo("#capacity-report");
@@ -208,8 +216,8 @@ class LandingPageHistoryIT {
                 .containsExactly("2026-11-10", "2026-11-25");
         assertThat(page.select(".history[data-account=broken]")).as("no month, no chart of it").isEmpty();
         assertThat(page.selectFirst("p.summary").text()).isEqualTo("1 of 3 accounts reached capacity in the last 30"
-                + " days (yesterday and today only for 1 whose month could not be fetched); none needs more ports. 1 has"
-                + " no capacity configured to compare with.");
+                + " days (yesterday and today only for 1 whose month could not be fetched); none needs more"
+                + " ports. 1 has no capacity configured to compare with.");
         Element broken = page.selectFirst("section.card[data-account=broken] p.recommendation");
         assertThat(broken.hasAttr("data-ports")).isFalse();
         assertThat(broken.text())

@@ -35,7 +35,8 @@ class OversizedFilesIT {
 
     private ExternalProcesses.Result check(String... flags) throws Exception {
         assertThat(JAR).as("run `mvn package` first").exists();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@deploy/jvm.options", "-jar", JAR.toString(), "--config.check"));
         command.addAll(List.of(flags));
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -44,7 +45,8 @@ class OversizedFilesIT {
     }
 
     private Path validConfig(String secretLine) throws IOException {
-        return Files.writeString(tmp.resolve("config.yml"), "accounts:\n  - name: hq\n    api_key: k\n    " + secretLine + "\n");
+        return Files.writeString(tmp.resolve("config.yml"),
+                "accounts:\n  - name: hq\n    api_key: k\n    " + secretLine + "\n");
     }
 
     @Test
@@ -62,7 +64,8 @@ class OversizedFilesIT {
         ExternalProcesses.Result result = check("--config.file=" + huge);
 
         assertThat(result.exitCode()).as(result.errors()).isEqualTo(2);
-        assertThat(result.errors().strip()).isEqualTo("crc-exporter: error: config file " + huge + " is larger than 4 MiB");
+        assertThat(result.errors().strip())
+                .isEqualTo("crc-exporter: error: config file " + huge + " is larger than 4 MiB");
     }
 
     @Test
@@ -70,15 +73,18 @@ class OversizedFilesIT {
         ExternalProcesses.Result result = check("--config.file=/dev/zero");
 
         assertThat(result.exitCode()).as(result.errors()).isEqualTo(2);
-        assertThat(result.errors().strip()).isEqualTo("crc-exporter: error: config file /dev/zero is larger than 4 MiB");
+        assertThat(result.errors().strip())
+                .isEqualTo("crc-exporter: error: config file /dev/zero is larger than 4 MiB");
     }
 
     @Test
     void endlessDeviceAsWebConfigIsRefusedWithExit2() throws Exception {
-        ExternalProcesses.Result result = check("--config.file=" + validConfig("api_secret: s"), "--web.config.file=/dev/zero");
+        ExternalProcesses.Result result = check("--config.file=" + validConfig("api_secret: s"),
+                "--web.config.file=/dev/zero");
 
         assertThat(result.exitCode()).as(result.errors()).isEqualTo(2);
-        assertThat(result.errors().strip()).isEqualTo("crc-exporter: error: --web.config.file /dev/zero is larger than 1 MiB");
+        assertThat(result.errors().strip())
+                .isEqualTo("crc-exporter: error: --web.config.file /dev/zero is larger than 1 MiB");
     }
 
     @Test

@@ -47,11 +47,13 @@ class ReloadJarIT {
     }
 
     private static String basic(String password) {
-        return "Basic " + Base64.getEncoder().encodeToString(("prometheus:" + password).getBytes(StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder()
+                .encodeToString(("prometheus:" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String users(String password) {
-        return "basic_auth_users:\n  prometheus: \"" + BCrypt.hashpw(password, BCrypt.gensalt(4)).replace("$2a$", "$2y$") + "\"\n";
+        return "basic_auth_users:\n  prometheus: \""
+                + BCrypt.hashpw(password, BCrypt.gensalt(4)).replace("$2a$", "$2y$") + "\"\n";
     }
 
     private HttpResponse<String> send(int port, String method, String path, String authorization) {
@@ -96,7 +98,8 @@ class ReloadJarIT {
         Path log = tmp.resolve("exporter.log");
         // SIGHUP in its default disposition, as systemd, Docker and Kubernetes start it: a test run under nohup
         // would otherwise hand down "ignored", which the JVM keeps (ReloadSignal warns about it).
-        Process exporter = processes.start(log, "env", "--default-signal=HUP", "java", "@" + JarExporter.JVM_OPTIONS, "-jar", JarExporter.JAR.toString(),
+        Process exporter = processes.start(log, "env", "--default-signal=HUP", "java", "@" + JarExporter.JVM_OPTIONS,
+                "-jar", JarExporter.JAR.toString(),
                 "--config.file=" + config, "--web.config.file=" + web, "--web.listen-address=127.0.0.1:0");
         int port = portOf(exporter, log);
         String oldUser = basic(OLD_PASSWORD);
@@ -105,12 +108,14 @@ class ReloadJarIT {
         Poll.until(Duration.ofSeconds(30), "hq's first poll", () -> upstream.requestsFor("k1") == 1);
         // The poll has ended (not only reached the upstream): a reload then has no round to wait for.
         Poll.until(Duration.ofSeconds(30), Duration.ofMillis(100), "hq up", () -> ExporterFixture.value(
-                send(port, "GET", "/metrics", oldUser).body(), "crc_up{account=\"hq\"}").orElse(-1), v -> v == 1.0, () -> "");
+                send(port, "GET", "/metrics", oldUser).body(), "crc_up{account=\"hq\"}").orElse(-1),
+                v -> v == 1.0, () -> "");
 
         // SIGHUP: the new users and the new account are in force, the process lives on.
         Files.writeString(web, users(NEW_PASSWORD));
-        Files.writeString(config, "api_url: %s\npoll_interval: 1h\naccounts:\n  - {name: hq, api_key: k1, api_secret: secret-one}\n"
-                .formatted(upstream.url()) + "  - {name: emea, api_key: k2, api_secret: secret-two}\n");
+        Files.writeString(config,
+                "api_url: %s\npoll_interval: 1h\naccounts:\n  - {name: hq, api_key: k1, api_secret: secret-one}\n"
+                        .formatted(upstream.url()) + "  - {name: emea, api_key: k2, api_secret: secret-two}\n");
         hangUp(exporter);
         Poll.until(Duration.ofSeconds(20), Duration.ofMillis(100), "the new user accepted after SIGHUP", () -> {
             ExternalProcesses.assertAlive(exporter);
@@ -120,24 +125,28 @@ class ReloadJarIT {
         assertThat(Files.readString(log)).contains("msg=\"configuration reloaded\" trigger=SIGHUP",
                 "changes=\"2 account(s); added: emea\"");
         Poll.until(Duration.ofSeconds(20), Duration.ofMillis(100), "emea polled at once and shown", () ->
-                ExporterFixture.value(send(port, "GET", "/metrics", newUser).body(), "crc_up{account=\"emea\"}").orElse(-1),
+                ExporterFixture.value(send(port, "GET", "/metrics", newUser).body(), "crc_up{account=\"emea\"}")
+                        .orElse(-1),
                 up -> up == 1.0, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
 
         // A broken configuration file: SIGHUP keeps the running configuration and the process.
-        Files.writeString(config, "api_url: %s\naccounts:\n  - {name: hq, api_key: k1, api_secret: secret-one, capacity: -5}\n"
-                .formatted(upstream.url()));
+        Files.writeString(config,
+                "api_url: %s\naccounts:\n  - {name: hq, api_key: k1, api_secret: secret-one, capacity: -5}\n"
+                        .formatted(upstream.url()));
         hangUp(exporter);
         Poll.until(Duration.ofSeconds(20), Duration.ofMillis(100), "the failed reload in the gauge", () -> {
             ExternalProcesses.assertAlive(exporter);
             return ExporterFixture.value(send(port, "GET", "/metrics", newUser).body(),
                     "crc_exporter_config_last_reload_successful").orElse(-1);
         }, value -> value == 0.0, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
-        assertThat(Files.readString(log)).contains("msg=\"reload failed: the running configuration stays\" trigger=SIGHUP",
-                "accounts[hq].capacity must be > 0 (got -5)");
+        assertThat(Files.readString(log))
+                .contains("msg=\"reload failed: the running configuration stays\" trigger=SIGHUP",
+                        "accounts[hq].capacity must be > 0 (got -5)");
 
         // POST /-/reload once the file is right again (emea removed, hq kept: not polled again).
-        Files.writeString(config, "api_url: %s\npoll_interval: 1h\naccounts:\n  - {name: hq, api_key: k1, api_secret: secret-one}\n"
-                .formatted(upstream.url()));
+        Files.writeString(config,
+                "api_url: %s\npoll_interval: 1h\naccounts:\n  - {name: hq, api_key: k1, api_secret: secret-one}\n"
+                        .formatted(upstream.url()));
         HttpResponse<String> reloaded = send(port, "POST", "/-/reload", newUser);
         assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
         assertThat(reloaded.body()).isEqualTo("configuration reloaded: 1 account(s); removed: emea\n");
@@ -156,8 +165,8 @@ class ReloadJarIT {
     void anInheritedIgnoredSighupIsWarnedAboutAndPostReloadStillWorks() throws Exception {
         // As under nohup: the JVM keeps SIGHUP ignored and never calls a handler for it.
         Path log = tmp.resolve("ignored.log");
-        Process exporter = processes.start(log, "env", "--ignore-signal=HUP", "java", "@" + JarExporter.JVM_OPTIONS, "-jar",
-                JarExporter.JAR.toString(), "--demo", "--web.listen-address=127.0.0.1:0");
+        Process exporter = processes.start(log, "env", "--ignore-signal=HUP", "java", "@" + JarExporter.JVM_OPTIONS,
+                "-jar", JarExporter.JAR.toString(), "--demo", "--web.listen-address=127.0.0.1:0");
         int port = portOf(exporter, log);
 
         assertThat(Files.readString(log)).contains("SIGHUP is ignored by the process that started crc-exporter",

@@ -54,22 +54,25 @@ class ReportBrowserIT {
 
     @BeforeEach
     void makeTheReport() throws Exception {
-        upstream = new FakeCrcApi().account("key-hq", "s-hq", SmallDataSet.days()).account("key-branch", "s-br", SmallDataSet.days());
+        upstream = new FakeCrcApi().account("key-hq", "s-hq", SmallDataSet.days())
+                .account("key-branch", "s-br", SmallDataSet.days());
         upstream.behave(request -> request.apiKey().equals("key-broken")
                 ? Response.json(ApiAnswers.error(401, "invalid <img src=x onerror=alert(1)> key"))
                 : upstream.documentedAnswer(request));
         Path config = tmp.resolve("config.yml");
-        Files.writeString(config, "api_url: " + upstream.url() + "\ntimezone: Europe/Berlin\nretry: {max_attempts: 1}\naccounts:\n"
+        Files.writeString(config, "api_url: " + upstream.url()
+                + "\ntimezone: Europe/Berlin\nretry: {max_attempts: 1}\naccounts:\n"
                 + "  - {name: hq, api_key: key-hq, api_secret: s-hq, capacity: 10}\n"
                 + "  - {name: branch, api_key: key-branch, api_secret: s-br}\n"
                 + "  - {name: broken, api_key: key-broken, api_secret: s-bk, capacity: 4}\n");
         html = tmp.resolve("report.html");
-        CommandLine cli = CrcExporterCommand.commandLine(Map.of(), Clock.fixed(Instant.parse("2026-04-20T10:00:00Z"), ZoneOffset.UTC));
+        CommandLine cli = CrcExporterCommand.commandLine(Map.of(),
+                Clock.fixed(Instant.parse("2026-04-20T10:00:00Z"), ZoneOffset.UTC));
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
         // today's demand (no horizon): the recommendation of AccountStatisticsTest, 9 ports
-        int status = cli.execute("report", "--config.file=" + config, "--from=2026-03-21", "--to=2026-04-13", "--format=html",
-                "--horizon=0", "--output=" + html);
+        int status = cli.execute("report", "--config.file=" + config, "--from=2026-03-21", "--to=2026-04-13",
+                "--format=html", "--horizon=0", "--output=" + html);
         assertThat(status).as("stderr: %s", err).isEqualTo(1); // broken failed
     }
 
@@ -93,7 +96,8 @@ class ReportBrowserIT {
         // the 10-port bar reaches the capacity line; the 2-port bar of the first day stays far below it
         double capacityY = Double.parseDouble(hq.selectFirst("line.capacity").attr("y1"));
         assertThat(Double.parseDouble(hq.selectFirst("rect.bar[data-date=2026-04-07]").attr("y"))).isEqualTo(capacityY);
-        assertThat(Double.parseDouble(hq.selectFirst("rect.bar[data-date=2026-03-21]").attr("y"))).isGreaterThan(capacityY + 50);
+        assertThat(Double.parseDouble(hq.selectFirst("rect.bar[data-date=2026-03-21]").attr("y")))
+                .isGreaterThan(capacityY + 50);
         assertThat(page.select("table.heat-grid")).hasSize(2);
         assertThat(page.select("section[data-account=hq] .note.censoring")).hasSize(1);
 
@@ -176,6 +180,7 @@ class ReportBrowserIT {
             }
         }
         assertThat(colours).as("distinct colours in the screenshot").hasSizeGreaterThan(20);
-        System.out.println("ReportBrowserIT: screenshot " + SCREENSHOT.toAbsolutePath() + " (" + Files.size(SCREENSHOT) + " bytes)");
+        System.out.println("ReportBrowserIT: screenshot " + SCREENSHOT.toAbsolutePath() + " ("
+                + Files.size(SCREENSHOT) + " bytes)");
     }
 }

@@ -130,7 +130,8 @@ class ReportIT {
 
     @Test
     void textToStandardOutputByDefaultOverTheNinetyDaysUpToYesterdayInTheConfiguredZone() throws Exception {
-        int status = run("report", "--config.file=" + config("  - {name: hq, api_key: key-hq, api_secret: s3cret-hq, capacity: 10}\n"));
+        int status = run("report",
+                "--config.file=" + config("  - {name: hq, api_key: key-hq, api_secret: s3cret-hq, capacity: 10}\n"));
 
         assertThat(status).as("stderr: %s", err).isZero();
         // 90 days up to 2026-04-14 (yesterday in Berlin, while it is still 04-14 in UTC)
@@ -181,14 +182,16 @@ class ReportIT {
                 ? new Response(429, Map.of("Retry-After", "1"), "slow down", Duration.ZERO)
                 : upstream.documentedAnswer(request));
 
-        int status = run("report", "--config.file=" + config("  - {name: hq, api_key: key-hq, api_secret: s3cret-hq}\n"),
+        int status = run("report",
+                "--config.file=" + config("  - {name: hq, api_key: key-hq, api_secret: s3cret-hq}\n"),
                 "--from=2026-04-01", "--to=2026-04-13", "--format=csv");
 
         assertThat(status).as("stderr: %s", err).isZero();
         List<Long> arrivals = upstream.arrivalsFor("key-hq");
         assertThat(arrivals).hasSize(2);
         assertThat(Duration.ofNanos(arrivals.get(1) - arrivals.get(0))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(err.toString()).contains("attempt 1 failed (rate_limited: HTTP 429 Too Many Requests, Retry-After 1s), retrying in 1s");
+        assertThat(err.toString()).contains(
+                "attempt 1 failed (rate_limited: HTTP 429 Too Many Requests, Retry-After 1s), retrying in 1s");
         assertThat(out.toString()).startsWith("account,status,").contains("\nhq,ok,");
     }
 
@@ -244,12 +247,13 @@ class ReportIT {
         });
 
         long started = System.nanoTime();
-        int status = run("report", "--config.file=" + config(accounts.toString()), "--from=2026-01-14", "--to=2026-04-13",
-                "--format=csv");
+        int status = run("report", "--config.file=" + config(accounts.toString()), "--from=2026-01-14",
+                "--to=2026-04-13", "--format=csv");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(status).as("stderr: %s", err).isZero();
-        assertThat(upstream.requests()).hasSize(400); // 4 calendar months each: 01-14..01-31, February, March, 04-01..04-13
+        // 4 calendar months each: 01-14..01-31, February, March, 04-01..04-13
+        assertThat(upstream.requests()).hasSize(400);
         assertThat(out.toString().lines()).hasSize(101);
         assertThat(out.toString()).contains("\nacct-99,ok,");
         System.out.printf("ReportIT: 100 accounts x 90 days: %d requests in %.1f s%n", upstream.requests().size(),

@@ -40,9 +40,11 @@ import org.junit.jupiter.api.Test;
  * format and encoding; HEAD answers the headers of GET, other methods 405.
  */
 class ScrapeEndpointIT {
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T02:30:00Z"), ZoneOffset.UTC); // 10:30 in Shanghai
+    // 10:30 in Shanghai
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T02:30:00Z"), ZoneOffset.UTC);
     private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0";
-    private static final String PROTOBUF = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
+    private static final String PROTOBUF =
+            "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
     private final HttpClient http = HttpClient.newHttpClient();
     private final ExporterFixture fixture = new ExporterFixture();
 
@@ -52,7 +54,8 @@ class ScrapeEndpointIT {
     }
 
     private HttpResponse<byte[]> send(Exporter exporter, String method, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
+        HttpRequest.Builder request = HttpRequest
+                .newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (headers.length > 0) {
             request.headers(headers);
@@ -137,13 +140,15 @@ class ScrapeEndpointIT {
     void headAnswersTheHeadersOfGetAndOtherMethodsAre405WithAllow() throws Exception {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k", "s", List.of());
         Exporter exporter = fixture.start(config(upstream, Duration.ofHours(1), Duration.ofSeconds(5)), CLOCK);
-        for (String[] headers : List.of(new String[0], new String[] {"Accept-Encoding", "gzip"}, new String[] {"Accept", OPENMETRICS})) {
+        for (String[] headers : List.of(new String[0], new String[] {"Accept-Encoding", "gzip"},
+                new String[] {"Accept", OPENMETRICS})) {
             HttpResponse<byte[]> head = send(exporter, "HEAD", headers);
             HttpResponse<byte[]> get = send(exporter, "GET", headers);
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.body()).isEmpty();
             assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
-            assertThat(head.headers().firstValue("Content-Encoding")).isEqualTo(get.headers().firstValue("Content-Encoding"));
+            assertThat(head.headers().firstValue("Content-Encoding"))
+                    .isEqualTo(get.headers().firstValue("Content-Encoding"));
             // The jvm_* values may differ by a digit or two between the two requests; the length is there and close.
             long headLength = Long.parseLong(head.headers().firstValue("Content-Length").orElseThrow());
             assertThat(headLength).isCloseTo(get.body().length, org.assertj.core.data.Percentage.withPercentage(5));

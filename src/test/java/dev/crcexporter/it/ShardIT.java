@@ -38,7 +38,8 @@ class ShardIT {
     private static final Instant NOW = Instant.parse("2026-11-26T02:30:00Z"); // 10:30 in Shanghai
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     /** Of 3 shards: emea and lab in 0; apac, headquarters, customer-0001 in 1; hq and customer-0002 in 2. */
-    private static final List<String> NAMES = List.of("hq", "emea", "apac", "lab", "headquarters", "customer-0001", "customer-0002");
+    private static final List<String> NAMES = List.of("hq", "emea", "apac", "lab", "headquarters", "customer-0001",
+            "customer-0002");
 
     private final ExporterFixture fixture = new ExporterFixture();
 
@@ -60,7 +61,8 @@ class ShardIT {
         List<AccountConfig> accounts = names.stream()
                 .map(n -> new AccountConfig(n, "key-" + n, new Secret("secret-" + n), OptionalInt.of(40))).toList();
         return new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"), Duration.ofHours(1),
-                Duration.ofSeconds(5), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), accounts, ZoomConfig.DEFAULT);
+                Duration.ofSeconds(5), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), accounts,
+                ZoomConfig.DEFAULT);
     }
 
     /** What {@code --shard} does: the shard's share of the loaded configuration, and the shard for display. */
@@ -106,7 +108,8 @@ class ShardIT {
         // Viewing the landing page starts its 30-day history requests, so it comes after the counts above.
         for (int i = 0; i < 3; i++) {
             assertThat(fixture.get(replicas.get(i), "/").body())
-                    .contains("<p class=\"shard\" data-shard=\"" + i + "\" data-shards=\"3\">shard " + i + " of 3 (counted from 0)")
+                    .contains("<p class=\"shard\" data-shard=\"" + i + "\" data-shards=\"3\">shard " + i
+                            + " of 3 (counted from 0)")
                     .doesNotContain("none of the configured accounts");
         }
     }
@@ -114,7 +117,8 @@ class ShardIT {
     @Test
     void aShardWithoutAccountsRunsIsReadyAndSaysWhy() throws Exception {
         FakeCrcApi upstream = upstream();
-        Exporter empty = start(config(upstream, List.of("hq")), Optional.of(new Shard(0, 10))); // hq is in shard 5 of 10
+        // hq is in shard 5 of 10
+        Exporter empty = start(config(upstream, List.of("hq")), Optional.of(new Shard(0, 10)));
 
         HttpResponse<String> ready = fixture.get(empty, "/-/ready");
         assertThat(ready.statusCode()).isEqualTo(200);

@@ -65,8 +65,8 @@ class SoakIT {
     /**
      * Per account: the exporter's own last success (epoch millis), read by a watcher and kept when it changed, keyed by
      * when it was read (epoch millis): what the exporter accepted, what a scrape must show. The watcher asks with
-     * {@code name[]}, answered by client_java's handler from the snapshots: apart from the rendered answers the exporter
-     * keeps for plain scrapes, which are what this soak checks.
+     * {@code name[]}, rendered for each request from the snapshots: apart from the answers the exporter keeps for
+     * plain scrapes, which are what this soak checks.
      */
     private final Map<String, ConcurrentSkipListMap<Long, Long>> accepted = new ConcurrentHashMap<>();
 
@@ -205,8 +205,7 @@ class SoakIT {
         while (!stop.get() && problems.size() < 20) {
             LockSupport.parkNanos(WATCH_EVERY.toNanos()); // a sampling rate that leaves the CPU to the scrapers
             HttpResponse<String> response = get(http, url, "watching the last successes", problems);
-            // 503: name[] scrapes run one at a time, and the last one's turn may end after its answer has reached us.
-            if (response == null || response.statusCode() == 503) {
+            if (response == null) {
                 continue;
             }
             if (response.statusCode() != 200) {

@@ -82,8 +82,8 @@ abstract class UpstreamFaultsFixture {
 
     static ExporterConfig config(URI url, Duration interval, Duration timeout, int concurrency, RetryConfig retry,
                                          AccountConfig... accounts) {
-        return new ExporterConfig(url, RequestMethod.POST, ZoneId.of("Asia/Shanghai"), interval, timeout, concurrency, retry,
-                List.of(accounts), ZoomConfig.DEFAULT);
+        return new ExporterConfig(url, RequestMethod.POST, ZoneId.of("Asia/Shanghai"), interval, timeout, concurrency,
+                retry, List.of(accounts), ZoomConfig.DEFAULT);
     }
 
     static RetryConfig noRetry() {
@@ -110,7 +110,10 @@ abstract class UpstreamFaultsFixture {
         return logs.logfmtLines().stream().filter(l -> l.contains("reason=" + reason)).toList();
     }
 
-    /** Waits for a warning of {@code reason} that contains {@code text}: the poller counts an error first, then logs it. */
+    /**
+     * Waits for a warning of {@code reason} that contains {@code text}: the poller counts an error first, then logs
+     * it.
+     */
     void awaitWarning(String reason, String text) {
         Poll.until(Duration.ofSeconds(10), "a warning with reason=" + reason + " containing: " + text,
                 () -> warnLines(reason).stream().anyMatch(l -> l.contains(text)));

@@ -37,9 +37,9 @@ class UpstreamResourceBoundsIT {
     private static final Path JAR = Path.of("target/crc-exporter.jar");
     private static final int BROKEN_POLLS = 60;
     /**
-     * Heap after GC may differ by this much: a run's noise is at most a few hundred KB. Before issue 15 the JDK's client
-     * kept one socket and 24 KB (invalid status line, 1xx flood) to 410 KB (oversized header block) per broken answer:
-     * 60 sockets and 1.4 to 25 MB after 60 of them.
+     * Heap after GC may differ by this much: a run's noise is at most a few hundred KB. Before issue 15 the JDK's
+     * client kept one socket and 24 KB (invalid status line, 1xx flood) to 410 KB (oversized header block) per broken
+     * answer: 60 sockets and 1.4 to 25 MB after 60 of them.
      */
     private static final long HEAP_MARGIN_BYTES = 1024L * 1024;
     /** A good poll under way, and a connection of this test's scrapes that lingers. */
@@ -67,8 +67,12 @@ class UpstreamResourceBoundsIT {
         }
     }
 
-    /** One mode's run: footprints, broken answers served, and the errors the exporter counted (all reasons, the expected one). */
-    record Outcome(Mode mode, Footprint before, Footprint after, int brokenAnswers, long errors, long expectedReasonErrors) {}
+    /**
+     * One mode's run: footprints, broken answers served, and the errors the exporter counted (all reasons, the
+     * expected one).
+     */
+    record Outcome(Mode mode, Footprint before, Footprint after, int brokenAnswers, long errors,
+                   long expectedReasonErrors) {}
 
     @Test
     void sixtyBrokenAnswersOfEachKindLeaveHeapAndSocketsWhereTheyWere() throws Exception {
@@ -89,17 +93,21 @@ class UpstreamResourceBoundsIT {
         } finally {
             runs.shutdownNow();
         }
-        StringBuilder report = new StringBuilder("java " + Runtime.version() + ", " + BROKEN_POLLS + " broken answers each:\n");
-        modes.forEach(m -> report.append(String.format("  %-24s before: %s%n  %-24s after:  %s%n", m, outcomes.get(m).before(),
-                "", outcomes.get(m).after())));
+        StringBuilder report = new StringBuilder("java " + Runtime.version() + ", " + BROKEN_POLLS
+                + " broken answers each:\n");
+        modes.forEach(m -> report.append(String.format("  %-24s before: %s%n  %-24s after:  %s%n", m,
+                outcomes.get(m).before(), "", outcomes.get(m).after())));
         System.out.print(report);
         Files.writeString(Path.of("target", "upstream-resource-bounds.txt"), report);
 
         for (Outcome outcome : outcomes.values()) {
-            assertThat(outcome.brokenAnswers()).as("%s: broken answers", outcome.mode()).isGreaterThanOrEqualTo(BROKEN_POLLS);
-            // Each broken answer is a failed poll; on a loaded machine some may time out before the JDK gives up on them.
+            assertThat(outcome.brokenAnswers()).as("%s: broken answers", outcome.mode())
+                    .isGreaterThanOrEqualTo(BROKEN_POLLS);
+            // Each broken answer is a failed poll; on a loaded machine some may time out before the JDK gives up on
+            // them.
             assertThat(outcome.errors()).as("%s: failed polls", outcome.mode()).isGreaterThanOrEqualTo(BROKEN_POLLS);
-            assertThat(outcome.expectedReasonErrors()).as("%s: polls counted as %s", outcome.mode(), reason(outcome.mode()))
+            assertThat(outcome.expectedReasonErrors())
+                    .as("%s: polls counted as %s", outcome.mode(), reason(outcome.mode()))
                     .isPositive();
             assertThat(outcome.after().heapBytes()).as("%s: heap after GC\n%s", outcome.mode(), report)
                     .isLessThanOrEqualTo(outcome.before().heapBytes() + HEAP_MARGIN_BYTES);
@@ -117,7 +125,8 @@ class UpstreamResourceBoundsIT {
         synchronized (upstreams) {
             upstreams.add(upstream);
         }
-        // A poll every 200 ms; a request of ENDLESS_HEADERS ends at the 150 ms timeout. No retries: one request per poll.
+        // A poll every 200 ms; a request of ENDLESS_HEADERS ends at the 150 ms timeout. No retries: one request per
+        // poll.
         Path config = Files.writeString(tmp.resolve(mode + ".yml"), """
                 api_url: %s
                 poll_interval: 200ms
@@ -147,12 +156,14 @@ class UpstreamResourceBoundsIT {
         upstream.mode(Mode.GOOD);
         int goodSoFar = upstream.answered(Mode.GOOD);
         awaitAnswers(upstream, Mode.GOOD, goodSoFar + 3, exporter, log);
-        Poll.until(Duration.ofSeconds(10), mode + ": crc_up back to 1", () -> metrics(metricsUrl).contains("crc_up{account=\"hq\"} 1.0"));
+        Poll.until(Duration.ofSeconds(10), mode + ": crc_up back to 1",
+                () -> metrics(metricsUrl).contains("crc_up{account=\"hq\"} 1.0"));
         String metrics = metrics(metricsUrl);
 
         Footprint after = footprint(exporter, upstream);
         ExternalProcesses.assertAlive(exporter);
-        return new Outcome(mode, before, after, upstream.answered(mode), errors(metrics, null), errors(metrics, reason(mode)));
+        return new Outcome(mode, before, after, upstream.answered(mode), errors(metrics, null),
+                errors(metrics, reason(mode)));
     }
 
     private static String reason(Mode mode) {
@@ -171,11 +182,13 @@ class UpstreamResourceBoundsIT {
      * (a JVM start of its own each time would cost a second). What only a cleaner or an exiting thread still held (a
      * closed client's selector, say) is gone by the later ones.
      */
-    private Footprint footprint(Process exporter, BrokenHttpUpstream upstream) throws IOException, InterruptedException {
+    private Footprint footprint(Process exporter, BrokenHttpUpstream upstream)
+            throws IOException, InterruptedException {
         long pid = exporter.pid();
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         Path commands = Files.writeString(tmp.resolve("gc-" + pid + ".jcmd"), "GC.run\nGC.heap_info\n".repeat(4));
-        ExternalProcesses.Result gc = processes.run(Duration.ofSeconds(60), jcmd, Long.toString(pid), "-f", commands.toString());
+        ExternalProcesses.Result gc = processes.run(Duration.ofSeconds(60), jcmd, Long.toString(pid), "-f",
+                commands.toString());
         assertThat(gc.exitCode()).as("jcmd: %s", gc.output()).isZero();
         long leastKb = Long.MAX_VALUE;
         for (String report : gc.output().split("(?m)^(?=.*(?:def new generation|DefNew))")) {
@@ -200,7 +213,8 @@ class UpstreamResourceBoundsIT {
 
     /** Failed requests of hq counted with {@code reason}, or with any reason when null. */
     private static long errors(String metrics, String reason) {
-        String series = "crc_exporter_poll_errors_total{account=\"hq\",reason=\"" + (reason == null ? "" : reason + "\"}");
+        String series = "crc_exporter_poll_errors_total{account=\"hq\",reason=\""
+                + (reason == null ? "" : reason + "\"}");
         return ExporterFixture.samples(metrics).entrySet().stream().filter(sample -> sample.getKey().startsWith(series))
                 .mapToLong(sample -> sample.getValue().longValue()).sum();
     }

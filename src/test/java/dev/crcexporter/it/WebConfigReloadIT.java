@@ -81,8 +81,10 @@ class WebConfigReloadIT {
     private Exporter start(String webConfigYaml) throws Exception {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k", "upstream-secret", List.of());
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE,
-                Duration.ofHours(1), Duration.ofSeconds(2), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.empty())), ZoomConfig.DEFAULT);
+                Duration.ofHours(1), Duration.ofSeconds(2), 2,
+                new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.empty())),
+                ZoomConfig.DEFAULT);
         webFile = dir.resolve("web.yml");
         writeWebConfig(webConfigYaml);
         Path file = webFile;
@@ -98,12 +100,14 @@ class WebConfigReloadIT {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    private HttpResponse<String> send(Exporter exporter, String method, String path, String authorization) throws Exception {
+    private HttpResponse<String> send(Exporter exporter, String method, String path, String authorization)
+            throws Exception {
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         if (tls != null) {
             client.sslContext(tls);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + exporter.port() + path))
+        HttpRequest.Builder request = HttpRequest
+                .newBuilder(URI.create(scheme + "://localhost:" + exporter.port() + path))
                 .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -191,8 +195,8 @@ class WebConfigReloadIT {
         HttpResponse<String> bob = send(exporter, "GET", "/metrics", basic("bob", BOB_PASSWORD));
         assertThat(bob.statusCode()).isEqualTo(200);
         assertThat(bob.headers().firstValue("X-Frame-Options")).hasValue("deny");
-        assertThat(send(exporter, "GET", "/-/healthy", basic("bob", BOB_PASSWORD)).headers().firstValue("X-Frame-Options"))
-                .hasValue("deny");
+        assertThat(send(exporter, "GET", "/-/healthy", basic("bob", BOB_PASSWORD))
+                .headers().firstValue("X-Frame-Options")).hasValue("deny");
 
         // And back to no users at all: anyone may ask again, the header is gone.
         writeWebConfig("");
@@ -213,8 +217,9 @@ class WebConfigReloadIT {
         try (LogCapture logs = new LogCapture()) {
             HttpResponse<String> failed = send(exporter, "POST", "/-/reload", alice);
             assertThat(failed.statusCode()).isEqualTo(500);
-            assertThat(failed.body()).isEqualTo("reload failed, the running configuration stays: --web.config.file " + webFile
-                    + ": basic_auth_users.bob is not a bcrypt hash ($2y$, $2a$ or $2b$, as `htpasswd -nBC 10 USER` writes it)\n");
+            assertThat(failed.body()).isEqualTo("reload failed, the running configuration stays: --web.config.file "
+                    + webFile + ": basic_auth_users.bob is not a bcrypt hash ($2y$, $2a$ or $2b$, as `htpasswd -nBC 10"
+                    + " USER` writes it)\n");
             assertThat(logs.logfmtLines()).anySatisfy(line -> assertThat(line).contains("level=error",
                     "reload failed: the running configuration stays", "basic_auth_users.bob is not a bcrypt hash"));
             assertThat(String.join("\n", logs.lines())).doesNotContain(BOB_PASSWORD);
@@ -229,7 +234,8 @@ class WebConfigReloadIT {
         assertThat(send(exporter, "POST", "/-/reload", alice).statusCode()).isEqualTo(200);
         metrics = send(exporter, "GET", "/metrics", basic("bob", BOB_PASSWORD)).body();
         assertThat(gauge(metrics, "crc_exporter_config_last_reload_successful")).hasValue(1.0);
-        assertThat(gauge(metrics, "crc_exporter_config_last_reload_success_timestamp_seconds").orElseThrow()).isGreaterThan(started);
+        assertThat(gauge(metrics, "crc_exporter_config_last_reload_success_timestamp_seconds").orElseThrow())
+                .isGreaterThan(started);
     }
 
     @Test
@@ -247,21 +253,25 @@ class WebConfigReloadIT {
     void tlsSettingsFollowAReload() throws Exception {
         scheme = "https";
         tls = TestCertificates.clientContext(ca, null);
-        Exporter exporter = start("tls_server_config: {cert_file: ${certs}/server.crt, key_file: ${certs}/server.key}\n");
+        Exporter exporter = start(
+                "tls_server_config: {cert_file: ${certs}/server.crt, key_file: ${certs}/server.key}\n");
         SSLContext tls12Only = TestCertificates.clientContext(ca, null);
         HttpClient oldClient = HttpClient.newBuilder().sslContext(tls12Only)
                 .sslParameters(new SSLParameters(null, new String[] {"TLSv1.2"})).build();
         URI healthy = URI.create("https://localhost:" + exporter.port() + "/-/healthy");
-        assertThat(oldClient.send(HttpRequest.newBuilder(healthy).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-                .isEqualTo(200);
+        assertThat(oldClient.send(HttpRequest.newBuilder(healthy).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
 
-        writeWebConfig("tls_server_config: {cert_file: ${certs}/server.crt, key_file: ${certs}/server.key, min_version: TLS13}\n");
+        writeWebConfig("tls_server_config: {cert_file: ${certs}/server.crt, key_file: ${certs}/server.key,"
+                + " min_version: TLS13}\n");
         assertThat(send(exporter, "POST", "/-/reload", null).statusCode()).isEqualTo(200);
 
         HttpClient newTls12Client = HttpClient.newBuilder().sslContext(tls12Only)
                 .sslParameters(new SSLParameters(null, new String[] {"TLSv1.2"})).build();
-        assertThatThrownBy(() -> newTls12Client.send(HttpRequest.newBuilder(healthy).build(), HttpResponse.BodyHandlers.ofString()))
+        assertThatThrownBy(() -> newTls12Client.send(HttpRequest.newBuilder(healthy).build(),
+                HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(IOException.class);
-        assertThat(send(exporter, "GET", "/-/healthy", null).sslSession().orElseThrow().getProtocol()).isEqualTo("TLSv1.3");
+        assertThat(send(exporter, "GET", "/-/healthy", null).sslSession().orElseThrow().getProtocol())
+                .isEqualTo("TLSv1.3");
     }
 }

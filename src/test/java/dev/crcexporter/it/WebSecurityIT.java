@@ -82,8 +82,10 @@ class WebSecurityIT {
     private Exporter start(String webConfigYaml) throws Exception {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k", "upstream-secret", List.of());
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE,
-                Duration.ofHours(1), Duration.ofSeconds(2), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.of(4))), ZoomConfig.DEFAULT);
+                Duration.ofHours(1), Duration.ofSeconds(2), 2,
+                new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.of(4))),
+                ZoomConfig.DEFAULT);
         Path file = Files.writeString(dir.resolve("web-" + System.nanoTime() + ".yml"), webConfigYaml);
         return fixture.start(config, WebConfigLoader.load(file), Clock.systemUTC());
     }
@@ -204,11 +206,13 @@ class WebSecurityIT {
 
     @Test
     void minVersionFromTheFileIsEnforced() throws Exception {
-        Exporter exporter = start("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS13\n");
+        Exporter exporter = start(
+                "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS13\n");
         String target = "127.0.0.1:" + exporter.port();
 
         assertThat(openssl("-tls1_3", "-connect", target)).contains("Protocol version: TLSv1.3");
-        assertThat(openssl("-tls1_2", "-connect", target)).doesNotContain("CONNECTION ESTABLISHED").containsIgnoringCase("alert");
+        assertThat(openssl("-tls1_2", "-connect", target)).doesNotContain("CONNECTION ESTABLISHED")
+                .containsIgnoringCase("alert");
     }
 
     /** openssl s_client with nothing to send: it ends after the handshake; killed after 20s. */
@@ -230,8 +234,10 @@ class WebSecurityIT {
         String url = "https://localhost:" + exporter.port() + "/metrics";
 
         assertThat(get(TestCertificates.clientContext(ca, client), url, null).statusCode()).isEqualTo(200);
-        assertThatThrownBy(() -> get(TestCertificates.clientContext(ca, null), url, null)).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> get(TestCertificates.clientContext(ca, strangerClient), url, null)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> get(TestCertificates.clientContext(ca, null), url, null))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> get(TestCertificates.clientContext(ca, strangerClient), url, null))
+                .isInstanceOf(IOException.class);
     }
 
     @Test
@@ -247,6 +253,7 @@ class WebSecurityIT {
 
         assertThat(get(TestCertificates.clientContext(ca, null), url, null).statusCode()).isEqualTo(200);
         assertThat(get(TestCertificates.clientContext(ca, client), url, null).statusCode()).isEqualTo(200);
-        assertThatThrownBy(() -> get(TestCertificates.clientContext(ca, strangerClient), url, null)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> get(TestCertificates.clientContext(ca, strangerClient), url, null))
+                .isInstanceOf(IOException.class);
     }
 }

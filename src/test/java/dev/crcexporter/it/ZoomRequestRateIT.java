@@ -49,8 +49,8 @@ class ZoomRequestRateIT {
                         List.of(Days.peakingAtTen("2026-11-25", 9), Days.peakingAtTen("2026-11-26", 9)));
                 accounts.add(ZoomSourceIT.zoomAccount(name, name + "-S3cret"));
             }
-            ExporterConfig config = new ExporterConfig(URI.create("http://127.0.0.1:9/unused"), RequestMethod.POST, SHANGHAI,
-                    INTERVAL, Duration.ofSeconds(10), 8, RetryConfig.DEFAULT, accounts, zoom.urls());
+            ExporterConfig config = new ExporterConfig(URI.create("http://127.0.0.1:9/unused"), RequestMethod.POST,
+                    SHANGHAI, INTERVAL, Duration.ofSeconds(10), 8, RetryConfig.DEFAULT, accounts, zoom.urls());
             try (UsageSources sources = new UsageSources(config, clock)) {
                 long tokensBefore = 0;
                 long metricsBefore = 0;
@@ -77,12 +77,14 @@ class ZoomRequestRateIT {
                     tokensBefore = zoom.tokenRequests();
                     metricsBefore = zoom.metricsRequests();
                 }
-                report.add("max token requests in flight at once: " + zoom.maxConcurrentTokenRequests() + " (one per account)");
+                report.add("max token requests in flight at once: " + zoom.maxConcurrentTokenRequests()
+                        + " (one per account)");
                 Files.createDirectories(Path.of("target"));
                 Files.write(Path.of("target/zoom-requests-per-hour.txt"), report);
                 report.forEach(System.out::println);
 
-                // From a cold start: a token at 0 min and its renewal at 55 min (5 minutes before it expires), per account.
+                // From a cold start: a token at 0 min and its renewal at 55 min (5 minutes before it expires), per
+                // account.
                 assertThat(perHour.get(0)).containsExactly(6, 36);
                 // Then one renewal per account every 55 minutes: at 110 and at 165 min.
                 assertThat(perHour.get(1)).containsExactly(3, 36);

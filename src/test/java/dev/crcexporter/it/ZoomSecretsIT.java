@@ -94,9 +94,11 @@ class ZoomSecretsIT {
     static Stream<Fault> faults() {
         return Stream.of(
                 new Fault("token refused, echoing the request in its reason", FailureReason.AUTH,
-                        r -> FakeZoomApi.json(401, "{\"reason\":" + json("bad " + echo(r)) + ",\"error\":\"invalid_client\"}"), null),
+                        r -> FakeZoomApi.json(401, "{\"reason\":" + json("bad " + echo(r))
+                                + ",\"error\":\"invalid_client\"}"), null),
                 new Fault("token endpoint failing, echoing the Basic value at the excerpt cut", FailureReason.AUTH,
-                        r -> new Response(500, Map.of(), "x".repeat(100) + r.authorization() + " " + echo(r), Duration.ZERO), null),
+                        r -> new Response(500, Map.of(), "x".repeat(100) + r.authorization() + " " + echo(r),
+                                Duration.ZERO), null),
                 new Fault("token answer malformed, quoting the Basic value", FailureReason.AUTH,
                         r -> FakeZoomApi.json(200, "{\"access_token\":\"t\",\"token_type\":" + json(r.authorization())
                                 + ",\"expires_in\":3600}"), null),
@@ -111,9 +113,11 @@ class ZoomSecretsIT {
                 new Fault("metrics error message quoting the token at the message cut", FailureReason.HTTP_STATUS, null,
                         r -> FakeZoomApi.json(400, ZoomAnswers.error(300, "z".repeat(180) + bearer(r)))),
                 new Fault("metrics rate-limited, the token in X-RateLimit-Type", FailureReason.RATE_LIMITED, null,
-                        r -> new Response(429, Map.of("Retry-After", "0", "X-RateLimit-Type", bearer(r)), echo(r), Duration.ZERO)),
+                        r -> new Response(429, Map.of("Retry-After", "0", "X-RateLimit-Type", bearer(r)), echo(r),
+                                Duration.ZERO)),
                 new Fault("metrics malformed, the token as a date", FailureReason.MALFORMED, null,
-                        r -> FakeZoomApi.json(200, "{\"crc_ports_usage\":[{\"date_time\":" + json("w".repeat(150) + bearer(r))
+                        r -> FakeZoomApi.json(200, "{\"crc_ports_usage\":[{\"date_time\":"
+                                + json("w".repeat(150) + bearer(r))
                                 + ",\"crc_ports_hour_usage\":[]}]}")),
                 new Fault("metrics malformed, the token as a bare word", FailureReason.MALFORMED, null,
                         r -> FakeZoomApi.json(200, bearer(r))));
@@ -133,21 +137,24 @@ class ZoomSecretsIT {
         List<String> everything = new ArrayList<>();
         ExporterConfig config;
         try (LogCapture logs = new LogCapture()) {
-            config = new ExporterConfig(URI.create("http://127.0.0.1:9/unused"), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
-                    Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(2, Duration.ofMillis(50), Duration.ofMillis(50)),
+            config = new ExporterConfig(URI.create("http://127.0.0.1:9/unused"), RequestMethod.POST,
+                    ZoneId.of("Asia/Shanghai"), Duration.ofHours(1), Duration.ofSeconds(5), 8,
+                    new RetryConfig(2, Duration.ofMillis(50), Duration.ofMillis(50)),
                     List.of(new AccountConfig("emea", new Credentials.Zoom("acct-emea", CLIENT_ID, new Secret(SECRET)),
                             OptionalInt.of(10), Optional.empty())), zoom.urls());
             Exporter exporter = fixture.start(config, clock);
             Poll.until(Duration.ofSeconds(20), "the poll gave up", () -> fixture.account(exporter, "emea").polled());
             assertThat(fixture.account(exporter, "emea").errors(fault.reason())).isPositive();
-            Poll.until(Duration.ofSeconds(10), "the warning", () -> logs.logfmtLines().stream().anyMatch(l -> l.contains("poll failed")));
+            Poll.until(Duration.ofSeconds(10), "the warning",
+                    () -> logs.logfmtLines().stream().anyMatch(l -> l.contains("poll failed")));
             fixture.get(exporter, "/"); // the history's request too
             Poll.until(Duration.ofSeconds(10), "the history's request", () -> fixture.account(exporter, "emea").polled()
                     && fixture.get(exporter, "/").body().contains("could not be fetched"));
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
-            everything.add(fixture.landingPageCards(exporter).toString()); // the messages as a user reads them, unescaped
+            // the messages as a user reads them, unescaped
+            everything.add(fixture.landingPageCards(exporter).toString());
             everything.add(config.toString());
         }
         List<String> tokens = zoom.issuedTokens();
@@ -225,7 +232,8 @@ class ZoomSecretsIT {
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
-            everything.add(fixture.landingPageCards(exporter).toString()); // the messages as a user reads them, unescaped
+            // the messages as a user reads them, unescaped
+            everything.add(fixture.landingPageCards(exporter).toString());
         }
         assertNoTrace(String.join("\n", everything), zoom.issuedTokens());
     }
@@ -257,7 +265,8 @@ class ZoomSecretsIT {
             cli.execute("--config.check", "--config.file=" + file);
         }
         assertThat(out.toString()).contains("configuration is valid: 2 account(s): emea,apac");
-        assertThat(err.toString()).contains("set only one of accounts[apac].client_secret and accounts[apac].client_secret_file");
+        assertThat(err.toString())
+                .contains("set only one of accounts[apac].client_secret and accounts[apac].client_secret_file");
         assertNoTrace(out + "\n" + err, List.of());
     }
 

@@ -43,7 +43,8 @@ class ZoomSourceIT {
     /** 10:30 in Shanghai on 2026-11-26. */
     static final Instant NOW = Instant.parse("2026-11-26T02:30:00Z");
     static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-    static final List<DailyUsage> DAYS = List.of(Days.peakingAtTen("2026-11-25", 20), Days.peakingAtTen("2026-11-26", 30));
+    static final List<DailyUsage> DAYS = List.of(Days.peakingAtTen("2026-11-25", 20),
+            Days.peakingAtTen("2026-11-26", 30));
 
     private final ExporterFixture fixture = new ExporterFixture();
     private final MutableClock clock = new MutableClock(NOW);
@@ -55,7 +56,8 @@ class ZoomSourceIT {
     void start() throws Exception {
         zoom = fixture.closeLater(new FakeZoomApi(clock));
         zoom.account("acct-emea", "client-emea", "emea-client-S3cret", DAYS)
-                .account("acct-apac", "client-apac", "apac-client-S3cret", List.of(Days.peakingAtTen("2026-11-26", 12)));
+                .account("acct-apac", "client-apac", "apac-client-S3cret",
+                        List.of(Days.peakingAtTen("2026-11-26", 12)));
         systec = fixture.closeLater(new FakeCrcApi());
         systec.account("key-hq", "hq-S3cret", DAYS);
         logs = fixture.closeLater(new LogCapture());
@@ -90,7 +92,8 @@ class ZoomSourceIT {
 
     @Test
     void oneTokenServesManyPollsOfZoomAccountsBesideASystecAccount() {
-        Exporter exporter = fixture.start(config(Duration.ofMillis(150), noRetry(), zoomAccount("emea", "emea-client-S3cret"),
+        Exporter exporter = fixture.start(config(Duration.ofMillis(150), noRetry(),
+                zoomAccount("emea", "emea-client-S3cret"),
                 zoomAccount("apac", "apac-client-S3cret"),
                 new AccountConfig("hq", "key-hq", new Secret("hq-S3cret"), OptionalInt.of(40))), clock);
 
@@ -163,8 +166,10 @@ class ZoomSourceIT {
         Poll.until(Duration.ofSeconds(10), "the poll succeeds", () -> fixture.account(exporter, "emea").up());
         assertThat(zoom.tokenRequests("acct-emea")).isEqualTo(2);
         assertThat(zoom.metricsRequests()).isEqualTo(2);
-        assertThat(fixture.account(exporter, "emea").errors().values()).as("a renewal that worked is no failure").containsOnly(0L);
-        assertThat(logs.logfmtLines()).anyMatch(l -> l.contains("Zoom refused the access token") && l.contains("code 124"));
+        assertThat(fixture.account(exporter, "emea").errors().values()).as("a renewal that worked is no failure")
+                .containsOnly(0L);
+        assertThat(logs.logfmtLines())
+                .anyMatch(l -> l.contains("Zoom refused the access token") && l.contains("code 124"));
     }
 
     @Test
@@ -184,21 +189,25 @@ class ZoomSourceIT {
 
     @Test
     void wrongCredentialsAreAnAuthFailureOfThatAccountOnly() {
-        Exporter exporter = fixture.start(config(Duration.ofMillis(300), noRetry(), zoomAccount("emea", "not-the-S3cret"),
+        Exporter exporter = fixture.start(config(Duration.ofMillis(300), noRetry(),
+                zoomAccount("emea", "not-the-S3cret"),
                 zoomAccount("apac", "apac-client-S3cret"),
                 new AccountConfig("hq", "key-hq", new Secret("hq-S3cret"), OptionalInt.of(40))), clock);
 
-        Poll.until(Duration.ofSeconds(10), "two failed polls of emea", () -> errors(exporter, "emea", FailureReason.AUTH) >= 2);
+        Poll.until(Duration.ofSeconds(10), "two failed polls of emea",
+                () -> errors(exporter, "emea", FailureReason.AUTH) >= 2);
         Poll.until(Duration.ofSeconds(10), "apac and hq up", () -> {
             Map<String, AccountState> accounts = fixture.accounts(exporter);
             return accounts.get("apac").up() && accounts.get("hq").up();
         });
         String metrics = fixture.metrics(exporter);
-        assertThat(metrics).contains("crc_up{account=\"emea\"} 0.0", "crc_up{account=\"apac\"} 1.0", "crc_up{account=\"hq\"} 1.0",
+        assertThat(metrics).contains("crc_up{account=\"emea\"} 0.0", "crc_up{account=\"apac\"} 1.0",
+                "crc_up{account=\"hq\"} 1.0",
                 "crc_exporter_poll_errors_total{account=\"apac\",reason=\"auth\"} 0.0");
         assertThat(zoom.metricsRequests("acct-emea")).as("no metrics call without a token").isZero();
         // Zoom's error and reason in the log line, and no other reason counted.
-        Poll.until(Duration.ofSeconds(5), "the warning", () -> logs.logfmtLines().stream().anyMatch(l -> l.contains("reason=auth")
+        Poll.until(Duration.ofSeconds(5), "the warning",
+                () -> logs.logfmtLines().stream().anyMatch(l -> l.contains("reason=auth")
                 && l.contains("token request refused: HTTP 401: invalid_client: Invalid client_id or client_secret")));
         assertThat(fixture.account(exporter, "emea").errors()).containsEntry(FailureReason.HTTP_STATUS, 0L)
                 .containsEntry(FailureReason.MALFORMED, 0L);
@@ -212,10 +221,12 @@ class ZoomSourceIT {
         Poll.until(Duration.ofSeconds(5), "the token request", () -> zoom.tokenRequests() == 1);
         fixture.get(exporter, "/");
 
-        Poll.until(Duration.ofSeconds(10), "the poll and the history request", () -> zoom.metricsRequests("acct-emea") == 2);
+        Poll.until(Duration.ofSeconds(10), "the poll and the history request",
+                () -> zoom.metricsRequests("acct-emea") == 2);
         assertThat(zoom.tokenRequests()).isEqualTo(1);
         assertThat(zoom.maxConcurrentTokenRequests()).isEqualTo(1);
-        assertThat(zoom.requests()).filteredOn(r -> !r.isToken()).extracting(r -> r.query().get("from") + ".." + r.query().get("to"))
+        assertThat(zoom.requests()).filteredOn(r -> !r.isToken())
+                .extracting(r -> r.query().get("from") + ".." + r.query().get("to"))
                 .containsExactlyInAnyOrder("2026-11-25..2026-11-26", "2026-10-28..2026-11-25");
     }
 
@@ -223,7 +234,8 @@ class ZoomSourceIT {
     void aTokenWithoutTheCrcScopeIsWarnedAboutOnce() {
         zoom.behaveToken(request -> {
             Response issued = zoom.documentedToken(request);
-            return FakeZoomApi.json(issued.status(), issued.body().replace("dashboard_crc:read:admin", "meeting:read:admin user:read:admin"));
+            return FakeZoomApi.json(issued.status(),
+                    issued.body().replace("dashboard_crc:read:admin", "meeting:read:admin user:read:admin"));
         });
         zoom.tokenLifetime(Duration.ofMinutes(2)); // renewed every minute: several tokens, one warning
         Exporter exporter = startEmea(Duration.ofMillis(150));
@@ -233,7 +245,8 @@ class ZoomSourceIT {
 
         assertThat(logs.logfmtLines()).filteredOn(l -> l.contains("none of the scopes that Get CRC port usage needs"))
                 .singleElement().satisfies(l -> assertThat(l).containsPattern("account=\"?emea\"?\\s")
-                        .contains("scope=\"meeting:read:admin user:read:admin\"", "dashboard:read:crc_port_usage:admin"));
+                        .contains("scope=\"meeting:read:admin user:read:admin\"",
+                                "dashboard:read:crc_port_usage:admin"));
     }
 
     private static void await(CountDownLatch latch) {

@@ -38,16 +38,19 @@ class CrcMetricsTest {
     private static final Instant NOW = Instant.parse("2026-11-26T02:30:00Z");
     private static final BuildInfo BUILD = new BuildInfo("1.2.3", "abc123def456", "17.0.15");
 
-    private static final AccountConfig HQ = new AccountConfig("hq", "key-hq", new Secret("secret-hq"), OptionalInt.of(40));
-    private static final AccountConfig LAB = new AccountConfig("lab", "key-lab", new Secret("secret-lab"), OptionalInt.empty());
+    private static final AccountConfig HQ = new AccountConfig("hq", "key-hq", new Secret("secret-hq"),
+            OptionalInt.of(40));
+    private static final AccountConfig LAB = new AccountConfig("lab", "key-lab", new Secret("secret-lab"),
+            OptionalInt.empty());
 
     private static SnapshotStore knownSnapshots() {
         SnapshotStore store = new SnapshotStore(List.of(HQ, LAB));
         List<DailyUsage> usage = List.of(
                 new DailyUsage(LocalDate.of(2026, 11, 24), List.of(new HourUsage(9, 99, 99))),   // too old: never shown
-                new DailyUsage(LocalDate.of(2026, 11, 25), List.of(new HourUsage(9, 30, 51), new HourUsage(10, 38, 70))),
+                new DailyUsage(LocalDate.of(2026, 11, 25), List.of(new HourUsage(9, 30, 51),
+                        new HourUsage(10, 38, 70))),
                 new DailyUsage(LocalDate.of(2026, 11, 26), List.of(new HourUsage(9, 12, 20), new HourUsage(10, 40, 66),
-                        new HourUsage(11, 0, 0))));                                                // not begun: never shown
+                        new HourUsage(11, 0, 0))));   // not begun: never shown
         store.update(store.slots().get("hq"),
                 s -> s.withSuccess(usage, Instant.parse("2026-11-26T02:28:00Z"), Duration.ofMillis(250)));
         store.update(store.slots().get("lab"), s -> s
@@ -59,7 +62,8 @@ class CrcMetricsTest {
 
     private static PrometheusRegistry registry(SnapshotStore store, Instant now) {
         PrometheusRegistry registry = new PrometheusRegistry();
-        new CrcMetrics(store, Clock.fixed(now, ZoneOffset.UTC), SHANGHAI, BUILD, Optional.empty(), Optional.empty()).register(registry);
+        new CrcMetrics(store, Clock.fixed(now, ZoneOffset.UTC), SHANGHAI, BUILD, Optional.empty(), Optional.empty(),
+                true).register(registry);
         return registry;
     }
 
@@ -130,7 +134,7 @@ class CrcMetricsTest {
     void theViewStaysTheSameObjectUntilAPollOrTheHourChangesIt() throws IOException {
         SnapshotStore store = knownSnapshots();
         MutableClock clock = new MutableClock(NOW);
-        CrcMetrics metrics = new CrcMetrics(store, clock, SHANGHAI, BUILD, Optional.empty(), Optional.empty());
+        CrcMetrics metrics = new CrcMetrics(store, clock, SHANGHAI, BUILD, Optional.empty(), Optional.empty(), true);
 
         CrcMetrics.View first = metrics.view();
         assertThat(metrics.view()).as("nothing changed").isSameAs(first);
@@ -152,8 +156,10 @@ class CrcMetricsTest {
 
     @Test
     void aFilteredScrapeBuildsOnlyTheAskedFamiliesAndBoundsTheirSeries() {
-        CrcMetrics metrics = new CrcMetrics(knownSnapshots(), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD, Optional.empty(), Optional.empty());
-        assertThat(metrics.collect(name -> name.equals("crc_up"), null).stream().map(s -> s.getMetadata().getPrometheusName()))
+        CrcMetrics metrics = new CrcMetrics(knownSnapshots(), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD,
+                Optional.empty(), Optional.empty(), true);
+        assertThat(metrics.collect(name -> name.equals("crc_up"), null).stream()
+                        .map(s -> s.getMetadata().getPrometheusName()))
                 .containsExactly("crc_up");
         assertThat(metrics.seriesBound(name -> name.equals("crc_up"))).isEqualTo(2);
         assertThat(metrics.seriesBound(name -> name.equals("crc_ports_max_usage"))).isEqualTo(2 * 48);
@@ -182,6 +188,26 @@ class CrcMetricsTest {
                         "crc_ports_recent_max_usage{account=\"ny\"} 14.0",
                         "crc_ports_daily_max_usage{account=\"ny\",date=\"2026-11-25\"} 14.0")
                 .doesNotContain("date=\"2026-11-23\"", "hour=\"22\"");
+    }
+
+    @Test
+    void withoutTheHourlyCollectorOnlyTheDateHourFamiliesAreLeftOut() throws IOException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        CrcMetrics metrics = new CrcMetrics(knownSnapshots(), Clock.fixed(NOW, ZoneOffset.UTC), SHANGHAI, BUILD,
+                Optional.empty(), Optional.empty(), false).register(registry);
+
+        String text = prometheusText(registry);
+        String withHourly = prometheusText(registry(knownSnapshots(), NOW));
+        assertThat(text).doesNotContain("crc_ports_max_usage", "crc_ports_total_usage", "hour=");
+        List<String> kept = withHourly.lines().filter(line -> !line.contains("crc_ports_max_usage")
+                && !line.contains("crc_ports_total_usage")).toList();
+        assertThat(text.lines().toList()).as("every other line, as with the hourly series").isEqualTo(kept);
+        assertThat(text).contains("crc_ports_recent_max_usage{account=\"hq\"} 40.0",
+                "crc_ports_current_max_usage{account=\"hq\"} 40.0",
+                "crc_ports_daily_max_usage{account=\"hq\",date=\"2026-11-25\"} 38.0");
+        assertThat(CrcMetrics.seriesPerAccount(false)).isEqualTo(17);
+        assertThat(CrcMetrics.seriesPerAccount(true)).isEqualTo(17 + 2 * 48);
+        assertThat(metrics.seriesBound(name -> true)).as("two accounts and the build info").isEqualTo(2 * 17 + 1);
     }
 
     @Test

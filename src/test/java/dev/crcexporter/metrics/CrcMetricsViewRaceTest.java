@@ -21,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cached view under concurrent polls: a scrape that begins after a poll has stored its outcome must see that outcome
- * (or a newer one), never a view cached from before it. SoakIT checks the same end to end, through HTTP.
+ * The cached view under concurrent polls: a scrape that begins after a poll has stored its outcome must see that
+ * outcome (or a newer one), never a view cached from before it. SoakIT checks the same end to end, through HTTP.
  */
 class CrcMetricsViewRaceTest {
     private static final AccountConfig HQ = new AccountConfig("hq", "key-hq", new Secret("s"), OptionalInt.of(40));
@@ -33,7 +33,7 @@ class CrcMetricsViewRaceTest {
         SnapshotStore store = new SnapshotStore(List.of(HQ));
         // A fixed clock: the hour never changes, so only the store's version can renew the cached view.
         CrcMetrics metrics = new CrcMetrics(store, Clock.fixed(Instant.parse("2026-11-26T02:30:00Z"), ZoneOffset.UTC),
-                ZoneId.of("Asia/Shanghai"), new BuildInfo("1", "r", "17"), Optional.empty(), Optional.empty());
+                ZoneId.of("Asia/Shanghai"), new BuildInfo("1", "r", "17"), Optional.empty(), Optional.empty(), true);
         AtomicLong stored = new AtomicLong(-1); // the last success (epoch second) of the last update that has returned
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
 
@@ -49,7 +49,8 @@ class CrcMetricsViewRaceTest {
         Runnable scraper = () -> {
             while (poller.isAlive() && problems.size() < 5) {
                 long before = stored.get();
-                long seen = metrics.view().accounts.get(0).snapshot().lastSuccess().map(Instant::getEpochSecond).orElse(-1L);
+                long seen = metrics.view().accounts.get(0).snapshot().lastSuccess().map(Instant::getEpochSecond)
+                        .orElse(-1L);
                 if (seen < before) {
                     problems.add("a view of success " + seen + " after success " + before + " was stored");
                 }
@@ -66,6 +67,7 @@ class CrcMetricsViewRaceTest {
         }
 
         assertThat(problems).isEmpty();
-        assertThat(metrics.view().accounts.get(0).snapshot().lastSuccess()).contains(Instant.ofEpochSecond(UPDATES - 1));
+        assertThat(metrics.view().accounts.get(0).snapshot().lastSuccess())
+                .contains(Instant.ofEpochSecond(UPDATES - 1));
     }
 }

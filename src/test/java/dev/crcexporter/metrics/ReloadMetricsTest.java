@@ -24,10 +24,12 @@ class ReloadMetricsTest {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new ReloadMetrics(STARTED));
         assertThat(scrape(registry)).isEqualTo("""
-                # HELP crc_exporter_config_last_reload_success_timestamp_seconds Unix time the configuration in force was applied, at start or by a reload.
+                # HELP crc_exporter_config_last_reload_success_timestamp_seconds Unix time the configuration in force \
+                was applied, at start or by a reload.
                 # TYPE crc_exporter_config_last_reload_success_timestamp_seconds gauge
                 crc_exporter_config_last_reload_success_timestamp_seconds 1.7957412E9
-                # HELP crc_exporter_config_last_reload_successful 1 if the last reload of the configuration files applied, else 0 (the configuration in force stays).
+                # HELP crc_exporter_config_last_reload_successful 1 if the last reload of the configuration files \
+                applied, else 0 (the configuration in force stays).
                 # TYPE crc_exporter_config_last_reload_successful gauge
                 crc_exporter_config_last_reload_successful 1.0
                 """);

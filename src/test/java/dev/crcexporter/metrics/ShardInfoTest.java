@@ -25,7 +25,7 @@ class ShardInfoTest {
     private static PrometheusRegistry registry(Optional<Shard> shard) {
         PrometheusRegistry registry = new PrometheusRegistry();
         new CrcMetrics(new SnapshotStore(List.of()), Clock.fixed(NOW, ZoneOffset.UTC), ZoneOffset.UTC,
-                new BuildInfo("test", "test", "17"), shard, Optional.empty()).register(registry);
+                new BuildInfo("test", "test", "17"), shard, Optional.empty(), true).register(registry);
         return registry;
     }
 
@@ -38,7 +38,8 @@ class ShardInfoTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, shardFamily(registry(Optional.of(new Shard(3, 10)))));
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
-                # HELP crc_exporter_shard_info Shard of the accounts this replica polls and exposes (--shard=shard/shards, counted from 0).
+                # HELP crc_exporter_shard_info Shard of the accounts this replica polls and exposes \
+                (--shard=shard/shards, counted from 0).
                 # TYPE crc_exporter_shard_info gauge
                 crc_exporter_shard_info{shard="3",shards="10"} 1
                 """);
@@ -50,7 +51,8 @@ class ShardInfoTest {
         OpenMetricsTextFormatWriter.create().write(out, shardFamily(registry(Optional.of(new Shard(3, 10)))));
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
                 # TYPE crc_exporter_shard info
-                # HELP crc_exporter_shard Shard of the accounts this replica polls and exposes (--shard=shard/shards, counted from 0).
+                # HELP crc_exporter_shard Shard of the accounts this replica polls and exposes (--shard=shard/shards, \
+                counted from 0).
                 crc_exporter_shard_info{shard="3",shards="10"} 1
                 # EOF
                 """);

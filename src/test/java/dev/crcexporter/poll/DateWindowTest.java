@@ -117,7 +117,8 @@ class DateWindowTest {
     void afterTheHourBoundaryRecentKeepsThePreviousHourUntilTheApiReportsTheNewOne() {
         // 11:05 local, a peak of 40 at 10:56; the API has not reported hour 11 yet.
         DateWindow window = DateWindow.at(Instant.parse("2026-11-26T03:05:00Z"), SHANGHAI);
-        List<DailyUsage> days = window.select(List.of(day("2026-11-26", new HourUsage(9, 20, 0), new HourUsage(10, 40, 0))));
+        List<DailyUsage> days = window.select(List.of(day("2026-11-26", new HourUsage(9, 20, 0),
+                new HourUsage(10, 40, 0))));
 
         assertThat(window.currentMaxUsage(days)).isEmpty();
         assertThat(window.recentMaxUsage(days)).hasValue(40);
@@ -126,7 +127,8 @@ class DateWindowTest {
     @Test
     void afterMidnightThePreviousHourIsYesterdays23() {
         DateWindow window = DateWindow.at(Instant.parse("2026-11-26T16:05:00Z"), SHANGHAI); // 00:05 on the 27th
-        List<DailyUsage> days = window.select(List.of(day("2026-11-26", new HourUsage(22, 10, 0), new HourUsage(23, 40, 0))));
+        List<DailyUsage> days = window.select(List.of(day("2026-11-26", new HourUsage(22, 10, 0),
+                new HourUsage(23, 40, 0))));
 
         assertThat(window.previousHourDate()).isEqualTo(LocalDate.of(2026, 11, 26));
         assertThat(window.previousHour()).isEqualTo(23);
@@ -147,7 +149,8 @@ class DateWindowTest {
         ZoneId newYork = ZoneId.of("America/New_York");
         // 2026-03-08 03:10 EDT (07:10 UTC): the hour before began at 01:10 EST; there is no hour 02.
         DateWindow window = DateWindow.at(Instant.parse("2026-03-08T07:10:00Z"), newYork);
-        List<DailyUsage> days = window.select(List.of(day("2026-03-08", new HourUsage(0, 5, 0), new HourUsage(1, 30, 0))));
+        List<DailyUsage> days = window.select(List.of(day("2026-03-08", new HourUsage(0, 5, 0),
+                new HourUsage(1, 30, 0))));
 
         assertThat(window.previousHour()).isEqualTo(1);
         assertThat(window.recentMaxUsage(days)).hasValue(30);

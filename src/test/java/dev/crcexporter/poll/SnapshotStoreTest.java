@@ -19,7 +19,8 @@ class SnapshotStoreTest {
 
     private static void failOnce(SnapshotStore store, String name) {
         store.update(store.slots().get(name),
-                s -> s.withError(new PollError(Instant.EPOCH, FailureReason.TIMEOUT, "slow")).withFailure(Duration.ZERO));
+                s -> s.withError(new PollError(Instant.EPOCH, FailureReason.TIMEOUT, "slow"))
+                        .withFailure(Duration.ZERO));
     }
 
     @Test
@@ -48,8 +49,8 @@ class SnapshotStoreTest {
         List<AccountSnapshot> before = store.all();
         long version = store.version();
 
-        List<SnapshotStore.Slot> dropped = store.replace(List.of(account("new", 2), account("hq", 48), account("apac", 5)),
-                Set.of("new", "apac"));
+        List<SnapshotStore.Slot> dropped = store.replace(List.of(account("new", 2), account("hq", 48),
+                account("apac", 5)), Set.of("new", "apac"));
 
         assertThat(store.version()).isGreaterThan(version);
         assertThat(dropped).containsExactly(apac, lat);

@@ -31,7 +31,8 @@ class AccountChangesTest {
                 account("hq", "k1", "s1", OptionalInt.of(40)), account("emea", "k2", "s2", OptionalInt.empty()),
                 account("apac", "k3", "s3", OptionalInt.of(5)));
         ExporterConfig after = config(ZoneId.of("Europe/Berlin"), Duration.ofMinutes(1),
-                account("latam", "k4", "s4", OptionalInt.empty()), account("hq", "k1", "s1-rotated", OptionalInt.of(48)),
+                account("latam", "k4", "s4", OptionalInt.empty()),
+                account("hq", "k1", "s1-rotated", OptionalInt.of(48)),
                 account("apac", "k3", "s3", OptionalInt.of(5)), account("emea", "k2b", "s2", OptionalInt.empty()));
 
         AccountChanges changes = AccountChanges.between(before, after);
@@ -42,19 +43,22 @@ class AccountChangesTest {
         assertThat(changes.changed().get("hq")).containsExactly("api_secret", "capacity");
         assertThat(changes.changed().get("emea")).containsExactly("api_key");
         assertThat(changes.settings()).containsExactly("timezone", "poll_interval");
-        assertThat(changes.summary()).isEqualTo("4 account(s); added: latam; changed: hq (api_secret, capacity), emea (api_key);"
-                + " settings: timezone, poll_interval").doesNotContain("s1", "k2b", "Berlin");
+        assertThat(changes.summary()).isEqualTo("4 account(s); added: latam; changed: hq (api_secret, capacity),"
+                + " emea (api_key); settings: timezone, poll_interval").doesNotContain("s1", "k2b", "Berlin");
     }
 
     @Test
     void aSecretReadAgainWithTheSameValueIsNoChange() {
-        ExporterConfig before = config(ExporterConfig.DEFAULT_TIMEZONE, Duration.ofMinutes(5), account("hq", "k", "s", OptionalInt.empty()));
-        ExporterConfig same = config(ExporterConfig.DEFAULT_TIMEZONE, Duration.ofMinutes(5), account("hq", "k", "s", OptionalInt.empty()));
+        ExporterConfig before = config(ExporterConfig.DEFAULT_TIMEZONE, Duration.ofMinutes(5),
+                account("hq", "k", "s", OptionalInt.empty()));
+        ExporterConfig same = config(ExporterConfig.DEFAULT_TIMEZONE, Duration.ofMinutes(5),
+                account("hq", "k", "s", OptionalInt.empty()));
         AccountChanges changes = AccountChanges.between(before, same);
         assertThat(changes.none()).isTrue();
         assertThat(changes.summary()).isEqualTo("1 account(s); nothing changed");
 
-        AccountChanges gone = AccountChanges.between(before, config(ExporterConfig.DEFAULT_TIMEZONE, Duration.ofMinutes(5)));
+        AccountChanges gone = AccountChanges.between(before,
+                config(ExporterConfig.DEFAULT_TIMEZONE, Duration.ofMinutes(5)));
         assertThat(gone.summary()).isEqualTo("0 account(s); removed: hq");
     }
 }

@@ -49,14 +49,17 @@ class ConfigReloaderTest {
     }
 
     private static ExporterConfig config(AccountConfig... accounts) {
-        return new ExporterConfig(URI.create("http://127.0.0.1:1/api"), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE,
-                Duration.ofMinutes(5), Duration.ofSeconds(10), 8, RetryConfig.DEFAULT, List.of(accounts), ZoomConfig.DEFAULT);
+        return new ExporterConfig(URI.create("http://127.0.0.1:1/api"), RequestMethod.POST,
+                ExporterConfig.DEFAULT_TIMEZONE, Duration.ofMinutes(5), Duration.ofSeconds(10), 8, RetryConfig.DEFAULT,
+                List.of(accounts), ZoomConfig.DEFAULT);
     }
 
     /** The exporter's side: what it was asked to apply. */
     private static final class Applied implements ConfigReloader.Accounts {
         final List<ExporterConfig> applied = new ArrayList<>();
         ExporterConfig current;
+        /** Accounts from this many on cannot be served (their scrapes would not fit the heap). */
+        int tooMany = Integer.MAX_VALUE;
 
         Applied(ExporterConfig initial) {
             current = initial;
@@ -65,6 +68,13 @@ class ConfigReloaderTest {
         @Override
         public ExporterConfig current() {
             return current;
+        }
+
+        @Override
+        public Optional<String> refusal(ExporterConfig next) {
+            return next.accounts().size() >= tooMany
+                    ? Optional.of(next.accounts().size() + " accounts need more heap than this JVM has")
+                    : Optional.empty();
         }
 
         @Override
@@ -94,13 +104,15 @@ class ConfigReloaderTest {
         try (LogCapture logs = new LogCapture()) {
             Outcome outcome = reloader.reload("test");
             assertThat(outcome).isEqualTo(new Outcome(true,
-                    "configuration reloaded: 2 account(s); added: apac; removed: emea; changed: hq (api_secret, capacity)"));
+                    "configuration reloaded: 2 account(s); added: apac; removed: emea; changed: hq (api_secret,"
+                            + " capacity)"));
             assertThat(String.join("\n", logs.lines())).contains("configuration reloaded")
                     .doesNotContain("old-secret-1", "new-secret-1", "secret-2", "secret-3");
         }
         assertThat(exporter.applied).containsExactly(after);
         assertThat(gauge("crc_exporter_config_last_reload_successful")).isEqualTo(1.0);
-        assertThat(gauge("crc_exporter_config_last_reload_success_timestamp_seconds")).isEqualTo(START.getEpochSecond() + 60.0);
+        assertThat(gauge("crc_exporter_config_last_reload_success_timestamp_seconds"))
+                .isEqualTo(START.getEpochSecond() + 60.0);
     }
 
     @Test
@@ -117,7 +129,24 @@ class ConfigReloaderTest {
         assertThat(exporter.applied).isEmpty();
         assertThat(web.access().headers()).as("the refused web configuration's header").isEmpty();
         assertThat(gauge("crc_exporter_config_last_reload_successful")).isEqualTo(0.0);
-        assertThat(gauge("crc_exporter_config_last_reload_success_timestamp_seconds")).isEqualTo(START.getEpochSecond());
+        assertThat(gauge("crc_exporter_config_last_reload_success_timestamp_seconds"))
+                .isEqualTo(START.getEpochSecond());
+    }
+
+    @Test
+    void accountsWhoseScrapesWouldNotFitTheHeapAreRefusedAndTheRunningOnesStay() {
+        Applied exporter = new Applied(config(account("hq", "s", 40)));
+        exporter.tooMany = 2;
+        LiveWebConfig web = new LiveWebConfig(WebConfig.NONE);
+        ConfigReloader reloader = new ConfigReloader(() -> config(account("hq", "s", 40), account("emea", "s", 10)),
+                () -> new WebConfig(Optional.empty(), Map.of(), Map.of("X-Frame-Options", "deny")), Optional.empty(),
+                web, exporter, gauges, clock);
+
+        assertThat(reloader.reload("test")).isEqualTo(new Outcome(false,
+                "reload failed, the running configuration stays: 2 accounts need more heap than this JVM has"));
+        assertThat(exporter.applied).isEmpty();
+        assertThat(web.access().headers()).as("the web configuration read with it").isEmpty();
+        assertThat(gauge("crc_exporter_config_last_reload_successful")).isEqualTo(0.0);
     }
 
     @Test
@@ -193,7 +222,8 @@ class ConfigReloaderTest {
         }
         assertThat(mostAtOnce.get()).isEqualTo(1);
         // Each reload applied what it read, in the order they ran.
-        assertThat(exporter.applied).extracting(c -> c.accounts().get(0).capacity().getAsInt()).containsExactly(41, 42, 43);
+        assertThat(exporter.applied).extracting(c -> c.accounts().get(0).capacity().getAsInt())
+                .containsExactly(41, 42, 43);
     }
 
     private static boolean parkedInReload(Thread thread) {

@@ -52,7 +52,8 @@ class AccountStatisticsTest {
         assertThat(report.coverage().hoursMissing()).isEqualTo(28); // the 24 of 04-02 and 20:00..23:00 of 03-25
         // the missing day is missing, not a zero
         assertThat(report.dailyPeaks()).hasSize(24);
-        assertThat(report.dailyPeaks().stream().filter(p -> p.date().equals(d("2026-04-02"))).findFirst().orElseThrow().peak())
+        assertThat(report.dailyPeaks().stream().filter(p -> p.date().equals(d("2026-04-02")))
+                        .findFirst().orElseThrow().peak())
                 .isEmpty();
         assertThat(report.dailyPeaks().get(0).peak()).hasValue(2);
     }
@@ -93,7 +94,8 @@ class AccountStatisticsTest {
                 .containsExactly(d("2026-03-16"), d("2026-03-23"), d("2026-03-30"), d("2026-04-06"), d("2026-04-13"));
         assertThat(trend.weeks()).extracting(WeeklyTrend.WeeklyPeak::peak).containsExactly(OptionalLong.of(2),
                 OptionalLong.of(6), OptionalLong.of(8), OptionalLong.of(10), OptionalLong.of(9));
-        assertThat(trend.weeks()).extracting(WeeklyTrend.WeeklyPeak::complete).containsExactly(false, true, true, true, false);
+        assertThat(trend.weeks()).extracting(WeeklyTrend.WeeklyPeak::complete)
+                .containsExactly(false, true, true, true, false);
         // fitted: (1, 6), (2, 8), (3, 10) -> 4 + 2x; at week 4 it is 12 >= 10; 4 + 2x >= 10 from x = 3 (04-06)
         assertThat(trend.weeksFitted()).isEqualTo(3);
         assertThat(trend.slope().getAsDouble()).isEqualTo(2.0);
@@ -114,7 +116,8 @@ class AccountStatisticsTest {
         assertThat(recommendation.arithmetic())
                 .isEqualTo("99th percentile of 547 hourly peaks = 8, + 10 % = 8.8, rounded up to 9");
         assertThat(recommendation.rule().text())
-                .isEqualTo("the ports that covered every hour but the busiest 1 % of hours, plus 10 % headroom, rounded up");
+                .isEqualTo("the ports that covered every hour but the busiest 1 % of hours, plus 10 % headroom,"
+                        + " rounded up");
         assertThat(allHours().recommendedChange()).hasValue(-1);
         assertThat(allHours().isShort()).isFalse();
     }
@@ -139,7 +142,8 @@ class AccountStatisticsTest {
 
     @Test
     void businessHoursOnWeekdaysOnly() {
-        HourSelection selection = HourSelection.withDays(HourSelection.withHours(HourSelection.ALL, "08-18"), "Mon-Fri");
+        HourSelection selection = HourSelection.withDays(HourSelection.withHours(HourSelection.ALL, "08-18"),
+                "Mon-Fri");
         AccountReport report = AccountStatistics.compute("hq", SmallDataSet.CAPACITY, SmallDataSet.ZONE,
                 SmallDataSet.days(), options(selection));
         // 16 weekdays (04-02 missing), 10 hours each (08..17): 160 expected, 150 reported; 03-25's gap is after 18:00
@@ -178,14 +182,14 @@ class AccountStatisticsTest {
 
     @Test
     void censoringOnlyWhenAnHourReachesCapacity() {
-        AccountReport below = AccountStatistics.compute("hq", OptionalInt.of(11), SmallDataSet.ZONE, SmallDataSet.days(),
-                options(HourSelection.ALL));
+        AccountReport below = AccountStatistics.compute("hq", OptionalInt.of(11), SmallDataSet.ZONE,
+                SmallDataSet.days(), options(HourSelection.ALL));
         assertThat(below.censored()).isFalse();
         assertThat(below.atCapacity()).contains(new HoursAtLevel(0, List.of()));
         assertThat(below.recommendation().orElseThrow().lowerBound()).isFalse();
 
-        AccountReport without = AccountStatistics.compute("hq", OptionalInt.empty(), SmallDataSet.ZONE, SmallDataSet.days(),
-                options(HourSelection.ALL));
+        AccountReport without = AccountStatistics.compute("hq", OptionalInt.empty(), SmallDataSet.ZONE,
+                SmallDataSet.days(), options(HourSelection.ALL));
         assertThat(without.censored()).isFalse();
         assertThat(without.nearCapacity()).isEmpty();
         assertThat(without.trend().crossing().reach()).isEqualTo(Reach.NO_CAPACITY);
@@ -222,7 +226,8 @@ class AccountStatisticsTest {
         List<DailyUsage> days = new ArrayList<>(SmallDataSet.days());
         days.add(new DailyUsage(d("2026-03-20"), List.of(new HourUsage(10, 99, 99))));
         days.add(new DailyUsage(d("2026-04-14"), List.of(new HourUsage(10, 99, 99))));
-        days.add(new DailyUsage(d("2026-03-21"), List.of(new HourUsage(10, 98, 98)))); // a second 03-21: the first counts
+        // a second 03-21: the first counts
+        days.add(new DailyUsage(d("2026-03-21"), List.of(new HourUsage(10, 98, 98))));
         AccountReport report = AccountStatistics.compute("hq", SmallDataSet.CAPACITY, SmallDataSet.ZONE, days,
                 options(HourSelection.ALL));
         assertThat(report.peak()).isEqualTo(allHours().peak());

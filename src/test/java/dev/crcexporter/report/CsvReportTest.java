@@ -42,8 +42,8 @@ class CsvReportTest {
         assertThat(hq.get("daily_peak_p95")).isEqualTo("9");
         assertThat(hq.get("daily_peak_p99")).isEqualTo("10");
         assertThat(hq.get("hours_at_80pct")).isEqualTo("8");
-        assertThat(hq.get("dates_at_80pct").split(" ")).containsExactly("2026-03-31", "2026-04-06", "2026-04-07", "2026-04-08",
-                "2026-04-09", "2026-04-10", "2026-04-13");
+        assertThat(hq.get("dates_at_80pct").split(" ")).containsExactly("2026-03-31", "2026-04-06", "2026-04-07",
+                "2026-04-08", "2026-04-09", "2026-04-10", "2026-04-13");
         assertThat(hq.get("hours_at_capacity")).isEqualTo("2");
         assertThat(hq.get("dates_at_capacity")).isEqualTo("2026-04-07");
         assertThat(hq.get("censored")).isEqualTo("true");

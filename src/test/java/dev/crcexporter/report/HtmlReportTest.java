@@ -30,7 +30,8 @@ class HtmlReportTest {
         assertThat(hq.select("line.trend")).hasSize(1);
         assertThat(page.select("svg.capacity-chart[data-account=branch] line.capacity")).isEmpty();
         assertThat(page.select("table.heat-grid").eachAttr("data-account")).containsExactly("hq", "branch");
-        assertThat(page.select("table.heat-grid[data-account=hq] td[data-day=Tue][data-hour=10]").attr("data-value")).isEqualTo("10");
+        assertThat(page.select("table.heat-grid[data-account=hq] td[data-day=Tue][data-hour=10]").attr("data-value"))
+                .isEqualTo("10");
     }
 
     @Test
@@ -78,7 +79,8 @@ class HtmlReportTest {
     @Test
     void censoringIsSaidOnlyForTheAccountThatReachedCapacity() throws Exception {
         Document page = Jsoup.parse(html());
-        assertThat(page.select("section[data-account=hq] .note.censoring").text()).startsWith("Demand was cut off at capacity");
+        assertThat(page.select("section[data-account=hq] .note.censoring").text())
+                .startsWith("Demand was cut off at capacity");
         assertThat(page.select("section[data-account=branch] .note.censoring")).isEmpty();
         assertThat(page.select("table.summary td").eachText()).contains("≥10");
     }
@@ -92,14 +94,16 @@ class HtmlReportTest {
         assertThat(broken.select("b")).isEmpty();
         assertThat(page.select("script, link, img, iframe, object, embed, [src], [href^=http]")).isEmpty();
         assertThat(html).doesNotContain("url(").doesNotContain("@import");
-        assertThat(page.selectFirst("meta[http-equiv=Content-Security-Policy]").attr("content")).startsWith("default-src 'none'");
+        assertThat(page.selectFirst("meta[http-equiv=Content-Security-Policy]").attr("content"))
+                .startsWith("default-src 'none'");
     }
 
     @Test
     void anAccountWithoutAnyDataIsShownAsMissingInEveryFormat() throws Exception {
         ReportOptions options = SmallReports.options(HourSelection.ALL);
-        CapacityReport report = new CapacityReport(options, SmallReports.MADE, java.util.List.of(AccountStatistics.compute("quiet",
-                java.util.OptionalInt.of(8), SmallDataSet.ZONE, java.util.List.of(), options)));
+        CapacityReport report = new CapacityReport(options, SmallReports.MADE,
+                java.util.List.of(AccountStatistics.compute("quiet", java.util.OptionalInt.of(8), SmallDataSet.ZONE,
+                        java.util.List.of(), options)));
         StringWriter html = new StringWriter();
         ReportFormat.HTML.write(report, html);
         Element chart = Jsoup.parse(html.toString()).selectFirst("svg.capacity-chart[data-account=quiet]");

@@ -95,7 +95,8 @@ class JsonReportTest {
                 SmallDataSet.CAPACITY, SmallDataSet.ZONE, oneDay, options)));
         StringWriter out = new StringWriter();
         ReportFormat.JSON.write(report, out);
-        JsonNode tuesday = new ObjectMapper().readTree(out.toString()).get("accounts").get(0).get("weekday_hour_peaks").get("Tue");
+        JsonNode tuesday = new ObjectMapper().readTree(out.toString()).get("accounts").get(0).get("weekday_hour_peaks")
+                .get("Tue");
         assertThat(tuesday.get(9).isNull()).as("a reported 0 stays 0").isFalse();
         assertThat(tuesday.get(9).asLong()).isZero();
         assertThat(tuesday.get(10).asLong()).isEqualTo(3);

@@ -43,7 +43,8 @@ class ReportCommandTest {
 
     @Test
     void fromAfterTo() {
-        assertUsageError("--from (2026-04-02) must not be after --to (2026-04-01)", CONFIG, "--from=2026-04-02", "--to=2026-04-01");
+        assertUsageError("--from (2026-04-02) must not be after --to (2026-04-01)", CONFIG, "--from=2026-04-02",
+                "--to=2026-04-01");
     }
 
     @Test
@@ -56,8 +57,8 @@ class ReportCommandTest {
         assertUsageError("--business-hours must be START-END with 0 <= START < END <= 24 (got \"18-08\")", CONFIG,
                 "--business-hours=18-08");
         err.getBuffer().setLength(0);
-        assertUsageError("--business-days must be weekdays or ranges like Mon-Fri or Mon,Wed,Fri (got \"weekdays\")", CONFIG,
-                "--business-days=weekdays");
+        assertUsageError("--business-days must be weekdays or ranges like Mon-Fri or Mon,Wed,Fri (got \"weekdays\")",
+                CONFIG, "--business-days=weekdays");
     }
 
     @Test
@@ -67,7 +68,8 @@ class ReportCommandTest {
         assertUsageError("--headroom must be between 0 and 1000 percent (got -5)", CONFIG, "--headroom=-5");
         err.getBuffer().setLength(0);
         assertThat(run(CONFIG, "--percentile=high")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("crc-exporter: error: Invalid value for option '--percentile'").hasLineCount(1);
+        assertThat(err.toString()).startsWith("crc-exporter: error: Invalid value for option '--percentile'")
+                .hasLineCount(1);
     }
 
     @Test
@@ -102,8 +104,8 @@ class ReportCommandTest {
 
     @Test
     void demoWithAConfigFile() {
-        assertUsageError("--demo reports on its own simulated accounts and cannot be combined with --config.file", CONFIG,
-                "--demo");
+        assertUsageError("--demo reports on its own simulated accounts and cannot be combined with --config.file",
+                CONFIG, "--demo");
     }
 
     @Test

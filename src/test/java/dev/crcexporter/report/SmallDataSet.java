@@ -24,11 +24,14 @@ public final class SmallDataSet {
     /** The peak at 10:00 of each reported day. */
     static final Map<String, Integer> PEAKS = Map.ofEntries(
             Map.entry("2026-03-21", 2), Map.entry("2026-03-22", 2),
-            Map.entry("2026-03-23", 4), Map.entry("2026-03-24", 5), Map.entry("2026-03-25", 6), Map.entry("2026-03-26", 5),
+            Map.entry("2026-03-23", 4), Map.entry("2026-03-24", 5),
+            Map.entry("2026-03-25", 6), Map.entry("2026-03-26", 5),
             Map.entry("2026-03-27", 4), Map.entry("2026-03-28", 1), Map.entry("2026-03-29", 3),
-            Map.entry("2026-03-30", 7), Map.entry("2026-03-31", 8), Map.entry("2026-04-01", 7), Map.entry("2026-04-03", 7),
+            Map.entry("2026-03-30", 7), Map.entry("2026-03-31", 8),
+            Map.entry("2026-04-01", 7), Map.entry("2026-04-03", 7),
             Map.entry("2026-04-04", 1), Map.entry("2026-04-05", 1),
-            Map.entry("2026-04-06", 8), Map.entry("2026-04-07", 10), Map.entry("2026-04-08", 9), Map.entry("2026-04-09", 8),
+            Map.entry("2026-04-06", 8), Map.entry("2026-04-07", 10),
+            Map.entry("2026-04-08", 9), Map.entry("2026-04-09", 8),
             Map.entry("2026-04-10", 8), Map.entry("2026-04-11", 1), Map.entry("2026-04-12", 1),
             Map.entry("2026-04-13", 9));
 

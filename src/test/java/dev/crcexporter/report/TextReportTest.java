@@ -76,6 +76,7 @@ class TextReportTest {
                 List.of(new FailedAccount("hq", "api_status: \u001b[2Jcleared\u0007")));
         StringWriter out = new StringWriter();
         ReportFormat.TEXT.write(report, out);
-        assertThat(out.toString()).contains("hq: FAILED, skipped: api_status: ?[2Jcleared?").doesNotContain("\u001b", "\u0007");
+        assertThat(out.toString()).contains("hq: FAILED, skipped: api_status: ?[2Jcleared?")
+                .doesNotContain("\u001b", "\u0007");
     }
 }

@@ -19,11 +19,15 @@ import java.util.Optional;
 public record AccountState(boolean up, boolean polled, Optional<Instant> lastSuccess, Map<FailureReason, Long> errors) {
     private static final String UP_PREFIX = "crc_up{account=\"";
 
-    /** The failed requests of {@code reason}; an AssertionError (in a {@link Poll}: "not yet") if the scrape has none. */
+    /**
+     * The failed requests of {@code reason}; an AssertionError (in a {@link Poll}: "not yet") if the scrape has
+     * none.
+     */
     public long errors(FailureReason reason) {
         Long count = errors.get(reason);
         if (count == null) {
-            throw new AssertionError("no crc_exporter_poll_errors_total of reason " + reason.label() + " in the scrape");
+            throw new AssertionError("no crc_exporter_poll_errors_total of reason " + reason.label()
+                    + " in the scrape");
         }
         return count;
     }
@@ -45,13 +49,16 @@ public record AccountState(boolean up, boolean polled, Optional<Instant> lastSuc
         String account = "{account=\"" + name + "\"";
         Map<FailureReason, Long> errors = new EnumMap<>(FailureReason.class);
         for (FailureReason reason : FailureReason.values()) {
-            Double count = samples.get("crc_exporter_poll_errors_total" + account + ",reason=\"" + reason.label() + "\"}");
+            Double count = samples.get("crc_exporter_poll_errors_total" + account + ",reason=\"" + reason.label()
+                    + "\"}");
             if (count != null) {
                 errors.put(reason, count.longValue());
             }
         }
-        Optional<Instant> lastSuccess = Optional.ofNullable(samples.get("crc_exporter_last_success_timestamp_seconds" + account + "}"))
+        Optional<Instant> lastSuccess = Optional
+                .ofNullable(samples.get("crc_exporter_last_success_timestamp_seconds" + account + "}"))
                 .map(seconds -> Instant.ofEpochMilli(Math.round(seconds * 1000)));
-        return new AccountState(up, samples.containsKey("crc_exporter_poll_duration_seconds" + account + "}"), lastSuccess, Map.copyOf(errors));
+        return new AccountState(up, samples.containsKey("crc_exporter_poll_duration_seconds" + account + "}"),
+                lastSuccess, Map.copyOf(errors));
     }
 }

@@ -30,8 +30,12 @@ public final class AlertmanagerServer {
         this.log = log;
     }
 
-    /** Starts {@code prometheus-alertmanager} on {@code config}, keeping its state in {@code storage}, and waits until it is ready. */
-    public static AlertmanagerServer start(ExternalProcesses processes, Path config, Path storage, Path log) throws IOException {
+    /**
+     * Starts {@code prometheus-alertmanager} on {@code config}, keeping its state in {@code storage}, and waits until
+     * it is ready.
+     */
+    public static AlertmanagerServer start(ExternalProcesses processes, Path config, Path storage, Path log)
+            throws IOException {
         ExternalProcesses.Server server = processes.startServer(log, Duration.ofSeconds(30),
                 port -> List.of("prometheus-alertmanager", "--config.file=" + config, "--storage.path=" + storage,
                         "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="),
@@ -66,7 +70,8 @@ public final class AlertmanagerServer {
         }
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port() + "/api/v2/alerts"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(alerts)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(alerts)))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("POST alerts: " + response.body()).isEqualTo(200);
     }

@@ -72,7 +72,10 @@ public final class BrokenHttpUpstream implements AutoCloseable {
         this.mode = mode;
     }
 
-    /** The invalid status line becomes {@code HTTP/1.1 <text>}, where {@code {secret}} is replaced by the request's api_secret. */
+    /**
+     * The invalid status line becomes {@code HTTP/1.1 <text>}, where {@code {secret}} is replaced by the request's
+     * api_secret.
+     */
     public void invalidStatusLineText(String text) {
         this.statusLineText = text;
     }
@@ -119,8 +122,8 @@ public final class BrokenHttpUpstream implements AutoCloseable {
             switch (now) {
                 case GOOD -> {
                     byte[] body = ApiAnswers.success(List.of()).getBytes(StandardCharsets.UTF_8);
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
-                            + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                            + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(body);
                     out.flush();
                     return;
@@ -135,7 +138,8 @@ public final class BrokenHttpUpstream implements AutoCloseable {
                 }
                 case INVALID_STATUS_LINE -> {
                     String secret = FormData.decode(body(request)).getOrDefault("api_secret", "");
-                    out.write(("HTTP/1.1 " + statusLineText.replace("{secret}", secret) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                    out.write(("HTTP/1.1 " + statusLineText.replace("{secret}", secret) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     return;
                 }

@@ -12,7 +12,9 @@ import java.util.Random;
 public final class Days {
     private Days() {}
 
-    /** 24 hours, 00..23, peaking at {@code peak} at 10:00 and falling by 3 an hour either side; total is max * 2 + 1. */
+    /**
+     * 24 hours, 00..23, peaking at {@code peak} at 10:00 and falling by 3 an hour either side; total is max * 2 + 1.
+     */
     public static DailyUsage peakingAtTen(String date, int peak) {
         List<HourUsage> hours = new ArrayList<>();
         for (int h = 0; h < 24; h++) {

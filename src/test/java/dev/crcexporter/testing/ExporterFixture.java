@@ -48,13 +48,14 @@ public final class ExporterFixture implements AutoCloseable {
     }
 
     /**
-     * As the command line starts it, on loopback port 0 with {@code /metrics}: {@code config} is {@code shard}'s share
-     * of the accounts, and a reload reads {@code configSource} (before the shard's selection) and {@code webSource}.
+     * As the command line starts it with the hourly series, on loopback port 0 with {@code /metrics}: {@code config} is
+     * {@code shard}'s share of the accounts, and a reload reads {@code configSource} (before the shard's selection) and
+     * {@code webSource}.
      */
     public Exporter start(ExporterConfig config, WebConfig webConfig, Optional<Shard> shard, Clock clock,
             ConfigReloader.ConfigSource configSource, ConfigReloader.WebConfigSource webSource) {
-        return closeLater(Exporter.start(config, LOOPBACK_ANY_PORT, webConfig, "/metrics", clock, shard, configSource,
-                webSource));
+        return closeLater(Exporter.start(config, LOOPBACK_ANY_PORT, webConfig, "/metrics", clock, shard, true,
+                configSource, webSource));
     }
 
     /**
@@ -70,8 +71,8 @@ public final class ExporterFixture implements AutoCloseable {
             accounts.add(new AccountConfig("account-" + i, "key-" + i, new Secret("secret"), OptionalInt.of(40)));
         }
         Exporter exporter = start(new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
-                Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                accounts, ZoomConfig.DEFAULT), clock);
+                Duration.ofHours(1), Duration.ofSeconds(5), 8,
+                new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), accounts, ZoomConfig.DEFAULT), clock);
         awaitReady(exporter, Duration.ofSeconds(60));
         // Polled once an hour: up now means up for the test.
         assertThat(accounts(exporter)).as("every account up").hasSize(count)
@@ -90,7 +91,8 @@ public final class ExporterFixture implements AutoCloseable {
         return send(exporter, path, HttpResponse.BodyHandlers.ofString(), headers);
     }
 
-    public <T> HttpResponse<T> send(Exporter exporter, String path, HttpResponse.BodyHandler<T> handler, String... headers) {
+    public <T> HttpResponse<T> send(Exporter exporter, String path, HttpResponse.BodyHandler<T> handler,
+            String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + path))
                 .timeout(Duration.ofSeconds(10));
         if (headers.length > 0) {
@@ -116,7 +118,10 @@ public final class ExporterFixture implements AutoCloseable {
         return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 
-    /** Every sample of a text exposition: its series (name and labels, as exposed) to its value, in the exposition's order. */
+    /**
+     * Every sample of a text exposition: its series (name and labels, as exposed) to its value, in the exposition's
+     * order.
+     */
     public static Map<String, Double> samples(String metricsText) {
         Map<String, Double> samples = new LinkedHashMap<>();
         metricsText.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).forEach(line -> {
@@ -173,7 +178,10 @@ public final class ExporterFixture implements AutoCloseable {
         closeAll(toClose);
     }
 
-    /** Closes {@code resources} last first, all of them, and clears the list; the first failure is thrown, the others suppressed. */
+    /**
+     * Closes {@code resources} last first, all of them, and clears the list; the first failure is thrown, the others
+     * suppressed.
+     */
     public static void closeAll(List<? extends AutoCloseable> resources) throws Exception {
         Exception failure = null;
         for (int i = resources.size() - 1; i >= 0; i--) {

@@ -62,7 +62,8 @@ public final class ExternalProcesses implements AutoCloseable {
             }
             String output = tail(log, 30);
             if (attempt > 1 || !output.toLowerCase(Locale.ROOT).contains("address already in use")) {
-                throw new AssertionError(line.get(0) + " exited with " + process.exitValue() + " before it served:\n" + output);
+                throw new AssertionError(line.get(0) + " exited with " + process.exitValue() + " before it served:\n"
+                        + output);
             }
         }
     }
@@ -73,7 +74,8 @@ public final class ExternalProcesses implements AutoCloseable {
     }
 
     /** Runs {@code command} with {@code input} on its standard input; output and errors together. */
-    public Result runWithInput(Duration bound, String input, String... command) throws IOException, InterruptedException {
+    public Result runWithInput(Duration bound, String input, String... command)
+            throws IOException, InterruptedException {
         Path in = Files.createTempFile("crc-process", ".in");
         try {
             Files.writeString(in, input);

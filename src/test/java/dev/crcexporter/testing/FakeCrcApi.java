@@ -32,7 +32,8 @@ public final class FakeCrcApi implements AutoCloseable {
      * What arrived: the HTTP method, the content type, the parameters from body or query, and when
      * ({@link System#nanoTime()}).
      */
-    public record Request(String method, String contentType, String rawQuery, Map<String, String> params, long receivedNanos) {
+    public record Request(String method, String contentType, String rawQuery, Map<String, String> params,
+            long receivedNanos) {
         public String apiKey() {
             return params.getOrDefault("api_key", "");
         }
@@ -150,7 +151,8 @@ public final class FakeCrcApi implements AutoCloseable {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             String rawQuery = exchange.getRequestURI().getRawQuery();
-            Map<String, String> params = "POST".equals(exchange.getRequestMethod()) ? FormData.decode(body) : FormData.decode(rawQuery);
+            Map<String, String> params = "POST".equals(exchange.getRequestMethod()) ? FormData.decode(body)
+                    : FormData.decode(rawQuery);
             Request request = new Request(exchange.getRequestMethod(),
                     exchange.getRequestHeaders().getFirst("Content-Type"), rawQuery, params, System.nanoTime());
             requests.add(request);

@@ -132,7 +132,8 @@ public final class FakeZoomApi implements AutoCloseable {
 
     /** The Basic header value of an app's credentials, as Zoom expects it. */
     public static String basic(String clientId, String clientSecret) {
-        return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Like Zoom: a token for a known app and account, HTTP 401 invalid_client otherwise. */
@@ -146,12 +147,16 @@ public final class FakeZoomApi implements AutoCloseable {
         }
         // Looks like a JWT: three base64url parts.
         String token = "eyJhbGciOiJIUzUxMiJ9." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-                (request.query().get("account_id") + "-" + tokenCounter.incrementAndGet()).getBytes(StandardCharsets.UTF_8)) + ".c2ln";
+                (request.query().get("account_id") + "-" + tokenCounter.incrementAndGet())
+                        .getBytes(StandardCharsets.UTF_8)) + ".c2ln";
         tokens.put(token, new Issued(request.query().get("account_id"), clock.instant().plus(tokenLifetime)));
         return json(200, ZoomAnswers.token(token, tokenLifetime.toSeconds(), "dashboard_crc:read:admin"));
     }
 
-    /** Like Zoom: 401 code 124 for an unknown or expired token (as of now, not of the arrival), else the account's days. */
+    /**
+     * Like Zoom: 401 code 124 for an unknown or expired token (as of now, not of the arrival), else the account's
+     * days.
+     */
     public Response documentedMetrics(Request request) {
         String accountId = accountOf(request.authorization());
         if (accountId == null) {

@@ -16,7 +16,8 @@ public final class GzipMembers {
         List<byte[]> members = new ArrayList<>();
         int at = 0;
         while (at < body.length) {
-            if (body.length - at < 18 || (body[at] & 0xFF) != 0x1f || (body[at + 1] & 0xFF) != 0x8b || body[at + 2] != 8) {
+            if (body.length - at < 18 || (body[at] & 0xFF) != 0x1f || (body[at + 1] & 0xFF) != 0x8b
+                    || body[at + 2] != 8) {
                 throw new DataFormatException("no gzip member at byte " + at);
             }
             if (body[at + 3] != 0) {
@@ -38,7 +39,8 @@ public final class GzipMembers {
             byte[] content = out.toByteArray();
             CRC32 crc = new CRC32();
             crc.update(content);
-            long expected = (body[end] & 0xFFL) | (body[end + 1] & 0xFFL) << 8 | (body[end + 2] & 0xFFL) << 16 | (body[end + 3] & 0xFFL) << 24;
+            long expected = (body[end] & 0xFFL) | (body[end + 1] & 0xFFL) << 8 | (body[end + 2] & 0xFFL) << 16
+                    | (body[end + 3] & 0xFFL) << 24;
             if (crc.getValue() != expected) {
                 throw new DataFormatException("CRC mismatch in gzip member at byte " + at);
             }

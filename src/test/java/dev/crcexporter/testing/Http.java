@@ -39,8 +39,8 @@ public final class Http {
     public static JsonNode json(String url) {
         HttpResponse<String> response = getOrNull(url);
         if (response == null || response.statusCode() != 200) {
-            throw new AssertionError("GET " + url + " -> " + (response == null ? "unreachable" : response.statusCode() + " "
-                    + response.body()));
+            throw new AssertionError("GET " + url + " -> "
+                    + (response == null ? "unreachable" : response.statusCode() + " " + response.body()));
         }
         try {
             return JSON.readTree(response.body());

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The packaged jar in a process of its own, started as deployments start it: {@code java @deploy/jvm.options -jar ...}. */
+/**
+ * The packaged jar in a process of its own, started as deployments start it:
+ * {@code java @deploy/jvm.options -jar ...}.
+ */
 public final class JarExporter {
     public static final Path JAR = Path.of("target/crc-exporter.jar");
     public static final Path JVM_OPTIONS = Path.of("deploy/jvm.options");
@@ -41,14 +44,15 @@ public final class JarExporter {
     private JarExporter() {}
 
     /** Starts the jar on a free loopback port with {@code args} and waits until it answers /-/ready. */
-    public static Running start(ExternalProcesses processes, Path log, Duration readyWithin, String... args) throws IOException {
-        if (!Files.exists(JAR)) {
-            throw new AssertionError(JAR + " is missing: run `mvn package` first");
-        }
-        List<String> command = new ArrayList<>(List.of("java", "@" + JVM_OPTIONS, "-jar", JAR.toString(),
-                "--web.listen-address=127.0.0.1:0"));
-        command.addAll(List.of(args));
-        Process process = processes.start(log, command.toArray(String[]::new));
+    public static Running start(ExternalProcesses processes, Path log, Duration readyWithin, String... args)
+            throws IOException {
+        return start(processes, log, readyWithin, List.of(), args);
+    }
+
+    /** The same with {@code jvmArgs} after the options file (a later {@code -Xmx} wins). */
+    public static Running start(ExternalProcesses processes, Path log, Duration readyWithin, List<String> jvmArgs,
+            String... args) throws IOException {
+        Process process = processes.start(log, command(jvmArgs, args).toArray(String[]::new));
         int port = Poll.until(readyWithin, Duration.ofMillis(100), "the exporter's port in its log", () -> {
             ExternalProcesses.assertAlive(process);
             return portInLog(log);
@@ -59,6 +63,21 @@ public final class JarExporter {
             return Http.ok(running.url("/-/ready"));
         }, ready -> ready, () -> "\n--- log ---\n" + ExternalProcesses.tail(log, 30));
         return running;
+    }
+
+    /**
+     * The command line of the jar on a free loopback port, as deployments start it, with {@code jvmArgs} and
+     * {@code args}.
+     */
+    public static List<String> command(List<String> jvmArgs, String... args) {
+        if (!Files.exists(JAR)) {
+            throw new AssertionError(JAR + " is missing: run `mvn package` first");
+        }
+        List<String> command = new ArrayList<>(List.of("java", "@" + JVM_OPTIONS));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", JAR.toString(), "--web.listen-address=127.0.0.1:0"));
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** The port a started exporter names in its log, or -1 while it has not said. */

@@ -34,7 +34,8 @@ public final class LogCapture implements AutoCloseable {
 
     /** Every captured event as logfmt and as JSON lines. */
     public List<String> lines() {
-        return events().stream().flatMap(e -> java.util.stream.Stream.of(logfmt.doLayout(e), json.doLayout(e))).toList();
+        return events().stream().flatMap(e -> java.util.stream.Stream.of(logfmt.doLayout(e), json.doLayout(e)))
+                .toList();
     }
 
     public List<String> logfmtLines() {

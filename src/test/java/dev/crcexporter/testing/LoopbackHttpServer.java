@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The JDK's HTTP server on a loopback port, each request on a daemon thread of its own; the fake APIs serve from it. */
+/**
+ * The JDK's HTTP server on a loopback port, each request on a daemon thread of its own; the fake APIs serve from
+ * it.
+ */
 final class LoopbackHttpServer implements AutoCloseable {
     static {
         // The JDK's HTTP server leaves Nagle's algorithm on, so a response's body waits for the client's delayed ACK

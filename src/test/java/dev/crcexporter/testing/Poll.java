@@ -34,8 +34,8 @@ public final class Poll {
      * A probe that throws an {@link AssertionError} counts as "not yet" (an {@link Abort} ends the wait);
      * on failure the message names the last value or error, followed by {@code context} (logs, for example).
      */
-    public static <T> T until(Duration bound, Duration interval, String what, Supplier<T> probe, Predicate<? super T> done,
-                              Supplier<String> context) {
+    public static <T> T until(Duration bound, Duration interval, String what, Supplier<T> probe,
+                              Predicate<? super T> done, Supplier<String> context) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
             Object last;

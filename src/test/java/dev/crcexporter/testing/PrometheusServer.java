@@ -28,11 +28,15 @@ public final class PrometheusServer {
         this.log = log;
     }
 
-    /** Starts {@code prometheus} on {@code config} and the TSDB in {@code data}, with {@code flags}, and waits until it is ready. */
+    /**
+     * Starts {@code prometheus} on {@code config} and the TSDB in {@code data}, with {@code flags}, and waits until
+     * it is ready.
+     */
     public static PrometheusServer start(ExternalProcesses processes, Path config, Path data, Path log, String... flags)
             throws IOException {
         ExternalProcesses.Server server = processes.startServer(log, READY_BOUND, port -> {
-            List<String> command = new ArrayList<>(List.of("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + data));
+            List<String> command = new ArrayList<>(List.of("prometheus", "--config.file=" + config,
+                    "--storage.tsdb.path=" + data));
             command.addAll(List.of(flags));
             command.add("--web.listen-address=127.0.0.1:" + port);
             return command;
@@ -74,8 +78,8 @@ public final class PrometheusServer {
 
     /** The result of a range query from {@code start} to {@code end} (epoch seconds) every {@code stepSeconds}. */
     public JsonNode queryRange(String expr, long start, long end, long stepSeconds) {
-        return get("/api/v1/query_range?query=" + encode(expr) + "&start=" + start + "&end=" + end + "&step=" + stepSeconds)
-                .path("data").path("result");
+        return get("/api/v1/query_range?query=" + encode(expr) + "&start=" + start + "&end=" + end + "&step="
+                + stepSeconds).path("data").path("result");
     }
 
     /** An instant query now as label set (in Prometheus' order, as text) -> value. */
@@ -90,7 +94,8 @@ public final class PrometheusServer {
     /** The values of {@code label} on the series that {@code match} selects. */
     public List<String> labelValues(String label, String match) {
         List<String> values = new ArrayList<>();
-        get("/api/v1/label/" + label + "/values?match%5B%5D=" + encode(match)).path("data").forEach(v -> values.add(v.asText()));
+        get("/api/v1/label/" + label + "/values?match%5B%5D=" + encode(match)).path("data")
+                .forEach(v -> values.add(v.asText()));
         return values;
     }
 
@@ -109,7 +114,8 @@ public final class PrometheusServer {
         for (JsonNode group : get("/api/v1/rules").path("data").path("groups")) {
             for (JsonNode rule : group.path("rules")) {
                 if (!"ok".equals(rule.path("health").asText())) {
-                    unhealthy.add(rule.path("name").asText() + ": " + rule.path("health").asText() + " " + rule.path("lastError"));
+                    unhealthy.add(rule.path("name").asText() + ": " + rule.path("health").asText() + " "
+                            + rule.path("lastError"));
                 }
             }
         }

@@ -26,7 +26,8 @@ public final class SimulatedAccounts {
         List<AccountConfig> configs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String name = (i % 3 == 0 ? "z" : "a") + "-" + (count - i);
-            configs.add(new AccountConfig(name, "key-" + i, new Secret("secret"), i % 4 == 1 ? OptionalInt.empty() : OptionalInt.of(40)));
+            configs.add(new AccountConfig(name, "key-" + i, new Secret("secret"),
+                    i % 4 == 1 ? OptionalInt.empty() : OptionalInt.of(40)));
         }
         SnapshotStore store = new SnapshotStore(configs);
         LocalDate today = LocalDate.ofInstant(now, zone);

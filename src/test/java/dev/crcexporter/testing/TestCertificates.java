@@ -73,8 +73,8 @@ public final class TestCertificates {
                 keys.getPrivate());
     }
 
-    private static X509Certificate build(String subject, KeyPair keys, String issuer, PrivateKey issuerKey, boolean isCa,
-            GeneralName... serverNames) throws Exception {
+    private static X509Certificate build(String subject, KeyPair keys, String issuer, PrivateKey issuerKey,
+            boolean isCa, GeneralName... serverNames) throws Exception {
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                 new X500Name(issuer.startsWith("CN=") ? issuer : "CN=" + issuer),
@@ -86,7 +86,8 @@ public final class TestCertificates {
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(serverNames));
         }
         String algorithm = issuerKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));
     }
 
     /** Writes objects as PEM; a java.security.PrivateKey becomes PKCS#8, a KeyPair becomes PKCS#1/SEC1. */
@@ -95,7 +96,8 @@ public final class TestCertificates {
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
             for (Object object : objects) {
                 // JcaMiscPEMGenerator would write an EC private key as SEC1 without its curve, which nothing reads.
-                writer.writeObject(object instanceof PrivateKey key ? new JcaPKCS8Generator(key, null) : new JcaMiscPEMGenerator(object));
+                writer.writeObject(object instanceof PrivateKey key ? new JcaPKCS8Generator(key, null)
+                        : new JcaMiscPEMGenerator(object));
             }
         }
         return Files.writeString(file, text.toString());
@@ -113,12 +115,14 @@ public final class TestCertificates {
             }
 
             @Override
-            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers,
+                    java.net.Socket socket) {
                 return "client";
             }
 
             @Override
-            public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+            public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
+                    javax.net.ssl.SSLEngine engine) {
                 return "client";
             }
 
@@ -155,13 +159,15 @@ public final class TestCertificates {
         if (clientCert != null) {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("client", clientCert.key(), "pw".toCharArray(), new java.security.cert.Certificate[] {clientCert.certificate()});
+            keys.setKeyEntry("client", clientCert.key(), "pw".toCharArray(),
+                    new java.security.cert.Certificate[] {clientCert.certificate()});
             kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, "pw".toCharArray());
         }
         SSLContext context = SSLContext.getInstance("TLS");
         javax.net.ssl.KeyManager[] keyManagers = kmf == null ? null
-                : new javax.net.ssl.KeyManager[] {alwaysPresent((javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0])};
+                : new javax.net.ssl.KeyManager[] {
+                        alwaysPresent((javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0])};
         context.init(keyManagers, tmf.getTrustManagers(), null);
         return context;
     }

@@ -29,7 +29,8 @@ class OnDemandTlsTest {
         TestCertificates.Issued server = TestCertificates.server(ca, TestCertificates.rsa());
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
-        keys.setKeyEntry("server", server.key(), "pw".toCharArray(), new Certificate[] {server.certificate(), ca.certificate()});
+        keys.setKeyEntry("server", server.key(), "pw".toCharArray(),
+                new Certificate[] {server.certificate(), ca.certificate()});
         KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         managers.init(keys, "pw".toCharArray());
         SSLContext serverContext = SSLContext.getInstance("TLS");
@@ -43,15 +44,18 @@ class OnDemandTlsTest {
         });
         https.start();
         try {
-            HttpClient client = OnDemandTls.apply(HttpClient.newBuilder()).connectTimeout(Duration.ofSeconds(5)).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + https.getAddress().getPort() + "/"))
+            HttpClient client = OnDemandTls.apply(HttpClient.newBuilder()).connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("https://localhost:" + https.getAddress().getPort() + "/"))
                     .timeout(Duration.ofSeconds(10)).build();
 
             assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.discarding()))
                     .isInstanceOf(SSLHandshakeException.class)
                     .hasStackTraceContaining("unable to find valid certification path");
             assertThat(client.sslContext().getDefaultSSLParameters().getProtocols())
-                    .as("after use, the context is the default one").isEqualTo(SSLContext.getDefault().getDefaultSSLParameters().getProtocols());
+                    .as("after use, the context is the default one")
+                    .isEqualTo(SSLContext.getDefault().getDefaultSSLParameters().getProtocols());
         } finally {
             https.stop(0);
         }

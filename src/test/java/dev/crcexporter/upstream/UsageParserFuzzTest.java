@@ -42,7 +42,8 @@ class UsageParserFuzzTest {
                 Arbitraries.longs().between(0, UsageParser.MAX_PLAUSIBLE_USAGE),
                 Arbitraries.longs().between(0, UsageParser.MAX_PLAUSIBLE_USAGE)).as(HourUsage::new);
         Arbitrary<List<HourUsage>> hours = hour.list().ofMaxSize(24).uniqueElements(HourUsage::hour);
-        Arbitrary<LocalDate> date = Arbitraries.integers().between(0, 3650).map(d -> LocalDate.of(2019, 1, 1).plusDays(d));
+        Arbitrary<LocalDate> date = Arbitraries.integers().between(0, 3650)
+                .map(d -> LocalDate.of(2019, 1, 1).plusDays(d));
         Arbitrary<DailyUsage> day = Combinators.combine(date, hours).as(DailyUsage::new);
         return day.list().ofMaxSize(6).uniqueElements(DailyUsage::date);
     }
@@ -118,7 +119,8 @@ class UsageParserFuzzTest {
         String digits = "9".repeat(1 + random.nextInt(3000));
         String target = random.nextBoolean() ? "\"status\":200" : "\"message\":\"OK\"";
         String field = target.substring(0, target.indexOf(':') + 1);
-        return answer.replace(target, field + (random.nextBoolean() ? "-" : "") + digits + (random.nextBoolean() ? ".5e99999" : ""))
+        return answer.replace(target, field + (random.nextBoolean() ? "-" : "") + digits
+                        + (random.nextBoolean() ? ".5e99999" : ""))
                 .getBytes(StandardCharsets.UTF_8);
     }
 

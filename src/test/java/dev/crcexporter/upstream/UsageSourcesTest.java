@@ -22,15 +22,16 @@ import org.junit.jupiter.api.Test;
 class UsageSourcesTest {
     private static final AccountConfig ZOOM = new AccountConfig("emea", new Credentials.Zoom("acct", "client",
             new Secret("client-secret")), OptionalInt.of(10), Optional.empty());
-    private static final AccountConfig SYSTEC = new AccountConfig("hq", "key", new Secret("api-secret"), OptionalInt.of(40));
+    private static final AccountConfig SYSTEC = new AccountConfig("hq", "key", new Secret("api-secret"),
+            OptionalInt.of(40));
 
     private static ExporterConfig config(ZoneId zone, URI apiUrl, ZoomConfig zoom, AccountConfig... accounts) {
         return new ExporterConfig(apiUrl, RequestMethod.POST, zone, Duration.ofMinutes(5), Duration.ofSeconds(10), 8,
                 RetryConfig.DEFAULT, List.of(accounts), zoom);
     }
 
-    private static final ExporterConfig BASE = config(ZoneId.of("Asia/Shanghai"), ExporterConfig.DEFAULT_API_URL, ZoomConfig.DEFAULT,
-            ZOOM, SYSTEC);
+    private static final ExporterConfig BASE = config(ZoneId.of("Asia/Shanghai"), ExporterConfig.DEFAULT_API_URL,
+            ZoomConfig.DEFAULT, ZOOM, SYSTEC);
 
     @Test
     void anEqualIdentityGetsTheSameSourceAndAChangedOneANewOne() {
@@ -39,21 +40,24 @@ class UsageSourcesTest {
             UsageSource systec = sources.of(SYSTEC);
 
             // equal records (secrets compare by value), another capacity: the same state
-            AccountConfig sameZoom = new AccountConfig("emea", new Credentials.Zoom("acct", "client", new Secret("client-secret")),
-                    OptionalInt.of(99), Optional.empty());
+            AccountConfig sameZoom = new AccountConfig("emea",
+                    new Credentials.Zoom("acct", "client", new Secret("client-secret")), OptionalInt.of(99),
+                    Optional.empty());
             assertThat(sources.of(sameZoom)).isSameAs(zoom);
             assertThat(sources.of(BASE, SYSTEC)).isSameAs(systec);
 
             // a changed secret, URL, zone or source: a new account as far as the upstream is concerned
-            assertThat(sources.of(new AccountConfig("emea", new Credentials.Zoom("acct", "client", new Secret("rotated")),
-                    OptionalInt.of(10), Optional.empty()))).isNotSameAs(zoom);
+            assertThat(sources.of(new AccountConfig("emea",
+                    new Credentials.Zoom("acct", "client", new Secret("rotated")), OptionalInt.of(10),
+                    Optional.empty()))).isNotSameAs(zoom);
             assertThat(sources.of(config(ZoneId.of("Asia/Shanghai"), ExporterConfig.DEFAULT_API_URL,
-                    new ZoomConfig(URI.create("https://api.zoomgov.com/v2/metrics/crc"), ZoomConfig.DEFAULT_OAUTH_URL)), ZOOM))
+                    new ZoomConfig(URI.create("https://api.zoomgov.com/v2/metrics/crc"), ZoomConfig.DEFAULT_OAUTH_URL)),
+                    ZOOM))
                     .isNotSameAs(zoom);
-            assertThat(sources.of(config(ZoneId.of("Asia/Shanghai"), URI.create("https://api.example.com/crc"), ZoomConfig.DEFAULT),
-                    SYSTEC)).isNotSameAs(systec);
-            assertThat(sources.of(config(ZoneId.of("Asia/Shanghai"), URI.create("https://api.example.com/crc"), ZoomConfig.DEFAULT),
-                    ZOOM)).as("the seed API's URL is not the Zoom account's").isSameAs(zoom);
+            assertThat(sources.of(config(ZoneId.of("Asia/Shanghai"), URI.create("https://api.example.com/crc"),
+                    ZoomConfig.DEFAULT), SYSTEC)).isNotSameAs(systec);
+            assertThat(sources.of(config(ZoneId.of("Asia/Shanghai"), URI.create("https://api.example.com/crc"),
+                    ZoomConfig.DEFAULT), ZOOM)).as("the seed API's URL is not the Zoom account's").isSameAs(zoom);
             assertThat(sources.of(new AccountConfig("emea", ZOOM.credentials(), OptionalInt.of(10),
                     Optional.of(ZoneId.of("Europe/Berlin"))))).isNotSameAs(zoom);
             assertThat(sources.of(config(ZoneId.of("UTC"), ExporterConfig.DEFAULT_API_URL, ZoomConfig.DEFAULT), SYSTEC))
@@ -65,6 +69,7 @@ class UsageSourcesTest {
 
     @Test
     void theIdentityShowsNoSecret() {
-        assertThat(UsageSources.Identity.of(BASE, ZOOM).toString()).doesNotContain("client-secret").contains("<secret>");
+        assertThat(UsageSources.Identity.of(BASE, ZOOM).toString()).doesNotContain("client-secret")
+                .contains("<secret>");
     }
 }

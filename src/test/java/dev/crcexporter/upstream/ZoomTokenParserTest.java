@@ -36,21 +36,33 @@ class ZoomTokenParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            no token             | {"token_type":"bearer","expires_in":3600}                                   | the token answer has no access_token
-            empty token          | {"access_token":"","token_type":"bearer","expires_in":3600}                 | the token answer has no access_token
-            token with a space   | {"access_token":"secret token","token_type":"bearer","expires_in":3600}     | the token answer's access_token is not a bearer token (12 characters)
-            token with a newline | {"access_token":"abc\\r\\nX-Evil: 1","token_type":"bearer","expires_in":3600} | the token answer's access_token is not a bearer token (14 characters)
-            mac token            | {"access_token":"t","token_type":"mac","expires_in":3600}                   | the token answer's token_type must be bearer (got "mac")
-            no expiry            | {"access_token":"t","token_type":"bearer"}                                  | the token answer's expires_in must be a positive number of seconds (got nothing)
-            zero expiry          | {"access_token":"t","token_type":"bearer","expires_in":0}                   | the token answer's expires_in must be a positive number of seconds (got 0)
-            expiry as text       | {"access_token":"t","token_type":"bearer","expires_in":"3600"}              | the token answer's expires_in must be a positive number of seconds (got "3600")
-            not JSON             | <html>login</html>                                                          | the token answer: the body is not valid JSON
-            trailing bytes       | {"access_token":"t","token_type":"bearer","expires_in":3600}}               | the token answer: the body is not valid JSON
+            no token             | {"token_type":"bearer","expires_in":3600}                                   \
+            | the token answer has no access_token
+            empty token          | {"access_token":"","token_type":"bearer","expires_in":3600}                 \
+            | the token answer has no access_token
+            token with a space   | {"access_token":"secret token","token_type":"bearer","expires_in":3600}     \
+            | the token answer's access_token is not a bearer token (12 characters)
+            token with a newline | {"access_token":"abc\\r\\nX-Evil: 1","token_type":"bearer","expires_in":3600} \
+            | the token answer's access_token is not a bearer token (14 characters)
+            mac token            | {"access_token":"t","token_type":"mac","expires_in":3600}                   \
+            | the token answer's token_type must be bearer (got "mac")
+            no expiry            | {"access_token":"t","token_type":"bearer"}                                  \
+            | the token answer's expires_in must be a positive number of seconds (got nothing)
+            zero expiry          | {"access_token":"t","token_type":"bearer","expires_in":0}                   \
+            | the token answer's expires_in must be a positive number of seconds (got 0)
+            expiry as text       | {"access_token":"t","token_type":"bearer","expires_in":"3600"}              \
+            | the token answer's expires_in must be a positive number of seconds (got "3600")
+            not JSON             | <html>login</html>                                                          \
+            | the token answer: the body is not valid JSON
+            trailing bytes       | {"access_token":"t","token_type":"bearer","expires_in":3600}}               \
+            | the token answer: the body is not valid JSON
             """)
     void anAnswerThatIsNoTokenIsAnAuthFailureThatNeverQuotesTheToken(String name, String body, String message) {
         assertThatThrownBy(() -> parse(body))
-                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.AUTH))
-                .hasMessageStartingWith(message).hasMessageNotContaining("secret token").hasMessageNotContaining("X-Evil");
+                .isInstanceOfSatisfying(UpstreamException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FailureReason.AUTH))
+                .hasMessageStartingWith(message).hasMessageNotContaining("secret token")
+                .hasMessageNotContaining("X-Evil");
     }
 
     @Test
@@ -68,8 +80,9 @@ class ZoomTokenParserTest {
     @Test
     void refusalsShowZoomsErrorAndReason() {
         UnaryOperator<String> none = UnaryOperator.identity();
-        assertThat(ZoomTokenParser.errorText(ZoomAnswers.tokenError("invalid_client", "Invalid client_id or client_secret")
-                .getBytes(StandardCharsets.UTF_8), none)).isEqualTo(": invalid_client: Invalid client_id or client_secret");
+        assertThat(ZoomTokenParser.errorText(ZoomAnswers.tokenError("invalid_client",
+                "Invalid client_id or client_secret").getBytes(StandardCharsets.UTF_8), none))
+                .isEqualTo(": invalid_client: Invalid client_id or client_secret");
         assertThat(ZoomTokenParser.errorText("{\"error\":\"invalid_request\"}".getBytes(StandardCharsets.UTF_8), none))
                 .isEqualTo(": invalid_request");
         assertThat(ZoomTokenParser.errorText("Service Unavailable".getBytes(StandardCharsets.UTF_8), none))

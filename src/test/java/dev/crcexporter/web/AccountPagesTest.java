@@ -104,8 +104,8 @@ class AccountPagesTest {
                 case "nearly-full" -> 35;
                 default -> 3;
             };
-            store.update(store.slots().get(config.name()), s -> s.withSuccess(List.of(new DailyUsage(LocalDate.of(2026, 11, 26),
-                    List.of(new HourUsage(10, ports, ports)))), NOW, Duration.ofMillis(5)));
+            store.update(store.slots().get(config.name()), s -> s.withSuccess(List.of(new DailyUsage(
+                    LocalDate.of(2026, 11, 26), List.of(new HourUsage(10, ports, ports)))), NOW, Duration.ofMillis(5)));
         }
         store.update(store.slots().get("broken"), s -> s.withFailure(Duration.ofSeconds(1)));
 

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 /** What the last error line of an account's card says, depending on where its polls stand. */
 class LandingPageTest {
     private static final Instant NOW = Instant.parse("2026-11-26T02:30:00Z");
-    private static final AccountConfig HQ = new AccountConfig("hq", "key-hq", new Secret("secret-hq"), OptionalInt.of(40));
-    private static final PollError TIMEOUT = new PollError(NOW.minusSeconds(5), FailureReason.TIMEOUT, "no complete answer within 10000ms");
+    private static final AccountConfig HQ = new AccountConfig("hq", "key-hq", new Secret("secret-hq"),
+            OptionalInt.of(40));
+    private static final PollError TIMEOUT = new PollError(NOW.minusSeconds(5), FailureReason.TIMEOUT,
+            "no complete answer within 10000ms");
 
     private static Element lastError(AccountSnapshot account) {
         String html;
@@ -41,7 +43,8 @@ class LandingPageTest {
     void whileTheFirstPollIsStillRetryingTheErrorIsCurrentNotRecovered() {
         Element error = lastError(AccountSnapshot.initial(HQ).withError(TIMEOUT));
 
-        assertThat(error.text()).isEqualTo("timeout: no complete answer within 10000ms (5s ago, first poll still retrying)");
+        assertThat(error.text())
+                .isEqualTo("timeout: no complete answer within 10000ms (5s ago, first poll still retrying)");
         assertThat(error.selectFirst("span.error")).isNotNull();
     }
 

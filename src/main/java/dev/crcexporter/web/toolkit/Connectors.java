@@ -14,7 +14,8 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 final class Connectors {
     private Connectors() {}
 
-    static Connector create(Server server, HttpConfiguration http, ListenAddress listen, Optional<RotatingSslContextFactory> tls) {
+    static Connector create(Server server, HttpConfiguration http, ListenAddress listen,
+            Optional<RotatingSslContextFactory> tls) {
         ServerConnector connector;
         if (tls.isEmpty()) {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));

@@ -27,8 +27,8 @@ final class PemFiles {
     /** The certificates in {@code bytes}, read from {@code file} (named with {@code key} in messages). */
     static List<X509Certificate> certificates(byte[] bytes, Path file, String key) throws ConfigException {
         try (InputStream in = new ByteArrayInputStream(bytes)) {
-            List<X509Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                    .map(X509Certificate.class::cast).toList();
+            List<X509Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in)
+                    .stream().map(X509Certificate.class::cast).toList();
             if (certificates.isEmpty()) {
                 throw new ConfigException(key + ": " + file + " holds no PEM certificate");
             }
@@ -56,7 +56,8 @@ final class PemFiles {
                     + " (PKCS#8, PKCS#1 or SEC1; encrypted keys are not supported)");
         } catch (IOException | RuntimeException e) {
             // Never the parser's message: it could quote key material.
-            throw new ConfigException(key + ": " + file + " cannot be read as a PEM private key (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(key + ": " + file + " cannot be read as a PEM private key ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -24,11 +24,17 @@ final class RotatingSslContextFactory extends SslContextFactory.Server {
     private static final Logger LOG = LoggerFactory.getLogger(RotatingSslContextFactory.class);
 
     private final LongSupplier nanoClock;
-    /** Held while the files are checked or settings applied: one at a time, and a connection never waits for a check. */
+    /**
+     * Held while the files are checked or settings applied: one at a time, and a connection never waits for a
+     * check.
+     */
     private final ReentrantLock changing = new ReentrantLock();
     private volatile TlsSettings settings;
     private volatile long nextCheckNanos;
-    /** What the last warning was about (a problem's message, or the digest of unusable content); guarded by {@link #changing}. */
+    /**
+     * What the last warning was about (a problem's message, or the digest of unusable content); guarded by
+     * {@link #changing}.
+     */
     private String lastProblem;
 
     RotatingSslContextFactory(TlsSettings settings, LongSupplier nanoClock) {
@@ -106,7 +112,8 @@ final class RotatingSslContextFactory extends SslContextFactory.Server {
     private void warnOnce(String problem, String message) {
         if (!problem.equals(lastProblem)) {
             lastProblem = problem;
-            LOG.atWarn().setMessage("TLS files changed but cannot be used: new connections keep the last good certificate")
+            LOG.atWarn()
+                    .setMessage("TLS files changed but cannot be used: new connections keep the last good certificate")
                     .addKeyValue("err", message).log();
         }
     }

@@ -22,8 +22,8 @@ import java.util.Optional;
  * @param certificate      the server's own certificate (the chain's first), for log lines
  * @param digest           of the files' bytes this was made from ({@link TlsFiles.Contents#digest})
  */
-record TlsMaterial(KeyStore keyStore, char[] keyStorePassword, Optional<KeyStore> clientCas, X509Certificate certificate,
-        byte[] digest) {
+record TlsMaterial(KeyStore keyStore, char[] keyStorePassword, Optional<KeyStore> clientCas,
+        X509Certificate certificate, byte[] digest) {
 
     static TlsMaterial read(TlsFiles files) throws ConfigException {
         return parse(files, files.read());
@@ -37,8 +37,8 @@ record TlsMaterial(KeyStore keyStore, char[] keyStorePassword, Optional<KeyStore
         }
         Optional<KeyStore> clientCas = Optional.empty();
         if (contents.clientCa.isPresent()) {
-            clientCas = Optional.of(trustStore(PemFiles.certificates(contents.clientCa.get(), files.clientCa().orElseThrow(),
-                    TlsFiles.CLIENT_CA_KEY)));
+            clientCas = Optional.of(trustStore(PemFiles.certificates(contents.clientCa.get(),
+                    files.clientCa().orElseThrow(), TlsFiles.CLIENT_CA_KEY)));
         }
         char[] password = randomPassword();
         KeyStore keyStore;
@@ -47,7 +47,8 @@ record TlsMaterial(KeyStore keyStore, char[] keyStorePassword, Optional<KeyStore
             keyStore.load(null, null);
             keyStore.setKeyEntry("server", key, password, chain.toArray(new Certificate[0]));
         } catch (GeneralSecurityException | IOException e) {
-            throw new ConfigException("tls_server_config: the key and certificate cannot be combined (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException("tls_server_config: the key and certificate cannot be combined ("
+                    + e.getClass().getSimpleName() + ")");
         }
         return new TlsMaterial(keyStore, password, clientCas, chain.get(0), contents.digest());
     }
@@ -61,7 +62,8 @@ record TlsMaterial(KeyStore keyStore, char[] keyStorePassword, Optional<KeyStore
             }
             return store;
         } catch (GeneralSecurityException | IOException e) {
-            throw new ConfigException(TlsFiles.CLIENT_CA_KEY + " cannot be used (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(TlsFiles.CLIENT_CA_KEY + " cannot be used (" + e.getClass().getSimpleName()
+                    + ")");
         }
     }
 

@@ -17,10 +17,14 @@ final class TlsRuntime {
 
     /** True when the runtime supports {@code protocol} ("TLSv1.2") and does not disable it. */
     static boolean offers(String protocol) {
-        return Arrays.asList(supported().getSupportedSSLParameters().getProtocols()).contains(protocol) && !disabled(protocol);
+        return Arrays.asList(supported().getSupportedSSLParameters().getProtocols()).contains(protocol)
+                && !disabled(protocol);
     }
 
-    /** True when the runtime supports the cipher suite and does not disable it (the supported list leaves out disabled suites). */
+    /**
+     * True when the runtime supports the cipher suite and does not disable it (the supported list leaves out disabled
+     * suites).
+     */
     static boolean offersCipherSuite(String name) {
         return Arrays.asList(supported().getSupportedSSLParameters().getCipherSuites()).contains(name);
     }
@@ -30,7 +34,8 @@ final class TlsRuntime {
         if (property == null) {
             return false;
         }
-        // Entries are algorithm names ("TLSv1") or constraints ("DH keySize < 1024"): protocols appear as whole entries.
+        // Entries are algorithm names ("TLSv1") or constraints ("DH keySize < 1024"): protocols appear as whole
+        // entries.
         List<String> entries = Arrays.stream(property.split(",")).map(e -> e.trim().toLowerCase(Locale.ROOT)).toList();
         return entries.contains(protocol.toLowerCase(Locale.ROOT));
     }

@@ -22,6 +22,7 @@ public record WebConfig(Optional<TlsSettings> tls, Map<String, String> basicAuth
     @Override
     public String toString() {
         // Hashes are not passwords, but they have no business in a log either.
-        return "WebConfig[tls=" + tls.isPresent() + ", users=" + basicAuthUsers.keySet() + ", headers=" + headers.keySet() + "]";
+        return "WebConfig[tls=" + tls.isPresent() + ", users=" + basicAuthUsers.keySet() + ", headers="
+                + headers.keySet() + "]";
     }
 }

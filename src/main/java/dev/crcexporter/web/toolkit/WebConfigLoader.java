@@ -93,7 +93,8 @@ public final class WebConfigLoader {
             for (Map.Entry<String, String> user : raw.basicAuthUsers().entrySet()) {
                 String name = user.getKey();
                 if (name.isEmpty() || name.contains(":")) {
-                    throw new ConfigException("basic_auth_users: user names must be non-empty and without ':' (got \"" + name + "\")");
+                    throw new ConfigException("basic_auth_users: user names must be non-empty and without ':' (got \""
+                            + name + "\")");
                 }
                 if (user.getValue() == null || !BCRYPT.matcher(user.getValue()).matches()) {
                     throw new ConfigException("basic_auth_users." + name
@@ -144,7 +145,8 @@ public final class WebConfigLoader {
                     + " remove it or restrict clients with client_ca_file");
         }
         if (raw.preferServerCipherSuites() != null || raw.curvePreferences() != null) {
-            LOG.warn("tls_server_config.prefer_server_cipher_suites and curve_preferences are ignored: the JDK's choices apply");
+            LOG.warn("tls_server_config.prefer_server_cipher_suites and curve_preferences are ignored:"
+                    + " the JDK's choices apply");
         }
         if (blank(raw.certFile())) {
             throw new ConfigException("tls_server_config.cert_file is required");
@@ -168,11 +170,13 @@ public final class WebConfigLoader {
         List<String> range = VERSION_ORDER.subList(VERSION_ORDER.indexOf(min), VERSION_ORDER.indexOf(max) + 1);
         for (String version : range) {
             if (!TlsRuntime.offers(TLS_VERSIONS.get(version))) {
-                // Jetty would enable it and the JDK refuse it at every handshake: the file would promise what is not served.
+                // Jetty would enable it and the JDK refuse it at every handshake: the file would promise what is not
+                // served.
                 String setting = version.equals(max) && !version.equals(min) ? "max_version " + max
                         : "min_version " + min + (version.equals(min) ? "" : " includes " + version + ", which");
                 throw new ConfigException("tls_server_config." + setting
-                        + " is disabled in this Java runtime (jdk.tls.disabledAlgorithms in java.security); use TLS12 or TLS13");
+                        + " is disabled in this Java runtime (jdk.tls.disabledAlgorithms in java.security);"
+                        + " use TLS12 or TLS13");
             }
         }
         List<String> protocols = range.stream().map(TLS_VERSIONS::get).toList();
@@ -199,7 +203,8 @@ public final class WebConfigLoader {
         }
         String version = text.trim().toUpperCase(Locale.ROOT);
         if (!TLS_VERSIONS.containsKey(version)) {
-            throw new ConfigException("tls_server_config." + key + " must be one of TLS10, TLS11, TLS12, TLS13 (got \"" + text + "\")");
+            throw new ConfigException("tls_server_config." + key + " must be one of TLS10, TLS11, TLS12, TLS13 (got \""
+                    + text + "\")");
         }
         return version;
     }

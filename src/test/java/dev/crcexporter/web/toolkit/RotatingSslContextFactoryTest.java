@@ -78,14 +78,16 @@ class RotatingSslContextFactoryTest {
         Issued second = writeServer();
         nanos.addAndGet(SECOND / 2);
         factory.newSSLEngine("127.0.0.1", 1234);
-        assertThat(served()).as("not yet: checked at most once per interval").isEqualTo(first.certificate().getSerialNumber());
+        assertThat(served()).as("not yet: checked at most once per interval")
+                .isEqualTo(first.certificate().getSerialNumber());
 
         try (LogCapture logs = new LogCapture()) {
             nanos.addAndGet(SECOND / 2);
             factory.newSSLEngine("127.0.0.1", 1234);
             assertThat(served()).isEqualTo(second.certificate().getSerialNumber());
             assertThat(ours(logs)).singleElement().asString()
-                    .contains("level=info", "TLS files changed: new connections get the new certificate", "CN=localhost");
+                    .contains("level=info", "TLS files changed: new connections get the new certificate",
+                            "CN=localhost");
         }
     }
 
@@ -142,7 +144,8 @@ class RotatingSslContextFactoryTest {
             // Not a line of either key's PEM reaches the log.
             String secondKeyPem = TestCertificates.pem(dir.resolve("probe.key"), next.getPrivate()).toString();
             for (String pem : List.of(firstKeyPem, Files.readString(Path.of(secondKeyPem)))) {
-                pem.lines().filter(l -> !l.startsWith("-----")).forEach(l -> assertThat(String.join("\n", logs.lines())).doesNotContain(l));
+                pem.lines().filter(l -> !l.startsWith("-----"))
+                        .forEach(l -> assertThat(String.join("\n", logs.lines())).doesNotContain(l));
             }
         }
     }

@@ -30,13 +30,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The exporter joins two rendered parts per scrape, and with gzip sends them as two gzip members. The real
- * Prometheus (Debian's) must read the whole of it: every CRC series (first part, first member) and the jvm_* and
- * process_* ones (second part, second member, with OpenMetrics' {@code # EOF}). Prometheus asks for gzip always,
- * for OpenMetrics by default and for protobuf when native histograms are enabled.
+ * The real Prometheus (Debian's) reads every series of the exporter's answers in the formats it asks for: gzip always,
+ * OpenMetrics by default and protobuf when native histograms are enabled; every CRC series and the jvm_* and
+ * process_* ones, from one and the same scrape.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS) // one exporter for both runs of Prometheus
-class PrometheusReadsJoinedScrapesIT {
+class PrometheusReadsEveryFormatIT {
     /** 23:30 in Shanghai: 48 reported hours per account. */
     private static final Instant NOW = Instant.parse("2026-11-26T15:30:00Z");
     private static final int ACCOUNTS = 150;
@@ -52,11 +51,13 @@ class PrometheusReadsJoinedScrapesIT {
 
     @BeforeAll
     void startExporter() throws Exception {
-        exporter = fixture.startWithFullDays(fixture.closeLater(new FakeCrcApi()), ACCOUNTS, Clock.fixed(NOW, ZoneOffset.UTC));
+        exporter = fixture.startWithFullDays(fixture.closeLater(new FakeCrcApi()), ACCOUNTS,
+                Clock.fixed(NOW, ZoneOffset.UTC));
         // A second target that only records what Prometheus asks for.
         acceptRecorder = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         acceptRecorder.createContext("/", exchange -> {
-            acceptHeaders.add(exchange.getRequestHeaders().getFirst("Accept") + " | " + exchange.getRequestHeaders().getFirst("Accept-Encoding"));
+            acceptHeaders.add(exchange.getRequestHeaders().getFirst("Accept") + " | "
+                    + exchange.getRequestHeaders().getFirst("Accept-Encoding"));
             exchange.sendResponseHeaders(404, -1);
             exchange.close();
         });
@@ -79,7 +80,7 @@ class PrometheusReadsJoinedScrapesIT {
 
     @ParameterizedTest(name = "native histograms {0}")
     @ValueSource(booleans = {false, true})
-    void prometheusReadsEveryPartOfAJoinedScrape(boolean nativeHistograms) throws Exception {
+    void prometheusReadsEverySeriesOfAScrape(boolean nativeHistograms) throws Exception {
         Path config = Files.writeString(tmp.resolve("prometheus-" + nativeHistograms + ".yml"), """
                 global:
                   scrape_interval: 1s
@@ -95,11 +96,13 @@ class PrometheusReadsJoinedScrapesIT {
                 """.formatted(exporter.port(), acceptRecorder.getAddress().getPort()));
         String[] flags = nativeHistograms ? new String[] {"--enable-feature=native-histograms"} : new String[0];
         PrometheusServer prometheus = PrometheusServer.start(processes, config,
-                Files.createDirectories(tmp.resolve("data-" + nativeHistograms)), tmp.resolve("prometheus-" + nativeHistograms + ".log"), flags);
+                Files.createDirectories(tmp.resolve("data-" + nativeHistograms)),
+                tmp.resolve("prometheus-" + nativeHistograms + ".log"), flags);
 
-        long maxUsageLines = fixture.metrics(exporter).lines().filter(l -> l.startsWith("crc_ports_max_usage{")).count();
+        long maxUsageLines = fixture.metrics(exporter).lines().filter(l -> l.startsWith("crc_ports_max_usage{"))
+                .count();
         assertThat(maxUsageLines).isEqualTo(ACCOUNTS * 48L);
-        // Every series of both parts, from one and the same scrape.
+        // Every series, CRC and JVM, from one and the same scrape.
         String query = "count(crc_ports_max_usage) + count(crc_up) + count(process_resident_memory_bytes)"
                 + " + count(jvm_memory_used_bytes > 0) * 0";
         double expected = maxUsageLines + ACCOUNTS + 1;
@@ -113,7 +116,8 @@ class PrometheusReadsJoinedScrapesIT {
         List<String> seen = new ArrayList<>();
         Poll.until(Duration.ofSeconds(20), Duration.ofMillis(200), "three more scrapes", () -> {
             for (JsonNode target : prometheus.get("/api/v1/targets").path("data").path("activeTargets")) {
-                if (target.path("labels").path("job").asText().equals("crc") && !seen.contains(target.path("lastScrape").asText())) {
+                if (target.path("labels").path("job").asText().equals("crc")
+                        && !seen.contains(target.path("lastScrape").asText())) {
                     seen.add(target.path("lastScrape").asText());
                     errors.add(target.path("lastError").asText());
                 }
@@ -121,11 +125,13 @@ class PrometheusReadsJoinedScrapesIT {
             return seen.size();
         }, n -> n >= 4, () -> "");
         assertThat(errors).as("errors of the last scrapes").allSatisfy(error ->
-                assertThat(error).satisfiesAnyOf(e -> assertThat(e).isEmpty(), e -> assertThat(e).contains("deadline exceeded")));
+                assertThat(error).satisfiesAnyOf(e -> assertThat(e).isEmpty(),
+                        e -> assertThat(e).contains("deadline exceeded")));
 
         assertThat(acceptHeaders).as("what Prometheus asks for").isNotEmpty().allSatisfy(header -> {
             assertThat(header).contains("| gzip");
-            assertThat(header).startsWith(nativeHistograms ? "application/vnd.google.protobuf" : "application/openmetrics-text");
+            assertThat(header)
+                    .startsWith(nativeHistograms ? "application/vnd.google.protobuf" : "application/openmetrics-text");
         });
     }
 }
