@@ -98,7 +98,8 @@ public final class Poller implements AutoCloseable {
         Set<String> fresh = new HashSet<>();
         for (AccountConfig account : next.accounts()) {
             SnapshotStore.Slot slot = store.slots().get(account.name());
-            if (slot == null || !UsageSources.Identity.of(before, slot.account()).equals(UsageSources.Identity.of(next, account))) {
+            if (slot == null || !UsageSources.Identity.of(before, slot.account())
+                    .equals(UsageSources.Identity.of(next, account))) {
                 fresh.add(account.name());
             }
         }
@@ -228,7 +229,8 @@ public final class Poller implements AutoCloseable {
         }
 
         private void internalError(int attempt, Throwable e) {
-            String what = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + source.redactor().apply(e.getMessage()));
+            String what = e.getClass().getName()
+                    + (e.getMessage() == null ? "" : ": " + source.redactor().apply(e.getMessage()));
             StringBuilder where = new StringBuilder();
             StackTraceElement[] frames = e.getStackTrace();
             for (int i = 0; i < Math.min(INTERNAL_ERROR_FRAMES, frames.length); i++) {
@@ -261,7 +263,8 @@ public final class Poller implements AutoCloseable {
             // queued: a poll that waited past a scheduled time still has until the one after.
             long margin = Math.min(RETRY_MARGIN.toNanos(), config.pollInterval().toNanos() / 10);
             boolean retry = retryPolicy.mayRetry(attempt)
-                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin - rounds.nextNanos(nowNanos) < 0;
+                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin
+                            - rounds.nextNanos(nowNanos) < 0;
             LOG.atWarn().setMessage("poll failed")
                     .addKeyValue("account", account.name())
                     .addKeyValue("reason", reason.label())

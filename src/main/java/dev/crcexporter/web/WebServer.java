@@ -137,7 +137,8 @@ public final class WebServer {
                     ctx.header("Allow", "POST").status(HttpStatus.METHOD_NOT_ALLOWED)
                             .contentType("text/plain; charset=utf-8").result("Method Not Allowed: use POST\n");
                     ctx.skipRemainingHandlers();
-                } else if (ctx.path().equals(metricsPath) && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+                } else if (ctx.path().equals(metricsPath)
+                        && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
                     ctx.header("Allow", "GET, HEAD").status(HttpStatus.METHOD_NOT_ALLOWED)
                             .contentType("text/plain; charset=utf-8").result("Method Not Allowed: use GET or HEAD\n");
                     ctx.skipRemainingHandlers();

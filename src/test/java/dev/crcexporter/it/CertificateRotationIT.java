@@ -66,8 +66,10 @@ class CertificateRotationIT {
     private Exporter start(String webConfigYaml) throws Exception {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k", "upstream-secret", List.of());
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE,
-                Duration.ofHours(1), Duration.ofSeconds(2), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.empty())), ZoomConfig.DEFAULT);
+                Duration.ofHours(1), Duration.ofSeconds(2), 2,
+                new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.empty())),
+                ZoomConfig.DEFAULT);
         Path file = Files.writeString(dir.resolve("web.yml"), webConfigYaml);
         return fixture.start(config, WebConfigLoader.load(file), Clock.systemUTC());
     }
@@ -144,7 +146,8 @@ class CertificateRotationIT {
             }, second.certificate().getSerialNumber()::equals, () -> "");
             openConnectionKeepsItsCertificate.run();
 
-            List<String> ours = logs.logfmtLines().stream().filter(l -> l.contains("logger=RotatingSslContextFactory")).toList();
+            List<String> ours = logs.logfmtLines().stream()
+                    .filter(l -> l.contains("logger=RotatingSslContextFactory")).toList();
             assertThat(ours).hasSize(2);
             assertThat(ours.get(0)).contains("level=warn", "does not belong to the certificate of cert_file");
             assertThat(ours.get(1)).contains("level=info", "new connections get the new certificate");
@@ -188,7 +191,8 @@ class CertificateRotationIT {
                 """);
         String url = "https://localhost:" + exporter.port() + "/-/healthy";
         assertThat(get(client(TestCertificates.clientContext(ca, oldClient)), url).statusCode()).isEqualTo(200);
-        assertThatThrownBy(() -> get(client(TestCertificates.clientContext(ca, newClient)), url)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> get(client(TestCertificates.clientContext(ca, newClient)), url))
+                .isInstanceOf(IOException.class);
 
         // Rotated by rename, as most tools write files: a new inode in one step.
         TestCertificates.pem(dir.resolve("clients.crt.new"), newClientCa.certificate());
@@ -205,6 +209,7 @@ class CertificateRotationIT {
                 throw new AssertionError(e);
             }
         }, status -> status == 200, () -> "");
-        assertThatThrownBy(() -> get(client(TestCertificates.clientContext(ca, oldClient)), url)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> get(client(TestCertificates.clientContext(ca, oldClient)), url))
+                .isInstanceOf(IOException.class);
     }
 }

@@ -93,11 +93,14 @@ class MonitoringAssetsIT {
         String[][] cases = {
                 {"crc-pager", "service=crc", "severity=critical", "alertname=CrcPortsSaturated", "account=hq"},
                 {"crc-pager", "service=crc", "severity=critical", "alertname=CrcExporterAbsent"},
-                {"crc-pager", "service=crc", "severity=critical", "alertname=CrcExporterShardMissing", "job=crc-exporter", "shards=10"},
+                {"crc-pager", "service=crc", "severity=critical", "alertname=CrcExporterShardMissing",
+                        "job=crc-exporter", "shards=10"},
                 {"crc-team", "service=crc", "severity=warning", "alertname=CrcExporterDown", "instance=a:9877"},
-                {"crc-team", "service=crc", "severity=warning", "alertname=CrcExporterConfigReloadFailed", "instance=a:9877"},
+                {"crc-team", "service=crc", "severity=warning", "alertname=CrcExporterConfigReloadFailed",
+                        "instance=a:9877"},
                 {"crc-team", "service=crc", "severity=warning", "alertname=CrcPortsNearlySaturated", "account=hq"},
-                {"crc-low-priority", "service=crc", "severity=info", "alertname=CrcPortsSaturationForecast", "account=hq"},
+                {"crc-low-priority", "service=crc", "severity=info", "alertname=CrcPortsSaturationForecast",
+                        "account=hq"},
                 // another service's alerts, even with the same names and severities, are not routed to crc's receivers
                 {"default", "severity=critical", "alertname=CrcPortsSaturated", "account=hq"},
                 {"default", "service=billing", "severity=critical", "alertname=InstanceDown"},
@@ -190,9 +193,11 @@ class MonitoringAssetsIT {
                 if (!URI.create(runbook).getPath().endsWith("/blob/main/" + RUNBOOK)) {
                     problems.add(name + ": runbook_url must point at " + RUNBOOK + ", is " + runbook);
                 } else if (!name.toLowerCase(Locale.ROOT).equals(fragment)) {
-                    problems.add(name + ": runbook_url fragment must be #" + name.toLowerCase(Locale.ROOT) + ", is " + runbook);
+                    problems.add(name + ": runbook_url fragment must be #" + name.toLowerCase(Locale.ROOT)
+                            + ", is " + runbook);
                 } else if (!anchors.contains(fragment)) {
-                    problems.add(name + ": no `### " + name + "` heading under `## Runbook` (anchors: " + anchors + ")");
+                    problems.add(name + ": no `### " + name + "` heading under `## Runbook` (anchors: "
+                            + anchors + ")");
                 }
             }
         }

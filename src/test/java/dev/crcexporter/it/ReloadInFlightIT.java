@@ -39,7 +39,8 @@ class ReloadInFlightIT extends AccountReloadFixture {
         Exporter exporter = start(config("", systec("hq", "k-hq", "s-hq"), systec("apac", "k-apac", "s-apac"),
                 systec("lat", "k-lat", "s-lat"), systec("emea", "k-emea", "s-emea")));
         awaitUp(exporter, "hq", "emea");
-        Poll.until(BOUND, "apac's and lat's polls held", () -> crc.requestsFor("k-apac") == 1 && crc.requestsFor("k-lat") == 1);
+        Poll.until(BOUND, "apac's and lat's polls held",
+                () -> crc.requestsFor("k-apac") == 1 && crc.requestsFor("k-lat") == 1);
 
         crc.account("k-apac", "s-apac-2", List.of(Days.peakingAtTen(DAY, 21)));
         assertThat(reload(exporter, config("", systec("hq", "k-hq", "s-hq"), systec("apac", "k-apac", "s-apac-2"),
@@ -53,7 +54,8 @@ class ReloadInFlightIT extends AccountReloadFixture {
         String after = metrics(exporter);
         assertThat(value(after, "crc_ports_daily_max_usage{account=\"apac\",date=\"" + DAY + "\"}")).isEqualTo(21.0);
         assertThat(after).doesNotContain("account=\"lat\"");
-        assertThat(List.of(crc.requestsFor("k-apac"), crc.requestsFor("k-lat"), crc.requestsFor("k-hq"))).containsExactly(2L, 1L, 1L);
+        assertThat(List.of(crc.requestsFor("k-apac"), crc.requestsFor("k-lat"), crc.requestsFor("k-hq")))
+                .containsExactly(2L, 1L, 1L);
         // The cards are the new file's accounts, worst first: no capacity to compare with, so by name (viewing the
         // page fetches the accounts' history: hence last).
         assertThat(fixture.landingPageCards(exporter).keySet()).containsExactly("apac", "emea", "hq", "new");

@@ -60,7 +60,8 @@ class SoakIT {
     private static final List<String> ACCOUNTS = List.of("hq", "branch", "lab");
     private static final String LAST_SUCCESS = "crc_exporter_last_success_timestamp_seconds";
     private static final Duration WATCH_EVERY = Duration.ofMillis(20);
-    private static final Pattern SAMPLE = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? -?[0-9.eE+-]+|[+-]Inf|NaN");
+    private static final Pattern SAMPLE = Pattern.compile(
+            "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? -?[0-9.eE+-]+|[+-]Inf|NaN");
 
     /**
      * Per account: the exporter's own last success (epoch millis), read by a watcher and kept when it changed, keyed by
@@ -82,7 +83,9 @@ class SoakIT {
             ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
                     Duration.ofMillis(300), Duration.ofMillis(250), 8,
                     new RetryConfig(2, Duration.ofMillis(20), Duration.ofMillis(40)),
-                    ACCOUNTS.stream().map(a -> new AccountConfig(a, "key-" + a, new Secret("secret-" + a), OptionalInt.of(10))).toList(), ZoomConfig.DEFAULT);
+                    ACCOUNTS.stream().map(a -> new AccountConfig(a, "key-" + a, new Secret("secret-" + a),
+                            OptionalInt.of(10))).toList(),
+                    ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, Clock.systemUTC());
 
             AtomicLong scrapes = new AtomicLong();
@@ -122,9 +125,10 @@ class SoakIT {
 
             Map<String, Long> errors = new TreeMap<>();
             fixture.accounts(exporter).values()
-                    .forEach(account -> account.errors().forEach((reason, n) -> errors.merge(reason.label(), n, Long::sum)));
-            System.out.printf("SoakIT: %ds, %d scrapes (slowest %d ms), %d polls answered %s, poll errors by reason %s, "
-                            + "threads %d -> %d -> %d, heap after GC %d MB -> %d MB%n",
+                    .forEach(account -> account.errors()
+                            .forEach((reason, n) -> errors.merge(reason.label(), n, Long::sum)));
+            System.out.printf("SoakIT: %ds, %d scrapes (slowest %d ms), %d polls answered %s, "
+                            + "poll errors by reason %s, threads %d -> %d -> %d, heap after GC %d MB -> %d MB%n",
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), scrapes.get(),
                     TimeUnit.NANOSECONDS.toMillis(slowestScrapeNanos.get()), upstream.requests().size(),
                     flapping.answers(), errors, threadsAtStart, threadsWarm, threadsEnd, heapWarm >> 20, heapEnd >> 20);
@@ -141,7 +145,8 @@ class SoakIT {
                 assertThat(accepted.get(account)).as("successes of %s the exporter accepted", account).isNotEmpty();
                 for (long success : accepted.get(account).values()) {
                     assertThat(flapping.successes(account).floor(success))
-                            .as("%s: the exporter's success at %d follows a success the upstream answered", account, success)
+                            .as("%s: the exporter's success at %d follows a success the upstream answered",
+                                    account, success)
                             .isNotNull();
                 }
             }
@@ -149,11 +154,13 @@ class SoakIT {
         try {
             // JDK 17's HttpClient has no close(): its idle workers expire after 60s, so they are left out here;
             // their number while running is bounded by the check on threadsEnd above.
-            Poll.until(Duration.ofSeconds(10), "threads of the soak gone", () -> Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> !t.getName().startsWith("HttpClient-")).count() <= threadsAtStart + 5);
+            Poll.until(Duration.ofSeconds(10), "threads of the soak gone",
+                    () -> Thread.getAllStackTraces().keySet().stream()
+                            .filter(t -> !t.getName().startsWith("HttpClient-")).count() <= threadsAtStart + 5);
         } catch (AssertionError e) {
             Map<String, Long> names = new TreeMap<>();
-            Thread.getAllStackTraces().keySet().forEach(t -> names.merge(t.getName().replaceAll("[0-9]+", "N"), 1L, Long::sum));
+            Thread.getAllStackTraces().keySet()
+                    .forEach(t -> names.merge(t.getName().replaceAll("[0-9]+", "N"), 1L, Long::sum));
             throw new AssertionError(e.getMessage() + ": " + names);
         }
     }
@@ -220,7 +227,8 @@ class SoakIT {
     }
 
     /** GET {@code url}; null, and a problem noted, when no answer comes. */
-    private static HttpResponse<String> get(HttpClient http, URI url, String what, ConcurrentLinkedQueue<String> problems) {
+    private static HttpResponse<String> get(HttpClient http, URI url, String what,
+            ConcurrentLinkedQueue<String> problems) {
         try {
             return http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -249,8 +257,8 @@ class SoakIT {
         double exposed = ExporterFixture.value(metrics, LAST_SUCCESS + "{account=\"" + account + "\"}").orElse(0);
         Map.Entry<Long, Long> held = accepted.get(account).floorEntry(scrapeStartMillis - 1000);
         if (held != null && exposed < held.getValue() / 1000.0) {
-            problems.add(account + ": last success " + exposed + " is older than the success at " + held.getValue() / 1000.0
-                    + " the exporter held at " + held.getKey() / 1000.0);
+            problems.add(account + ": last success " + exposed + " is older than the success at "
+                    + held.getValue() / 1000.0 + " the exporter held at " + held.getKey() / 1000.0);
         }
         if (exposed > (receivedMillis + 1000) / 1000.0) {
             problems.add(account + ": last success " + exposed + " is in the future");

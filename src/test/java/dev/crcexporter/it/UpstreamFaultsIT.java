@@ -82,10 +82,12 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
     @Test
     void refusedConnectionIsCountedAsConnect() {
         URI refused = URI.create("http://127.0.0.1:" + fixture.closeLater(Ports.refusing()).port() + FakeCrcApi.PATH);
-        Exporter exporter = fixture.start(config(refused, Duration.ofHours(1), Duration.ofSeconds(5), 8, noRetry(), account("hq")), CLOCK);
+        Exporter exporter = fixture.start(config(refused, Duration.ofHours(1), Duration.ofSeconds(5), 8, noRetry(),
+                account("hq")), CLOCK);
 
         awaitError(exporter, FailureReason.CONNECT);
-        assertThat(fixture.metrics(exporter)).contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0")
+        assertThat(fixture.metrics(exporter))
+                .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0")
                 .contains("crc_up{account=\"hq\"} 0.0");
         awaitWarning("connect", "ConnectException");
     }
@@ -93,20 +95,24 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
     @Test
     void unresolvableHostIsCountedAsConnect() {
         URI nowhere = URI.create("http://nonexistent.invalid" + FakeCrcApi.PATH);
-        // A timeout far beyond what a resolver without a network takes to give up: the failure is the name, not the time.
-        Exporter exporter = fixture.start(config(nowhere, Duration.ofHours(1), Duration.ofSeconds(15), 8, noRetry(), account("hq")), CLOCK);
+        // A timeout far beyond what a resolver without a network takes to give up:
+        // the failure is the name, not the time.
+        Exporter exporter = fixture.start(config(nowhere, Duration.ofHours(1), Duration.ofSeconds(15), 8, noRetry(),
+                account("hq")), CLOCK);
 
         Poll.until(Duration.ofSeconds(30), "the poll ended", () -> fixture.account(exporter, "hq").polled());
         assertThat(fixture.account(exporter, "hq").errors()).containsEntry(FailureReason.CONNECT, 1L)
                 .containsEntry(FailureReason.TIMEOUT, 0L);
-        assertThat(fixture.metrics(exporter)).contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0");
+        assertThat(fixture.metrics(exporter))
+                .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0");
         awaitWarning("connect", "account=hq");
     }
 
     @ParameterizedTest(name = "HTTP {0}")
     @ValueSource(ints = {500, 502, 503, 404, 401, 301, 204})
     void nonSuccessHttpStatusIsCountedWithTheCodeInTheLog(int status) {
-        upstream.behave(request -> new Response(status, Map.of(), status == 204 ? "" : "upstream says no", Duration.ZERO));
+        upstream.behave(request -> new Response(status, Map.of(), status == 204 ? "" : "upstream says no",
+                Duration.ZERO));
         Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5), noRetry());
 
         FailureReason expected = status == 204 ? FailureReason.MALFORMED : FailureReason.HTTP_STATUS;
@@ -202,18 +208,21 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         Poll.until(Duration.ofSeconds(10), "hq up", () -> fixture.account(exporter, "hq").up());
         upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
         // Polls of one account never overlap: once a poll has failed, no success in flight can land any more.
-        Poll.until(Duration.ofSeconds(10), "a failed poll", () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) >= 1);
+        Poll.until(Duration.ofSeconds(10), "a failed poll",
+                () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) >= 1);
         Instant lastGood = fixture.account(exporter, "hq").lastSuccess().orElseThrow();
         assertThat(lastGood).isEqualTo(NOW);
 
         for (int hour = 1; hour <= 3; hour++) { // 11:30, 12:30, 13:30 in Shanghai, the same day
             clock.advance(Duration.ofHours(1));
             long failedBefore = errors(exporter, "hq", FailureReason.HTTP_STATUS);
-            Poll.until(Duration.ofSeconds(10), "another failed poll", () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) > failedBefore);
+            Poll.until(Duration.ofSeconds(10), "another failed poll",
+                    () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) > failedBefore);
         }
 
         String metrics = fixture.metrics(exporter);
-        double lastSuccess = ExporterFixture.value(metrics, "crc_exporter_last_success_timestamp_seconds{account=\"hq\"}").orElseThrow();
+        double lastSuccess = ExporterFixture.value(metrics,
+                "crc_exporter_last_success_timestamp_seconds{account=\"hq\"}").orElseThrow();
         assertThat(lastSuccess).isEqualTo((double) lastGood.getEpochSecond());
         assertThat(clock.instant().getEpochSecond() - lastSuccess).as("age of the data, seconds").isEqualTo(3 * 3600.0);
         assertThat(metrics).contains("crc_up{account=\"hq\"} 0.0").contains(HQ + " 30.0")
@@ -234,7 +243,8 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         // Had the rounds waited for the hanging poll, no account would be asked a second time before the test ends.
         Poll.until(Duration.ofSeconds(30), "three polls of each other account while the hanging one is held",
                 () -> List.of("a", "b", "c").stream().allMatch(name -> upstream.requestsFor("key-" + name) >= 3));
-        assertThat(upstream.requestsFor("key-hang")).as("the hanging poll, never asked again while it runs").isEqualTo(1);
+        assertThat(upstream.requestsFor("key-hang")).as("the hanging poll, never asked again while it runs")
+                .isEqualTo(1);
         assertThat(release.getCount()).as("still held").isEqualTo(1);
         for (String name : List.of("a", "b", "c")) {
             assertThat(fixture.account(exporter, name).up()).isTrue();
@@ -248,8 +258,8 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
             upstream.account("key-" + name, SECRET, List.of(day("2026-11-26", 5)));
         }
         upstream.behave(request -> upstream.documentedAnswer(request).delayed(Duration.ofMillis(300)));
-        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofHours(1), Duration.ofSeconds(5), 2, noRetry(),
-                names.stream().map(UpstreamFaultsIT::account).toArray(AccountConfig[]::new)), CLOCK);
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofHours(1), Duration.ofSeconds(5), 2,
+                noRetry(), names.stream().map(UpstreamFaultsIT::account).toArray(AccountConfig[]::new)), CLOCK);
 
         fixture.awaitReady(exporter, Duration.ofSeconds(10));
         assertThat(upstream.maxConcurrentRequests()).isEqualTo(2);

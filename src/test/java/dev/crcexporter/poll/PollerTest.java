@@ -71,7 +71,8 @@ class PollerTest {
 
     private static ExporterConfig config(FakeCrcApi api, Duration interval, Duration timeout, int concurrency,
             RetryConfig retry, List<AccountConfig> accounts) {
-        return new ExporterConfig(api.url(), RequestMethod.POST, SHANGHAI, interval, timeout, concurrency, retry, accounts, ZoomConfig.DEFAULT);
+        return new ExporterConfig(api.url(), RequestMethod.POST, SHANGHAI, interval, timeout, concurrency, retry,
+                accounts, ZoomConfig.DEFAULT);
     }
 
     private Poller start(ExporterConfig config, SnapshotStore store, Clock clock) {
@@ -128,10 +129,12 @@ class PollerTest {
         threads.awaitIdle();
 
         Request late = api.requests().stream().filter(r -> r.apiKey().equals("key-late")).findFirst().orElseThrow();
-        assertThat(late.params()).containsEntry("from", OLD_TODAY.toString()).containsEntry("to", NEW_TODAY.plusDays(1).toString());
+        assertThat(late.params()).containsEntry("from", OLD_TODAY.toString())
+                .containsEntry("to", NEW_TODAY.plusDays(1).toString());
         assertThat(snapshot(store, "late").usage()).extracting(DailyUsage::date).containsExactly(OLD_TODAY, NEW_TODAY);
         Request first = api.requests().stream().filter(r -> r.apiKey().equals("key-first")).findFirst().orElseThrow();
-        assertThat(first.params()).as("the poll that ran before midnight").containsEntry("from", OLD_TODAY.minusDays(1).toString());
+        assertThat(first.params()).as("the poll that ran before midnight")
+                .containsEntry("from", OLD_TODAY.minusDays(1).toString());
     }
 
     @Test
@@ -340,7 +343,8 @@ class PollerTest {
             threads.runNext();
             threads.awaitIdle();
             assertThat(threads.waiting()).as("only the next round").isEqualTo(1);
-            assertThat(logs.logfmtLines()).anyMatch(l -> l.contains("attempt=2") && l.contains("next=\"next poll interval\""));
+            assertThat(logs.logfmtLines())
+                    .anyMatch(l -> l.contains("attempt=2") && l.contains("next=\"next poll interval\""));
 
             threads.runNext();
             threads.awaitIdle();
@@ -477,8 +481,8 @@ class PollerTest {
             assertThat(failed.polled()).isTrue();
             assertThat(failed.up()).isFalse();
             assertThat(failed.errorCounts().get(FailureReason.MALFORMED)).isZero();
-            assertThat(failed.lastError()).hasValueSatisfying(e -> assertThat(e.message()).contains("NoClassDefFoundError")
-                    .doesNotContain("secret-hq"));
+            assertThat(failed.lastError()).hasValueSatisfying(e -> assertThat(e.message())
+                    .contains("NoClassDefFoundError").doesNotContain("secret-hq"));
             assertThat(api.requests()).as("no request, no retry of a bug").isEmpty();
 
             threads.advance(Duration.ofMinutes(1));
@@ -504,6 +508,7 @@ class PollerTest {
 
         threads.awaitIdle();
         assertThat(snapshot(store, "hq").polled()).isTrue();
-        assertThat(snapshot(store, "hq").errorCounts()).containsEntry(FailureReason.INTERNAL, 1L).containsEntry(FailureReason.MALFORMED, 0L);
+        assertThat(snapshot(store, "hq").errorCounts()).containsEntry(FailureReason.INTERNAL, 1L)
+                .containsEntry(FailureReason.MALFORMED, 0L);
     }
 }

@@ -157,7 +157,8 @@ class BasicAuthTest {
         check.gate.countDown();
 
         for (CompletableFuture<Boolean> answer : answers) {
-            assertThat(answer.get(30, TimeUnit.SECONDS)).as("none refused unchecked, each got the check's outcome").isTrue();
+            assertThat(answer.get(30, TimeUnit.SECONDS)).as("none refused unchecked, each got the check's outcome")
+                    .isTrue();
         }
         assertThat(check.started).as("checks that ran").hasValue(1);
     }
@@ -194,7 +195,8 @@ class BasicAuthTest {
         assertThat(newGuess.get(30, TimeUnit.SECONDS)).as("a new guess").isFalse();
         assertThat(check.ended).as("checks ended meanwhile: none, the held one still runs").hasValue(endedBefore);
         assertThat(check.started).as("the new guess was refused unchecked").hasValue(1 + 1);
-        assertThat(answers.stream().filter(Future::isDone).count()).as("the admitted ones still wait").isEqualTo(flood - admitted);
+        assertThat(answers.stream().filter(Future::isDone).count()).as("the admitted ones still wait")
+                .isEqualTo(flood - admitted);
 
         check.gate.countDown();
         for (Future<Boolean> answer : answers) {
