@@ -5,8 +5,11 @@ import dev.crcexporter.capacity.Observations.DailyPeak;
 import dev.crcexporter.capacity.Observations.HourPeak;
 import dev.crcexporter.capacity.Recommendation;
 import dev.crcexporter.capacity.WeeklyTrend;
+import dev.crcexporter.report.CapacityReport.AccountResult;
+import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -62,5 +65,40 @@ public record AccountReport(String account, ZoneId zone, OptionalInt capacity, C
     /** Whether {@code ports} is at the capacity (or above): as demand, only a lower bound. */
     public boolean atCapacity(long ports) {
         return capacity.isPresent() && ports >= capacity.getAsInt();
+    }
+
+    /**
+     * The highest hourly peak per weekday and wall-clock hour over the period; a cell no hour was reported for is
+     * empty.
+     */
+    public static final class WeekdayHourGrid {
+        private final long[] cells = new long[7 * 24];
+
+        private WeekdayHourGrid() {
+            Arrays.fill(cells, -1);
+        }
+
+        public static WeekdayHourGrid of(List<HourPeak> hours) {
+            WeekdayHourGrid grid = new WeekdayHourGrid();
+            for (HourPeak hour : hours) {
+                int cell = index(hour.date().getDayOfWeek(), hour.hour());
+                grid.cells[cell] = Math.max(grid.cells[cell], hour.ports());
+            }
+            return grid;
+        }
+
+        public OptionalLong peak(DayOfWeek day, int hour) {
+            long value = cells[index(day, hour)];
+            return value < 0 ? OptionalLong.empty() : OptionalLong.of(value);
+        }
+
+        /** The highest cell, 0 when all are empty. */
+        public long highest() {
+            return Math.max(0, Arrays.stream(cells).max().orElse(0));
+        }
+
+        private static int index(DayOfWeek day, int hour) {
+            return (day.getValue() - 1) * 24 + hour;
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.crcexporter.capacity.Observations.HourPeak;
 import dev.crcexporter.capacity.Percentiles;
 import dev.crcexporter.capacity.WeeklyTrend;
 import dev.crcexporter.report.AccountReport.HoursAtLevel;
+import dev.crcexporter.report.AccountReport.WeekdayHourGrid;
 import dev.crcexporter.upstream.DailyUsage;
 import java.math.BigDecimal;
 import java.time.LocalDate;

@@ -3,6 +3,8 @@ package dev.crcexporter.report;
 import dev.crcexporter.config.AccountConfig;
 import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.history.HistoryFetcher;
+import dev.crcexporter.report.CapacityReport.AccountResult;
+import dev.crcexporter.report.CapacityReport.FailedAccount;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.UpstreamException;
 import java.time.Clock;

@@ -2,6 +2,7 @@ package dev.crcexporter.report;
 
 import dev.crcexporter.capacity.HourSelection;
 import dev.crcexporter.html.Html;
+import dev.crcexporter.report.AccountReport.WeekdayHourGrid;
 import dev.crcexporter.upstream.HourUsage;
 import java.time.DayOfWeek;
 import java.util.Locale;

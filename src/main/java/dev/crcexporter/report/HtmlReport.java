@@ -3,6 +3,8 @@ package dev.crcexporter.report;
 import dev.crcexporter.capacity.DailyPeakChart;
 import dev.crcexporter.capacity.Recommendation;
 import dev.crcexporter.html.Html;
+import dev.crcexporter.report.CapacityReport.AccountResult;
+import dev.crcexporter.report.CapacityReport.FailedAccount;
 import dev.crcexporter.upstream.HourUsage;
 import java.io.IOException;
 import java.io.Writer;

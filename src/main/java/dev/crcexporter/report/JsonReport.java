@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crcexporter.capacity.HourSelection;
 import dev.crcexporter.capacity.Observations.DailyPeak;
 import dev.crcexporter.capacity.WeeklyTrend.WeeklyPeak;
+import dev.crcexporter.report.CapacityReport.AccountResult;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;

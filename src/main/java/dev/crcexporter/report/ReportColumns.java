@@ -3,6 +3,8 @@ package dev.crcexporter.report;
 import dev.crcexporter.capacity.Observations.HourPeak;
 import dev.crcexporter.capacity.Recommendation;
 import dev.crcexporter.report.AccountReport.HoursAtLevel;
+import dev.crcexporter.report.CapacityReport.AccountResult;
+import dev.crcexporter.report.CapacityReport.FailedAccount;
 import dev.crcexporter.upstream.HourUsage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

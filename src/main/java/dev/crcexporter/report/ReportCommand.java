@@ -13,6 +13,7 @@ import dev.crcexporter.config.ExporterConfig;
 import dev.crcexporter.demo.DemoMode;
 import dev.crcexporter.history.HistoryFetcher;
 import dev.crcexporter.history.RangeCheck;
+import dev.crcexporter.report.CapacityReport.FailedAccount;
 import dev.crcexporter.upstream.RetryPolicy;
 import dev.crcexporter.upstream.UsageSources;
 import java.io.IOException;

@@ -1,6 +1,8 @@
 package dev.crcexporter.report;
 
 import dev.crcexporter.capacity.WeeklyTrend;
+import dev.crcexporter.report.CapacityReport.AccountResult;
+import dev.crcexporter.report.CapacityReport.FailedAccount;
 import dev.crcexporter.upstream.HourUsage;
 import java.io.IOException;
 import java.io.Writer;

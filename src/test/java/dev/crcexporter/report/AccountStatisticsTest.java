@@ -8,6 +8,7 @@ import dev.crcexporter.capacity.Recommendation;
 import dev.crcexporter.capacity.WeeklyTrend;
 import dev.crcexporter.capacity.WeeklyTrend.Reach;
 import dev.crcexporter.report.AccountReport.HoursAtLevel;
+import dev.crcexporter.report.AccountReport.WeekdayHourGrid;
 import dev.crcexporter.upstream.DailyUsage;
 import dev.crcexporter.upstream.HourUsage;
 import java.math.BigDecimal;

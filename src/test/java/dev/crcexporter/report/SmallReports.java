@@ -2,6 +2,7 @@ package dev.crcexporter.report;
 
 import dev.crcexporter.capacity.HourSelection;
 import dev.crcexporter.capacity.RecommendationRule;
+import dev.crcexporter.report.CapacityReport.FailedAccount;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;

@@ -3,6 +3,7 @@ package dev.crcexporter.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crcexporter.capacity.HourSelection;
+import dev.crcexporter.report.CapacityReport.FailedAccount;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.OptionalInt;
