@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,19 +55,25 @@ public final class Poller implements AutoCloseable {
     /** Stack frames an internal error's log line shows. */
     private static final int INTERNAL_ERROR_FRAMES = 5;
     /**
-     * Accounts the API asked (Retry-After) to leave alone until then, in {@link System#nanoTime()}: waits and
-     * deadlines are measured on the monotonic clock, so a wall-clock step (NTP, a fixed test clock) neither
+     * Accounts the API asked (Retry-After) to leave alone until then, in the {@link PollThreads#nanoTime()}:
+     * waits and deadlines are measured on the monotonic clock, so a wall-clock step (NTP, a fixed test clock) neither
      * freezes an account nor lets it hammer the API.
      */
     private final Map<SnapshotStore.Slot, Long> notBeforeNanos = new ConcurrentHashMap<>();
 
     public Poller(ExporterConfig config, UsageSources sources, SnapshotStore store, Clock clock) {
+        this(config, sources, store, clock, PollThreads.daemons());
+    }
+
+    /** @param clock the dates asked for and the times stored; {@code threads} run the polls and time them */
+    Poller(ExporterConfig config, UsageSources sources, SnapshotStore store, Clock clock, PollThreads threads) {
         this.plan = new Plan(config);
         this.sources = sources;
         this.store = store;
         this.clock = clock;
-        this.threads = new PollThreads(workerThreads(config));
-        this.rounds = new Rounds(threads.scheduler(), this::pollAll);
+        this.threads = threads;
+        threads.resizeWorkers(workerThreads(config));
+        this.rounds = new Rounds(threads, this::pollAll);
     }
 
     /** At least one thread: a shard may have no accounts at all (see Shard). */
@@ -93,7 +98,8 @@ public final class Poller implements AutoCloseable {
         Set<String> fresh = new HashSet<>();
         for (AccountConfig account : next.accounts()) {
             SnapshotStore.Slot slot = store.slots().get(account.name());
-            if (slot == null || !UsageSources.Identity.of(before, slot.account()).equals(UsageSources.Identity.of(next, account))) {
+            if (slot == null || !UsageSources.Identity.of(before, slot.account())
+                    .equals(UsageSources.Identity.of(next, account))) {
                 fresh.add(account.name());
             }
         }
@@ -105,7 +111,7 @@ public final class Poller implements AutoCloseable {
         if (rounds.started()) {
             // New and changed accounts at once; the others keep their round.
             store.slots().values().stream().filter(slot -> fresh.contains(slot.account().name()))
-                    .forEach(slot -> pollNow(slot, System.nanoTime()));
+                    .forEach(slot -> pollNow(slot, threads.nanoTime()));
         }
         return fresh;
     }
@@ -118,7 +124,7 @@ public final class Poller implements AutoCloseable {
      * are said once for the round, not once each: a fleet of 10,000 whose round outlasts the interval is one line.
      */
     private synchronized void pollAll() {
-        long nowNanos = System.nanoTime();
+        long nowNanos = threads.nanoTime();
         int waiting = 0;
         int stillRunning = 0;
         for (SnapshotStore.Slot slot : store.slots().values()) {
@@ -195,7 +201,7 @@ public final class Poller implements AutoCloseable {
                     return;
                 }
                 if (attempt == 1) {
-                    startNanos = System.nanoTime();
+                    startNanos = threads.nanoTime();
                 }
                 // Yesterday and today as of this attempt: a poll queued before midnight, or retried across an
                 // hour, asks for and keeps the days and hours of when it runs.
@@ -223,7 +229,8 @@ public final class Poller implements AutoCloseable {
         }
 
         private void internalError(int attempt, Throwable e) {
-            String what = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + source.redactor().apply(e.getMessage()));
+            String what = e.getClass().getName()
+                    + (e.getMessage() == null ? "" : ": " + source.redactor().apply(e.getMessage()));
             StringBuilder where = new StringBuilder();
             StackTraceElement[] frames = e.getStackTrace();
             for (int i = 0; i < Math.min(INTERNAL_ERROR_FRAMES, frames.length); i++) {
@@ -245,7 +252,7 @@ public final class Poller implements AutoCloseable {
         /** Records the failure; returns whether a retry was scheduled (which then owns the account). */
         private boolean failed(int attempt, FailureReason reason, String message, Duration retryAfter) {
             Instant now = clock.instant();
-            long nowNanos = System.nanoTime();
+            long nowNanos = threads.nanoTime();
             store.update(slot, s -> s.withError(new PollError(now, reason, message)));
             Duration delay = retryPolicy.delay(attempt, retryAfter);
             if (retryAfter != null) {
@@ -256,7 +263,8 @@ public final class Poller implements AutoCloseable {
             // queued: a poll that waited past a scheduled time still has until the one after.
             long margin = Math.min(RETRY_MARGIN.toNanos(), config.pollInterval().toNanos() / 10);
             boolean retry = retryPolicy.mayRetry(attempt)
-                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin - rounds.nextNanos(nowNanos) < 0;
+                    && nowNanos + delay.toNanos() + config.timeout().toNanos() + margin
+                            - rounds.nextNanos(nowNanos) < 0;
             LOG.atWarn().setMessage("poll failed")
                     .addKeyValue("account", account.name())
                     .addKeyValue("reason", reason.label())
@@ -273,13 +281,13 @@ public final class Poller implements AutoCloseable {
 
         private boolean scheduleRetry(int nextAttempt, Duration delay) {
             try {
-                threads.scheduler().schedule(() -> {
+                threads.schedule(() -> {
                     try {
                         threads.execute(() -> attempt(nextAttempt));
                     } catch (RejectedExecutionException closing) {
                         finish();
                     }
-                }, delay.toMillis(), TimeUnit.MILLISECONDS);
+                }, delay);
                 return true;
             } catch (RejectedExecutionException closing) {
                 return false;
@@ -287,7 +295,7 @@ public final class Poller implements AutoCloseable {
         }
 
         private Duration elapsed() {
-            return Duration.ofNanos(System.nanoTime() - startNanos);
+            return Duration.ofNanos(threads.nanoTime() - startNanos);
         }
 
         private void finish() {

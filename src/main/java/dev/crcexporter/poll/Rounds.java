@@ -1,55 +1,54 @@
 package dev.crcexporter.poll;
 
 import java.time.Duration;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * When the poller's rounds run: the first at once, then one every poll interval at fixed rate, on the monotonic clock
- * ({@link System#nanoTime()}). A reload's new interval starts at the round that was due next, so no round is added or
- * skipped by it.
+ * When the poller's rounds run: the first at once, then one every poll interval at a fixed rate (a late round does
+ * not move the later ones), on the clock of {@link PollThreads}. A reload's new interval starts at the round that was
+ * due next, so no round is added or skipped by it.
  */
 final class Rounds {
-    private final ScheduledExecutorService scheduler;
+    private final PollThreads scheduler;
     private final Runnable round;
     /** When the current schedule's first round is (or was) due; the later ones follow every {@link #interval}. */
     private volatile long startNanos;
     private volatile Duration interval;
-    private ScheduledFuture<?> schedule;
+    private boolean started;
+    /** Counts the rounds scheduled: a round scheduled before {@link #change} finds it moved on and does not run. */
+    private long generation;
+    private Future<?> next;
 
-    Rounds(ScheduledExecutorService scheduler, Runnable round) {
+    Rounds(PollThreads scheduler, Runnable round) {
         this.scheduler = scheduler;
         this.round = round;
     }
 
     synchronized void start(Duration every) {
         interval = every;
-        startNanos = System.nanoTime();
-        schedule = scheduler.scheduleAtFixedRate(round, 0, every.toNanos(), TimeUnit.NANOSECONDS);
+        started = true;
+        startNanos = scheduler.nanoTime();
+        scheduleAt(startNanos);
     }
 
-    boolean started() {
-        return interval != null;
+    synchronized boolean started() {
+        return started;
     }
 
     /** Keeps the round due next where it is and runs the later ones {@code every} apart. */
     synchronized void change(Duration every) {
-        if (schedule == null || every.equals(interval)) {
+        if (!started || every.equals(interval)) {
             interval = every;
             return;
         }
-        long nowNanos = System.nanoTime();
-        long due = nextNanos(nowNanos);
-        schedule.cancel(false);
+        long due = nextNanos(scheduler.nanoTime());
+        if (next != null) {
+            next.cancel(false);
+        }
         startNanos = due;
         interval = every;
-        try {
-            schedule = scheduler.scheduleAtFixedRate(round, due - nowNanos, every.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closing) {
-            schedule = null;
-        }
+        scheduleAt(due);
     }
 
     /** When the first round after {@code nowNanos} is due. */
@@ -60,5 +59,33 @@ final class Rounds {
         }
         long every = interval.toNanos();
         return start + ((nowNanos - start) / every + 1) * every;
+    }
+
+    private void scheduleAt(long due) {
+        long scheduled = ++generation;
+        try {
+            next = scheduler.schedule(() -> run(scheduled, due),
+                    Duration.ofNanos(Math.max(0, due - scheduler.nanoTime())));
+        } catch (RejectedExecutionException closing) {
+            next = null;
+        }
+    }
+
+    private void run(long scheduled, long due) {
+        synchronized (this) {
+            if (scheduled != generation) {
+                return;
+            }
+        }
+        try {
+            round.run();
+        } finally {
+            // Due one interval after this one was due, not after it ran: a late round is followed by the next on time.
+            synchronized (this) {
+                if (scheduled == generation) {
+                    scheduleAt(due + interval.toNanos());
+                }
+            }
+        }
     }
 }

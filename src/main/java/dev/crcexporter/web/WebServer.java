@@ -47,6 +47,12 @@ public final class WebServer {
      * keeping.
      */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * On shutdown, a connection that makes no progress for this long is closed (Jetty's default is a second): an idle
+     * keep-alive connection of a scraper has nothing to finish, and an in-flight scrape makes progress (its render
+     * counts as such, see {@link TelemetryHandler}), so stopping waits for the scrapes, not for idle clients.
+     */
+    static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(100);
 
     /** Reads the configuration files again (POST only). */
     public static final String RELOAD_PATH = "/-/reload";
@@ -114,6 +120,7 @@ public final class WebServer {
             config.jetty.addConnector((server, http) -> {
                 Connector connector = web.connector(server, http, listen);
                 ((AbstractConnector) connector).setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                ((AbstractConnector) connector).setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
                 return connector;
             });
 
@@ -130,7 +137,8 @@ public final class WebServer {
                     ctx.header("Allow", "POST").status(HttpStatus.METHOD_NOT_ALLOWED)
                             .contentType("text/plain; charset=utf-8").result("Method Not Allowed: use POST\n");
                     ctx.skipRemainingHandlers();
-                } else if (ctx.path().equals(metricsPath) && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+                } else if (ctx.path().equals(metricsPath)
+                        && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
                     ctx.header("Allow", "GET, HEAD").status(HttpStatus.METHOD_NOT_ALLOWED)
                             .contentType("text/plain; charset=utf-8").result("Method Not Allowed: use GET or HEAD\n");
                     ctx.skipRemainingHandlers();

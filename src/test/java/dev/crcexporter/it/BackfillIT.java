@@ -40,7 +40,8 @@ import picocli.CommandLine;
 /**
  * Issue 7 end to end: fake upstream (answers every day of each request's range, plus poisoned days around it)
  * -> {@code crc-exporter backfill} (in-process) -> the real {@code promtool tsdb create-blocks-from openmetrics}
- * -> the real Prometheus on those blocks -> PromQL at past instants returns each hour's max_usage.
+ * on its day files, as docs/backfill.md runs it -> the real Prometheus on those blocks -> PromQL at past instants
+ * returns each hour's max_usage.
  */
 class BackfillIT {
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
@@ -141,7 +142,8 @@ class BackfillIT {
     private static Map<String, Double> query(PrometheusServer prom, String promql, ZonedDateTime time) {
         Map<String, Double> values = new java.util.TreeMap<>();
         for (JsonNode sample : prom.queryAt(promql, time.toEpochSecond())) {
-            values.put(sample.path("metric").path("account").asText(""), Double.parseDouble(sample.path("value").get(1).asText()));
+            values.put(sample.path("metric").path("account").asText(""),
+                    Double.parseDouble(sample.path("value").get(1).asText()));
         }
         return values;
     }
@@ -163,7 +165,8 @@ class BackfillIT {
 
         // exit 1: broken failed (after its retry), reported and skipped; the others are in the file
         assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
-        assertThat(run.err()).contains("backfill: account broken (2/3) FAILED, skipped: api_status: API status 500: internal error")
+        assertThat(run.err())
+                .contains("backfill: account broken (2/3) FAILED, skipped: api_status: API status 500: internal error")
                 .contains("backfill: account hq (1/3) chunk 2/3 2026-02-01..2026-02-28: 28 of 28 days asked for")
                 .contains("FAILED accounts: broken");
         assertThat(upstream.requestsFor("key-broken")).isEqualTo(2);
@@ -180,11 +183,24 @@ class BackfillIT {
             assertThat(to).isAfter(from).isBeforeOrEqualTo(from.plusMonths(1));
         });
 
-        // promtool turns the file into blocks
+        // promtool turns the same days into blocks as docs/backfill.md does: one file per day, one promtool each, one
+        // block per day (2-hour blocks, promtool's default, made 384 blocks of these 32 days: 20 to 60 s here)
+        Path dayFiles = tmp.resolve("crc-history");
+        Run split = backfill("--config.file=" + config, "--from=2026-01-30", "--to=2026-03-02", "--split-by-day",
+                "--output=" + dayFiles);
+        assertThat(split.exitCode()).as(split.err()).isEqualTo(1);
+        assertThat(split.err()).contains("32 day files in");
         Path blocks = Files.createDirectories(tmp.resolve("prom-data"));
-        ExternalProcesses.Result created = processes.run(Duration.ofSeconds(120), "promtool", "tsdb", "create-blocks-from",
-                "openmetrics", output.toString(), blocks.toString());
-        assertThat(created.exitCode()).as("promtool tsdb create-blocks-from openmetrics:%n%s", created.output()).isZero();
+        try (Stream<Path> files = Files.list(dayFiles)) {
+            for (Path day : files.sorted().toList()) {
+                assertThat(Files.readString(day)).as(day.toString()).doesNotContain("broken").endsWith("# EOF\n");
+                ExternalProcesses.Result created = processes.run(Duration.ofSeconds(120), "promtool", "tsdb",
+                        "create-blocks-from", "openmetrics", "--max-block-duration=24h", day.toString(),
+                        blocks.toString());
+                assertThat(created.exitCode()).as("promtool tsdb create-blocks-from openmetrics %s:%n%s", day,
+                        created.output()).isZero();
+            }
+        }
 
         // Prometheus on those blocks, keeping them (the default retention of 15d would delete them at once)
         Path promConfig = tmp.resolve("prometheus.yml");
@@ -197,14 +213,16 @@ class BackfillIT {
             for (String date : List.of("2026-01-30", "2026-02-10", "2026-02-28", "2026-03-02")) {
                 LocalDate day = LocalDate.parse(date);
                 assertThat(query(prom, "crc_ports_current_max_usage", at(date + "T10:30:00"))).as(date + " 10:30")
-                        .isEqualTo(Map.of("hq", (double) usage("key-hq", day, 10), "branch", (double) usage("key-branch", day, 10)));
+                        .isEqualTo(Map.of("hq", (double) usage("key-hq", day, 10),
+                                "branch", (double) usage("key-branch", day, 10)));
             }
             // and so is every minute of the hour: 60 samples of one value
             ZonedDateTime endOfHour = at("2026-02-10T10:59:59");
             assertThat(query(prom, "count_over_time(crc_ports_current_max_usage{account=\"hq\"}[1h])", endOfHour))
                     .containsEntry("hq", 60.0);
             assertThat(query(prom, "max_over_time(crc_ports_current_max_usage{account=\"hq\"}[1h])"
-                    + " - min_over_time(crc_ports_current_max_usage{account=\"hq\"}[1h])", endOfHour)).containsEntry("hq", 0.0);
+                    + " - min_over_time(crc_ports_current_max_usage{account=\"hq\"}[1h])", endOfHour))
+                    .containsEntry("hq", 0.0);
 
             // at the end of a day, max_over_time over one day is the day's peak
             for (String date : List.of("2026-02-10", "2026-03-01")) {
@@ -213,7 +231,8 @@ class BackfillIT {
                 for (int h = 0; h < 24; h++) {
                     peak = Math.max(peak, usage("key-hq", day, h));
                 }
-                assertThat(query(prom, "max_over_time(crc_ports_current_max_usage{account=\"hq\"}[1d])", at(date + "T23:59:59")))
+                assertThat(query(prom, "max_over_time(crc_ports_current_max_usage{account=\"hq\"}[1d])",
+                        at(date + "T23:59:59")))
                         .as("peak of " + date).containsEntry("hq", (double) peak);
             }
 
@@ -222,14 +241,17 @@ class BackfillIT {
 
             // an hour the API did not report stays empty; nothing before --from or after --to; nothing poisoned
             assertThat(query(prom, "crc_ports_current_max_usage{account=\"hq\"}", at("2026-02-14T13:30:00"))).isEmpty();
-            assertThat(query(prom, "crc_ports_current_max_usage{account=\"branch\"}", at("2026-02-14T13:30:00"))).hasSize(1);
+            assertThat(query(prom, "crc_ports_current_max_usage{account=\"branch\"}", at("2026-02-14T13:30:00")))
+                    .hasSize(1);
             assertThat(query(prom, "crc_ports_current_max_usage", at("2026-01-29T23:59:00"))).isEmpty();
             assertThat(query(prom, "crc_ports_current_max_usage", at("2026-03-03T00:10:00"))).isEmpty();
-            assertThat(query(prom, "count_over_time(crc_ports_current_max_usage{account=\"branch\"}[40d])", at("2026-03-03T00:00:00")))
+            assertThat(query(prom, "count_over_time(crc_ports_current_max_usage{account=\"branch\"}[40d])",
+                    at("2026-03-03T00:00:00")))
                     .containsEntry("branch", 32 * 24 * 60.0);
             assertThat(query(prom, "max_over_time(crc_ports_current_max_usage[40d])", at("2026-03-03T00:00:00")))
                     .allSatisfy((account, max) -> assertThat(max).isLessThan(POISON));
-            assertThat(query(prom, "count(crc_ports_current_max_usage{account=\"broken\"})", at("2026-02-10T10:30:00"))).isEmpty();
+            assertThat(query(prom, "count(crc_ports_current_max_usage{account=\"broken\"})", at("2026-02-10T10:30:00")))
+                    .isEmpty();
 
             lastThirtyDaysOfTheDashboardFromTheBackfilledDays(prom);
         } catch (AssertionError e) {
@@ -292,8 +314,8 @@ class BackfillIT {
         LocalDate from = LocalDate.of(2026, 5, 1);
 
         long started = System.nanoTime();
-        Run run = backfill("--config.file=" + config, "--from=" + from, "--to=" + from.plusDays(89), "--output=" + output,
-                "--step=60s");
+        Run run = backfill("--config.file=" + config, "--from=" + from, "--to=" + from.plusDays(89),
+                "--output=" + output, "--step=60s");
         double seconds = (System.nanoTime() - started) / 1e9;
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -303,27 +325,31 @@ class BackfillIT {
         System.out.printf("BackfillIT: 90 days x 10 accounts at step 60s: %d samples, %d MB, %d requests, %.1fs%n",
                 samples, Files.size(output) >> 20, upstream.requests().size(), seconds);
 
-        // The same as one file per day, which promtool turns into blocks far faster (it reads a file once per 2h block).
+        // The same as one file per day, which promtool turns into blocks far faster (it reads a file once
+        // per 2h block).
         Path days = tmp.resolve("days");
         started = System.nanoTime();
-        Run split = backfill("--config.file=" + config, "--from=" + from, "--to=" + from.plusDays(89), "--output=" + days,
-                "--split-by-day");
+        Run split = backfill("--config.file=" + config, "--from=" + from, "--to=" + from.plusDays(89),
+                "--output=" + days, "--split-by-day");
         double splitSeconds = (System.nanoTime() - started) / 1e9;
         assertThat(split.exitCode()).as(split.err()).isZero();
-        assertThat(split.err()).contains("wrote " + samples + " samples of 10 of 10 accounts").contains("90 day files in");
+        assertThat(split.err()).contains("wrote " + samples + " samples of 10 of 10 accounts")
+                .contains("90 day files in");
         List<Path> files;
         try (Stream<Path> list = Files.list(days)) {
             files = list.sorted().toList();
         }
-        assertThat(files).hasSize(90).allSatisfy(f -> assertThat(f.getFileName().toString()).matches("crc-2026-\\d\\d-\\d\\d\\.om"));
+        assertThat(files).hasSize(90)
+                .allSatisfy(f -> assertThat(f.getFileName().toString()).matches("crc-2026-\\d\\d-\\d\\d\\.om"));
         System.out.printf("BackfillIT: the same with --split-by-day: 90 files, %.1fs%n", splitSeconds);
 
         // Opt-in (-Dbackfill.promtool=true, minutes on a small machine): promtool over the 90 day files.
         if (Boolean.getBoolean("backfill.promtool")) {
             long promtoolStarted = System.nanoTime();
             for (Path file : files) {
-                ExternalProcesses.Result created = processes.run(Duration.ofSeconds(600), "promtool", "tsdb", "create-blocks-from",
-                        "openmetrics", "--quiet", file.toString(), tmp.resolve("blocks").toString());
+                ExternalProcesses.Result created = processes.run(Duration.ofSeconds(600), "promtool", "tsdb",
+                        "create-blocks-from", "openmetrics", "--quiet", "--max-block-duration=24h", file.toString(),
+                        tmp.resolve("blocks").toString());
                 assertThat(created.exitCode()).as(created.output()).isZero();
             }
             System.out.printf("BackfillIT: promtool tsdb create-blocks-from openmetrics on the 90 day files: %.1fs%n",

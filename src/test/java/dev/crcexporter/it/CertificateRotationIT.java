@@ -66,8 +66,10 @@ class CertificateRotationIT {
     private Exporter start(String webConfigYaml) throws Exception {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi()).account("k", "upstream-secret", List.of());
         ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ExporterConfig.DEFAULT_TIMEZONE,
-                Duration.ofHours(1), Duration.ofSeconds(2), 2, new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.empty())), ZoomConfig.DEFAULT);
+                Duration.ofHours(1), Duration.ofSeconds(2), 2,
+                new RetryConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                List.of(new AccountConfig("hq", "k", new Secret("upstream-secret"), OptionalInt.empty())),
+                ZoomConfig.DEFAULT);
         Path file = Files.writeString(dir.resolve("web.yml"), webConfigYaml);
         return fixture.start(config, WebConfigLoader.load(file), Clock.systemUTC());
     }
@@ -112,7 +114,19 @@ class CertificateRotationIT {
         Exporter exporter = start("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n");
         String url = "https://localhost:" + exporter.port() + "/-/healthy";
         HttpClient open = client(TestCertificates.clientContext(ca, null));
-        assertThat(serial(get(open, url))).isEqualTo(first.certificate().getSerialNumber());
+        BigInteger firstSerial = first.certificate().getSerialNumber();
+        assertThat(serial(get(open, url))).isEqualTo(firstSerial);
+        // The connection opened before the rotation is used at every step, so that the server never closes it as idle
+        // (10 s) however long the steps take on a loaded machine: still served, with the certificate it was made with.
+        Runnable openConnectionKeepsItsCertificate = () -> {
+            try {
+                HttpResponse<String> again = get(open, url);
+                assertThat(again.statusCode()).isEqualTo(200);
+                assertThat(serial(again)).as("the connection opened before the rotation").isEqualTo(firstSerial);
+            } catch (AssertionError | Exception e) {
+                throw new Poll.Abort("the connection opened before the rotation: " + e);
+            }
+        };
 
         try (LogCapture logs = new LogCapture()) {
             // Half-way: the new certificate without its key. New connections still succeed, with the old pair.
@@ -120,20 +134,20 @@ class CertificateRotationIT {
             Issued second = TestCertificates.server(ca, nextKeys);
             TestCertificates.pem(dir.resolve("server.crt"), second.certificate());
             Poll.until(PICKED_UP, Duration.ofMillis(200), "the half-done rotation noticed", () -> {
-                assertThat(presentedToNewConnection(exporter)).isEqualTo(first.certificate().getSerialNumber());
+                openConnectionKeepsItsCertificate.run();
+                assertThat(presentedToNewConnection(exporter)).isEqualTo(firstSerial);
                 return logs.logfmtLines().stream().anyMatch(l -> l.contains("cannot be used"));
             }, noticed -> noticed, () -> "");
 
             TestCertificates.pem(dir.resolve("server.key"), nextKeys.getPrivate());
-            Poll.until(PICKED_UP, Duration.ofMillis(100), "the new certificate on a new connection",
-                    () -> presentedToNewConnection(exporter), second.certificate().getSerialNumber()::equals, () -> "");
+            Poll.until(PICKED_UP, Duration.ofMillis(100), "the new certificate on a new connection", () -> {
+                openConnectionKeepsItsCertificate.run();
+                return presentedToNewConnection(exporter);
+            }, second.certificate().getSerialNumber()::equals, () -> "");
+            openConnectionKeepsItsCertificate.run();
 
-            // The connection opened before the rotation is still served, with the certificate it was made with.
-            HttpResponse<String> again = get(open, url);
-            assertThat(again.statusCode()).isEqualTo(200);
-            assertThat(serial(again)).isEqualTo(first.certificate().getSerialNumber());
-
-            List<String> ours = logs.logfmtLines().stream().filter(l -> l.contains("logger=RotatingSslContextFactory")).toList();
+            List<String> ours = logs.logfmtLines().stream()
+                    .filter(l -> l.contains("logger=RotatingSslContextFactory")).toList();
             assertThat(ours).hasSize(2);
             assertThat(ours.get(0)).contains("level=warn", "does not belong to the certificate of cert_file");
             assertThat(ours.get(1)).contains("level=info", "new connections get the new certificate");
@@ -177,7 +191,8 @@ class CertificateRotationIT {
                 """);
         String url = "https://localhost:" + exporter.port() + "/-/healthy";
         assertThat(get(client(TestCertificates.clientContext(ca, oldClient)), url).statusCode()).isEqualTo(200);
-        assertThatThrownBy(() -> get(client(TestCertificates.clientContext(ca, newClient)), url)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> get(client(TestCertificates.clientContext(ca, newClient)), url))
+                .isInstanceOf(IOException.class);
 
         // Rotated by rename, as most tools write files: a new inode in one step.
         TestCertificates.pem(dir.resolve("clients.crt.new"), newClientCa.certificate());
@@ -194,6 +209,7 @@ class CertificateRotationIT {
                 throw new AssertionError(e);
             }
         }, status -> status == 200, () -> "");
-        assertThatThrownBy(() -> get(client(TestCertificates.clientContext(ca, oldClient)), url)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> get(client(TestCertificates.clientContext(ca, oldClient)), url))
+                .isInstanceOf(IOException.class);
     }
 }

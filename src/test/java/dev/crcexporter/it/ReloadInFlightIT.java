@@ -7,15 +7,15 @@ import dev.crcexporter.testing.Days;
 import dev.crcexporter.testing.FakeCrcApi.Response;
 import dev.crcexporter.testing.LogCapture;
 import dev.crcexporter.testing.Poll;
-import dev.crcexporter.upstream.FailureReason;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A reload that overtakes a poll: nothing of a poll in flight or a pending retry for a removed or changed account
- * reaches the new state, and the retry is not sent. Upstream request counts show that no poll is lost or duplicated.
+ * A reload that overtakes a poll: nothing of a poll in flight for a removed or changed account reaches the new state.
+ * Upstream request counts show that no poll is lost or duplicated. A retry pending across a reload (not sent) is
+ * {@code PollerTest}'s, in the poller's own time.
  */
 class ReloadInFlightIT extends AccountReloadFixture {
     @Test
@@ -39,7 +39,8 @@ class ReloadInFlightIT extends AccountReloadFixture {
         Exporter exporter = start(config("", systec("hq", "k-hq", "s-hq"), systec("apac", "k-apac", "s-apac"),
                 systec("lat", "k-lat", "s-lat"), systec("emea", "k-emea", "s-emea")));
         awaitUp(exporter, "hq", "emea");
-        Poll.until(BOUND, "apac's and lat's polls held", () -> crc.requestsFor("k-apac") == 1 && crc.requestsFor("k-lat") == 1);
+        Poll.until(BOUND, "apac's and lat's polls held",
+                () -> crc.requestsFor("k-apac") == 1 && crc.requestsFor("k-lat") == 1);
 
         crc.account("k-apac", "s-apac-2", List.of(Days.peakingAtTen(DAY, 21)));
         assertThat(reload(exporter, config("", systec("hq", "k-hq", "s-hq"), systec("apac", "k-apac", "s-apac-2"),
@@ -53,37 +54,11 @@ class ReloadInFlightIT extends AccountReloadFixture {
         String after = metrics(exporter);
         assertThat(value(after, "crc_ports_daily_max_usage{account=\"apac\",date=\"" + DAY + "\"}")).isEqualTo(21.0);
         assertThat(after).doesNotContain("account=\"lat\"");
-        assertThat(List.of(crc.requestsFor("k-apac"), crc.requestsFor("k-lat"), crc.requestsFor("k-hq"))).containsExactly(2L, 1L, 1L);
+        assertThat(List.of(crc.requestsFor("k-apac"), crc.requestsFor("k-lat"), crc.requestsFor("k-hq")))
+                .containsExactly(2L, 1L, 1L);
         // The cards are the new file's accounts, worst first: no capacity to compare with, so by name (viewing the
         // page fetches the accounts' history: hence last).
         assertThat(fixture.landingPageCards(exporter).keySet()).containsExactly("apac", "emea", "hq", "new");
-    }
-
-    @Test
-    void aRetryPendingForARemovedOrChangedAccountIsNotSent() throws Exception {
-        failFirstRequestOf("k-apac", "k-lat");
-        String retrySlowly = "retry:\n  max_attempts: 2\n  initial_backoff: 3s\n  max_backoff: 3s\n";
-        try (LogCapture logs = new LogCapture()) {
-            Exporter exporter = start(config("", systec("hq", "k-hq", "s-hq"), systec("apac", "k-apac", "s-apac"),
-                    systec("lat", "k-lat", "s-lat")).replaceFirst("retry:\n(  .*\n){3}", retrySlowly));
-            awaitUp(exporter, "hq");
-            Poll.until(BOUND, "apac's and lat's first requests failed",
-                    () -> fixture.accounts(exporter).entrySet().stream().filter(s -> !s.getKey().equals("hq"))
-                            .allMatch(s -> s.getValue().errors(FailureReason.HTTP_STATUS) == 1));
-
-            crc.account("k-lat", "s-lat-2", List.of(Days.peakingAtTen(DAY, 23)));
-            assertThat(reload(exporter, config("", systec("hq", "k-hq", "s-hq"), systec("lat", "k-lat", "s-lat-2"))
-                    .replaceFirst("retry:\n(  .*\n){3}", retrySlowly)).applied()).isTrue();
-            awaitUp(exporter, "lat");
-            // Both retries come due (1.5 to 3 s after the failure) and are dropped rather than sent.
-            Poll.until(BOUND, "both retries dropped", () -> logs.logfmtLines().stream()
-                    .filter(line -> line.contains("poll dropped: the account was reloaded")).count() == 2);
-            assertThat(List.of(crc.requestsFor("k-apac"), crc.requestsFor("k-lat"), crc.requestsFor("k-hq")))
-                    .containsExactly(1L, 2L, 1L);
-            String after = metrics(exporter);
-            assertThat(errors(after, "lat")).isEqualTo(0.0);
-            assertThat(after).doesNotContain("account=\"apac\"");
-        }
     }
 
     private static long successes(LogCapture logs, String account) {

@@ -49,7 +49,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SecretsIT {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T02:30:00Z"), ZoneOffset.UTC);
-    /** Characters that URL, form, JSON and HTML encoding change (+ / = & " ' < > é, a space), between two runs that are easy to spot. */
+    /**
+     * Characters that URL, form, JSON and HTML encoding change (+ / = & " ' < > é, a space), between two runs that are
+     * easy to spot.
+     */
     private static final String SECRET = "Zq7Wx4Lm9Vb2\"&= /\\+é<>'Np8Kt3Rs6Yd1";
     private static final List<String> ALPHANUMERIC_RUNS = List.of("Zq7Wx4Lm9Vb2", "Np8Kt3Rs6Yd1");
 
@@ -79,18 +82,22 @@ class SecretsIT {
                 new Fault("connection refused", FailureReason.CONNECT, null, false),
                 new Fault("unresolvable host", FailureReason.CONNECT, null, false),
                 new Fault("HTTP 500 echoing the request at the excerpt cut", FailureReason.HTTP_STATUS,
-                        r -> new Response(500, Map.of(), "x".repeat(110) + r.params().get("api_secret") + " " + echo(r), Duration.ZERO), true),
+                        r -> new Response(500, Map.of(), "x".repeat(110) + r.params().get("api_secret") + " " + echo(r),
+                                Duration.ZERO), true),
                 new Fault("HTTP 429 echoing the request", FailureReason.RATE_LIMITED,
                         r -> new Response(429, Map.of("Retry-After", "0"), echo(r), Duration.ZERO), true),
                 new Fault("API status quoting the secret at the message cut", FailureReason.API_STATUS,
-                        r -> Response.json(ApiAnswers.error(401, "y".repeat(190) + r.params().get("api_secret") + " is wrong")), true),
+                        r -> Response.json(ApiAnswers.error(401, "y".repeat(190) + r.params().get("api_secret")
+                                + " is wrong")), true),
                 new Fault("malformed: secret as a date at the message cut", FailureReason.MALFORMED,
                         r -> Response.json("{\"status\":200,\"data\":[{\"date_time\":\"" + "z".repeat(150)
-                                + jsonEscaped(r.params().get("api_secret")) + "\",\"crc_ports_hour_usage\":[]}]}"), true),
+                                + jsonEscaped(r.params().get("api_secret")) + "\",\"crc_ports_hour_usage\":[]}]}"),
+                        true),
                 new Fault("malformed: secret as a bare token", FailureReason.MALFORMED,
                         r -> Response.json(r.params().get("api_secret")), true),
                 new Fault("huge body full of the secret", FailureReason.MALFORMED,
-                        r -> Response.json("{\"status\":200,\"data\":[\"" + jsonEscaped(r.params().get("api_secret")).repeat(60_000) + "\"]}"), true),
+                        r -> Response.json("{\"status\":200,\"data\":[\""
+                                + jsonEscaped(r.params().get("api_secret")).repeat(60_000) + "\"]}"), true),
                 new Fault("body cut short", FailureReason.CONNECT,
                         r -> Response.json(echo(r).repeat(20)).framed(Framing.CUT_SHORT), true));
         List<Arguments> cases = new ArrayList<>();
@@ -111,24 +118,27 @@ class SecretsIT {
     void secretShowsNowhereWhenTheUpstreamFails(Fault fault, RequestMethod method) throws Exception {
         FakeCrcApi upstream = fixture.closeLater(new FakeCrcApi());
         URI url = switch (fault.name()) {
-            case "connection refused" -> URI.create("http://127.0.0.1:" + Ports.free() + FakeCrcApi.PATH);
+            case "connection refused" -> URI.create("http://127.0.0.1:" + fixture.closeLater(Ports.refusing()).port()
+                    + FakeCrcApi.PATH);
             case "unresolvable host" -> URI.create("http://nonexistent.invalid" + FakeCrcApi.PATH);
             default -> upstream.url();
         };
         if (fault.behaviour() != null) {
             upstream.behave(fault.behaviour());
         }
-        // Far beyond a loopback answer, so that only the hanging upstream times out; for the unresolvable host far beyond
-        // what a resolver without a network takes to give up, so that the failure is the name, not the time.
-        Duration timeout = fault.name().equals("unresolvable host") ? Duration.ofSeconds(15) : Duration.ofSeconds(2);
+        // The hanging upstream times out at once; for the others far beyond a loopback answer (or what a resolver
+        // without a network takes to give up), so that the failure is theirs, not the time's.
+        Duration timeout = fault.name().equals("timeout") ? Duration.ofMillis(200) : Duration.ofSeconds(15);
         List<String> everything = new ArrayList<>();
         try (LogCapture logs = new LogCapture()) {
             ExporterConfig config = new ExporterConfig(url, method, ZoneId.of("Asia/Shanghai"), Duration.ofHours(1),
                     timeout, 8, new RetryConfig(2, Duration.ofMillis(50), Duration.ofMillis(50)),
-                    List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.of(10))), ZoomConfig.DEFAULT);
+                    List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.of(10))),
+                    ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, CLOCK);
             // two attempts
-            Poll.until(timeout.multipliedBy(2).plusSeconds(15), "the poll gave up", () -> fixture.account(exporter, "hq").polled());
+            Poll.until(timeout.multipliedBy(2).plusSeconds(15), "the poll gave up",
+                    () -> fixture.account(exporter, "hq").polled());
 
             assertThat(fixture.account(exporter, "hq").errors(fault.reason())).isPositive();
             if (fault.reachable()) {
@@ -138,8 +148,10 @@ class SecretsIT {
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
-            everything.add(fixture.get(exporter, "/metrics", "Accept", "application/openmetrics-text; version=1.0.0").body());
-            everything.add(fixture.landingPageCards(exporter).toString()); // the messages as a user reads them, unescaped
+            everything.add(fixture.get(exporter, "/metrics", "Accept", "application/openmetrics-text; version=1.0.0")
+                    .body());
+            // the messages as a user reads them, unescaped
+            everything.add(fixture.landingPageCards(exporter).toString());
             everything.add(config.toString());
         }
 
@@ -167,16 +179,18 @@ class SecretsIT {
                 case "key-http" -> new Response(500, Map.of(), "x".repeat(110) + echoed + " " + echoed, Duration.ZERO);
                 case "key-api" -> Response.json(ApiAnswers.error(401, "y".repeat(190) + echoed + " is wrong"));
                 case "key-whole" -> Response.json(ApiAnswers.error(401, echoed + " is wrong"));
-                default -> Response.json("{\"status\":200,\"data\":[{\"date_time\":" + TextNode.valueOf("z".repeat(150) + echoed)
-                        + ",\"crc_ports_hour_usage\":[]}]}");
+                default -> Response.json("{\"status\":200,\"data\":[{\"date_time\":"
+                        + TextNode.valueOf("z".repeat(150) + echoed) + ",\"crc_ports_hour_usage\":[]}]}");
             };
         });
         List<String> everything = new ArrayList<>();
         try (LogCapture logs = new LogCapture()) {
             List<AccountConfig> accounts = Stream.of("http", "api", "whole", "malformed")
-                    .map(name -> new AccountConfig(name, "key-" + name, new Secret(SECRET), OptionalInt.empty())).toList();
+                    .map(name -> new AccountConfig(name, "key-" + name, new Secret(SECRET), OptionalInt.empty()))
+                    .toList();
             ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
-                    Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
+                    Duration.ofHours(1), Duration.ofSeconds(5), 8,
+                    new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
                     accounts, ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, CLOCK);
             fixture.awaitReady(exporter, Duration.ofSeconds(20));
@@ -184,11 +198,13 @@ class SecretsIT {
             assertThat(fixture.account(exporter, "api").errors(FailureReason.API_STATUS)).isPositive();
             assertThat(fixture.account(exporter, "whole").errors(FailureReason.API_STATUS)).isPositive();
             assertThat(fixture.account(exporter, "malformed").errors(FailureReason.MALFORMED)).isPositive();
-            Poll.until(Duration.ofSeconds(10), "four warnings", () -> logs.logfmtLines().stream().filter(l -> l.contains("poll failed")).count() >= 4);
+            Poll.until(Duration.ofSeconds(10), "four warnings",
+                    () -> logs.logfmtLines().stream().filter(l -> l.contains("poll failed")).count() >= 4);
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
             everything.add(fixture.metrics(exporter));
-            everything.add(fixture.landingPageCards(exporter).toString()); // the messages as a user reads them, unescaped
+            // the messages as a user reads them, unescaped
+            everything.add(fixture.landingPageCards(exporter).toString());
         }
 
         String all = String.join("\n", everything);
@@ -208,15 +224,19 @@ class SecretsIT {
         List<String> everything = new ArrayList<>();
         try (LogCapture logs = new LogCapture()) {
             ExporterConfig config = new ExporterConfig(upstream.url(), RequestMethod.POST, ZoneId.of("Asia/Shanghai"),
-                    Duration.ofHours(1), Duration.ofSeconds(5), 8, new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
-                    List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.empty())), ZoomConfig.DEFAULT);
+                    Duration.ofHours(1), Duration.ofSeconds(5), 8,
+                    new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(50)),
+                    List.of(new AccountConfig("hq", "key-hq", new Secret(SECRET), OptionalInt.empty())),
+                    ZoomConfig.DEFAULT);
             Exporter exporter = fixture.start(config, CLOCK);
             fixture.awaitReady(exporter, Duration.ofSeconds(20));
             assertThat(fixture.account(exporter, "hq").up()).isFalse();
-            Poll.until(Duration.ofSeconds(10), "a warning", () -> logs.lines().stream().anyMatch(l -> l.contains("Invalid status line")));
+            Poll.until(Duration.ofSeconds(10), "a warning",
+                    () -> logs.lines().stream().anyMatch(l -> l.contains("Invalid status line")));
             everything.addAll(logs.lines());
             everything.add(fixture.get(exporter, "/").body());
-            everything.add(fixture.landingPageCards(exporter).toString()); // the messages as a user reads them, unescaped
+            // the messages as a user reads them, unescaped
+            everything.add(fixture.landingPageCards(exporter).toString());
         }
 
         String all = String.join("\n", everything);

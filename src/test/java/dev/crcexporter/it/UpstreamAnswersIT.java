@@ -69,22 +69,29 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
             HTML page          | <html>Bad Gateway | REPLACE_ALL            | is not valid JSON
             empty body         | ''                | REPLACE_ALL            | not a JSON object
             usage as text      | "max_usage":74,   | "max_usage":"67",      | max_usage must be an integer
-            negative usage     | "max_usage":74,   | "max_usage":-1,        | max_usage must be an integer between 0 and 1000000 (got -1)
-            fractional usage   | "max_usage":74,   | "max_usage":6.5,       | max_usage must be an integer between 0 and 1000000 (got 6.5)
-            absurd usage       | "max_usage":74,   | "max_usage":99999999999999999999, | max_usage must be an integer between 0 and 1000000
-            hour 24            | "hour":"23"       | "hour":"24"            | .hour must be a string "00".."23" (got "24")
+            negative usage     | "max_usage":74,   | "max_usage":-1,        \
+            | max_usage must be an integer between 0 and 1000000 (got -1)
+            fractional usage   | "max_usage":74,   | "max_usage":6.5,       \
+            | max_usage must be an integer between 0 and 1000000 (got 6.5)
+            absurd usage       | "max_usage":74,   | "max_usage":99999999999999999999, \
+            | max_usage must be an integer between 0 and 1000000
+            hour 24            | "hour":"23"       | "hour":"24"            \
+            | .hour must be a string "00".."23" (got "24")
             hour as number     | "hour":"23"       | "hour":23              | .hour must be a string "00".."23" (got 23)
-            usage missing      | "max_usage":74,   | ''                     | max_usage must be an integer between 0 and 1000000 (got nothing)
-            hours missing      | "crc_ports_hour_usage" | "hours"           | crc_ports_hour_usage is missing or not a list
+            usage missing      | "max_usage":74,   | ''                     \
+            | max_usage must be an integer between 0 and 1000000 (got nothing)
+            hours missing      | "crc_ports_hour_usage" | "hours"           \
+            | crc_ports_hour_usage is missing or not a list
             data missing       | "data"            | "daten"                | "data" is missing or not a list
             data not a list    | "data":[          | "data":{"x":[          | is not valid JSON
             status as text     | "status":200      | "status":"200"         | "status" is missing or not an integer
-            status overflowing | "status":200      | "status":18446744073709551816 | "status" is missing or not an integer
+            status overflowing | "status":200      | "status":18446744073709551816 \
+            | "status" is missing or not an integer
             date not a date    | "2026-11-25"      | "2026-02-30"           | date_time is not a calendar date
             """)
     void malformedAnswerIsCountedAndNothingOfItIsExposed(String name, String find, String replacement, String logged) {
-        // A poll every 500ms; should one time out on a loaded machine, the next one brings the malformed answer again.
-        Exporter exporter = startHq(Duration.ofMillis(500), Duration.ofMillis(450), noRetry());
+        // A poll every 100ms; its timeout far beyond a loopback answer, so only what the fake answers fails it.
+        Exporter exporter = startHq(Duration.ofMillis(100), Duration.ofSeconds(10), noRetry());
         Poll.until(Duration.ofSeconds(10), "first good poll", () -> fixture.account(exporter, "hq").up());
         String good = answerWith77();
         String bad = switch (find) {
@@ -102,7 +109,7 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
         // Only the usage series: jvm_threads_current may well be 77 too.
         assertThat(metrics.lines().filter(l -> l.startsWith("crc_ports_"))).noneMatch(l -> l.endsWith(" 77.0"));
         assertThat(metrics).contains("crc_up{account=\"hq\"} 0.0");
-        // Every later poll fails the same way: the error kept for the landing page is this one (a timeout aside).
+        // Every later poll fails the same way: the error kept for the landing page is this one.
         Poll.until(Duration.ofSeconds(10), Duration.ofMillis(20), "the last error is the malformed answer: " + logged,
                 () -> fixture.landingPageCards(exporter).get("hq"),
                 error -> error.startsWith("malformed: ") && error.contains(logged), () -> "");
@@ -118,7 +125,7 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
 
     @Test
     void bodyCutShortByTheConnectionIsAFailureAndExposesNothing() {
-        Exporter exporter = startHq(Duration.ofMillis(500), Duration.ofMillis(450), noRetry());
+        Exporter exporter = startHq(Duration.ofMillis(100), Duration.ofSeconds(10), noRetry());
         Poll.until(Duration.ofSeconds(10), "first good poll", () -> fixture.account(exporter, "hq").up());
         upstream.behave(request -> Response.json(answerWith77()).framed(Framing.CUT_SHORT));
 
@@ -154,15 +161,17 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             OVERSIZED_HEADER_BLOCK | malformed | the answer is not valid HTTP: ProtocolException Header size too big
-            INVALID_STATUS_LINE    | malformed | the answer is not valid HTTP: ProtocolException Invalid status line: \\"HTTP/1.1 OK but not HTTP\\"
-            INTERIM_1XX_FLOOD      | malformed | the answer is not valid HTTP: ProtocolException Too many interim responses received
+            INVALID_STATUS_LINE    | malformed \
+            | the answer is not valid HTTP: ProtocolException Invalid status line: \\"HTTP/1.1 OK but not HTTP\\"
+            INTERIM_1XX_FLOOD      | malformed \
+            | the answer is not valid HTTP: ProtocolException Too many interim responses received
             ENDLESS_HEADERS        | timeout   | account=hq
             """)
-    void brokenHttpAnswerIsCountedAndLeavesNoConnectionBehind(BrokenHttpUpstream.Mode mode, String reason, String logged)
-            throws Exception {
+    void brokenHttpAnswerIsCountedAndLeavesNoConnectionBehind(BrokenHttpUpstream.Mode mode, String reason,
+            String logged) throws Exception {
         BrokenHttpUpstream broken = fixture.closeLater(new BrokenHttpUpstream());
-        Exporter exporter = fixture.start(config(broken.url(), Duration.ofMillis(500), Duration.ofMillis(400), 8, noRetry(),
-                account("hq")), CLOCK);
+        Exporter exporter = fixture.start(config(broken.url(), Duration.ofMillis(500), Duration.ofMillis(400), 8,
+                noRetry(), account("hq")), CLOCK);
         Poll.until(Duration.ofSeconds(10), "first good poll", () -> fixture.account(exporter, "hq").up());
 
         broken.mode(mode);
@@ -187,8 +196,8 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
         assertThat(errors(exporter, "hq", FailureReason.MALFORMED)).isEqualTo(1);
         assertThat(errors(exporter, "hq", FailureReason.TIMEOUT)).isZero();
         // Whatever the socket buffers swallowed, the sender was stopped: far from the 20s of an unbounded read.
-        Poll.until(Duration.ofSeconds(5), "the upstream noticed the hang-up", () -> upstream.maxConcurrentRequests() == 1
-                && upstream.bytesSent() > 0 && sentSettled());
+        Poll.until(Duration.ofSeconds(5), "the upstream noticed the hang-up",
+                () -> upstream.maxConcurrentRequests() == 1 && upstream.bytesSent() > 0 && sentSettled());
         assertThat(upstream.bytesSent()).isLessThan(64L * 1024 * 1024);
     }
 
@@ -219,8 +228,10 @@ class UpstreamAnswersIT extends UpstreamFaultsFixture {
         List<String> series = metrics.lines().filter(l -> l.startsWith("crc_ports_max_usage{")).toList();
         assertThat(series).hasSize(22 + 8) // yesterday without 2 hours; today 00..10 without 3 hours
                 .allMatch(l -> l.contains("date=\"2026-11-25\"") || l.contains("date=\"2026-11-26\""))
-                .noneMatch(l -> l.contains("date=\"2026-11-25\",hour=\"00\"") || l.contains("date=\"2026-11-25\",hour=\"23\""))
-                .noneMatch(l -> l.contains("date=\"2026-11-26\",hour=\"03\"") || l.contains("date=\"2026-11-26\",hour=\"07\""));
+                .noneMatch(l -> l.contains("date=\"2026-11-25\",hour=\"00\"")
+                        || l.contains("date=\"2026-11-25\",hour=\"23\""))
+                .noneMatch(l -> l.contains("date=\"2026-11-26\",hour=\"03\"")
+                        || l.contains("date=\"2026-11-26\",hour=\"07\""));
         assertThat(metrics.lines().filter(l -> l.startsWith("crc_ports_"))).noneMatch(l -> l.endsWith(" 99.0"));
         assertThat(metrics).contains(HQ + " 30.0")
                 .contains("crc_ports_daily_max_usage{account=\"hq\",date=\"2026-11-25\"} 20.0");

@@ -33,29 +33,34 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class UpstreamFaultsIT extends UpstreamFaultsFixture {
     @Test
-    void slowAnswerIsAbandonedAtTheTimeoutWhileScrapesStayFast() {
-        // The upstream answers only when the test ends; the exporter gives up after 8s.
+    void scrapesAreAnsweredWhileAPollHangs() {
+        // The upstream answers only when the test ends, long after any scrape; the poll's timeout is later still.
         upstream.behave(this::heldUntilTheEnd);
-        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(8), noRetry());
-        Poll.until(Duration.ofSeconds(5), "the poll reached the upstream", () -> upstream.requests().size() == 1);
-        long sent = upstream.requests().get(0).receivedNanos();
-        fixture.metrics(exporter); // warm-up: the first request of a fresh server is slow for reasons of its own
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofMinutes(5), noRetry());
+        Poll.until(Duration.ofSeconds(15), "the poll reached the upstream", () -> upstream.requests().size() == 1);
 
-        long before = System.nanoTime();
         String during = fixture.metrics(exporter);
-        long scrapeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
 
-        // Far below the 8s the upstream is held at least: the scrape does not wait for the poll.
-        assertThat(scrapeMillis).as("scrape while the poll hangs, ms").isLessThan(3000);
-        assertThat(fixture.account(exporter, "hq").polled()).as("the poll still hangs after the scrape").isFalse();
         assertThat(during).contains("crc_up{account=\"hq\"} 0.0");
+        assertThat(fixture.account(exporter, "hq").polled()).as("the poll still hangs after the scrape").isFalse();
+        assertThat(release.getCount()).as("the upstream still holds its answer").isEqualTo(1);
+    }
+
+    @Test
+    void aHangingAnswerIsAbandonedAtTheTimeout() {
+        upstream.behave(this::heldUntilTheEnd);
+        Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(1), noRetry());
+        Poll.until(Duration.ofSeconds(15), "the poll reached the upstream", () -> upstream.requests().size() == 1);
+
         awaitError(exporter, FailureReason.TIMEOUT);
-        long abandonedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
         assertThat(release.getCount()).as("abandoned while the upstream still held its answer").isEqualTo(1);
-        assertThat(abandonedAfter).as("abandoned at the timeout, not before, ms").isGreaterThanOrEqualTo(7500);
-        assertThat(fixture.metrics(exporter))
-                .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"timeout\"} 1.0");
-        awaitWarning("timeout", "no complete answer within 8000ms");
+        String metrics = fixture.metrics(exporter);
+        // The poll's own duration, which encloses the exchange: the fake's receipt of the request comes after the
+        // exchange's deadline was set (by a few ms, more on a loaded machine), so it can time nothing exactly.
+        assertThat(ExporterFixture.value(metrics, "crc_exporter_poll_duration_seconds{account=\"hq\"}").orElseThrow())
+                .as("abandoned at the timeout, not before: the poll's duration, s").isGreaterThanOrEqualTo(1.0);
+        assertThat(metrics).contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"timeout\"} 1.0");
+        awaitWarning("timeout", "no complete answer within 1000ms");
     }
 
     @Test
@@ -76,11 +81,13 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
 
     @Test
     void refusedConnectionIsCountedAsConnect() {
-        URI refused = URI.create("http://127.0.0.1:" + Ports.free() + FakeCrcApi.PATH);
-        Exporter exporter = fixture.start(config(refused, Duration.ofHours(1), Duration.ofSeconds(5), 8, noRetry(), account("hq")), CLOCK);
+        URI refused = URI.create("http://127.0.0.1:" + fixture.closeLater(Ports.refusing()).port() + FakeCrcApi.PATH);
+        Exporter exporter = fixture.start(config(refused, Duration.ofHours(1), Duration.ofSeconds(5), 8, noRetry(),
+                account("hq")), CLOCK);
 
         awaitError(exporter, FailureReason.CONNECT);
-        assertThat(fixture.metrics(exporter)).contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0")
+        assertThat(fixture.metrics(exporter))
+                .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0")
                 .contains("crc_up{account=\"hq\"} 0.0");
         awaitWarning("connect", "ConnectException");
     }
@@ -88,20 +95,24 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
     @Test
     void unresolvableHostIsCountedAsConnect() {
         URI nowhere = URI.create("http://nonexistent.invalid" + FakeCrcApi.PATH);
-        // A timeout far beyond what a resolver without a network takes to give up: the failure is the name, not the time.
-        Exporter exporter = fixture.start(config(nowhere, Duration.ofHours(1), Duration.ofSeconds(15), 8, noRetry(), account("hq")), CLOCK);
+        // A timeout far beyond what a resolver without a network takes to give up:
+        // the failure is the name, not the time.
+        Exporter exporter = fixture.start(config(nowhere, Duration.ofHours(1), Duration.ofSeconds(15), 8, noRetry(),
+                account("hq")), CLOCK);
 
         Poll.until(Duration.ofSeconds(30), "the poll ended", () -> fixture.account(exporter, "hq").polled());
         assertThat(fixture.account(exporter, "hq").errors()).containsEntry(FailureReason.CONNECT, 1L)
                 .containsEntry(FailureReason.TIMEOUT, 0L);
-        assertThat(fixture.metrics(exporter)).contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0");
+        assertThat(fixture.metrics(exporter))
+                .contains("crc_exporter_poll_errors_total{account=\"hq\",reason=\"connect\"} 1.0");
         awaitWarning("connect", "account=hq");
     }
 
     @ParameterizedTest(name = "HTTP {0}")
     @ValueSource(ints = {500, 502, 503, 404, 401, 301, 204})
     void nonSuccessHttpStatusIsCountedWithTheCodeInTheLog(int status) {
-        upstream.behave(request -> new Response(status, Map.of(), status == 204 ? "" : "upstream says no", Duration.ZERO));
+        upstream.behave(request -> new Response(status, Map.of(), status == 204 ? "" : "upstream says no",
+                Duration.ZERO));
         Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5), noRetry());
 
         FailureReason expected = status == 204 ? FailureReason.MALFORMED : FailureReason.HTTP_STATUS;
@@ -118,36 +129,28 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
     @Test
     void rateLimitWithRetryAfterSecondsLeavesTheAccountAloneThatLong() {
         AtomicInteger calls = new AtomicInteger();
-        upstream.account("key-branch", SECRET, List.of(day("2026-11-26", 4)));
-        upstream.behave(request -> request.apiKey().equals("key-hq") && calls.getAndIncrement() == 0
-                ? new Response(429, Map.of("Retry-After", "2"), "slow down", Duration.ZERO)
+        upstream.behave(request -> calls.getAndIncrement() == 0
+                ? new Response(429, Map.of("Retry-After", "1"), "slow down", Duration.ZERO)
                 : upstream.documentedAnswer(request));
-        // Polls every second without retries: only the per-account wait can hold hq back. The timeout is far beyond
-        // what a loopback answer takes, so that the 429 is what hq's first request gets.
-        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofSeconds(1), Duration.ofMillis(900), 8, noRetry(),
-                account("hq"), account("branch")), CLOCK);
+        // Polls every 500 ms without retries: only the wait asked for holds hq back (PollerTest shows the rounds,
+        // exactly, in the poller's own time).
+        Exporter exporter = startHq(Duration.ofMillis(500), Duration.ofSeconds(10), noRetry());
 
         Poll.until(Duration.ofSeconds(20), "hq asked again", () -> upstream.requestsFor("key-hq") >= 2);
         List<Long> hq = upstream.arrivalsFor("key-hq");
-        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(hq.get(1) - hq.get(0));
-        // At least the 2s asked for; not forever (the bound is for a loaded machine, the wait is 2s and a poll).
-        assertThat(waitedMillis).as("no new request before Retry-After").isGreaterThanOrEqualTo(1950).isLessThan(15_000);
-        long branchDuringTheWait = upstream.arrivalsFor("key-branch").stream()
-                .filter(t -> t > hq.get(0) && t < hq.get(1)).count();
-        // The scheduler runs at a fixed rate: one branch poll per second of the wait, two at least as it lasts 2s or more.
-        assertThat(branchDuringTheWait).as("other accounts keep their schedule during the %d ms wait", waitedMillis)
-                .isGreaterThanOrEqualTo(Math.max(2, waitedMillis / 1000 / 2));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(hq.get(1) - hq.get(0))).as("no new request before Retry-After, ms")
+                .isGreaterThanOrEqualTo(1000);
         Poll.until(Duration.ofSeconds(10), "hq up again", () -> fixture.account(exporter, "hq").up());
         assertThat(errors(exporter, "hq", FailureReason.RATE_LIMITED)).isEqualTo(1);
-        assertThat(warnLines("rate_limited")).anyMatch(l -> l.contains("HTTP 429 Too Many Requests, Retry-After 2s"));
+        assertThat(warnLines("rate_limited")).anyMatch(l -> l.contains("HTTP 429 Too Many Requests, Retry-After 1s"));
     }
 
     @Test
     void rateLimitWithRetryAfterHttpDateIsRetriedAfterThatDate() {
         AtomicInteger calls = new AtomicInteger();
-        String inTwoSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(NOW.plusSeconds(2).atOffset(ZoneOffset.UTC));
+        String inASecond = DateTimeFormatter.RFC_1123_DATE_TIME.format(NOW.plusSeconds(1).atOffset(ZoneOffset.UTC));
         upstream.behave(request -> calls.getAndIncrement() == 0
-                ? new Response(429, Map.of("Retry-After", inTwoSeconds), "", Duration.ZERO)
+                ? new Response(429, Map.of("Retry-After", inASecond), "", Duration.ZERO)
                 : upstream.documentedAnswer(request));
         // One poll per hour: the second request can only be the retry inside this poll.
         Exporter exporter = startHq(Duration.ofHours(1), Duration.ofSeconds(5),
@@ -156,8 +159,8 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         Poll.until(Duration.ofSeconds(20), "hq up after the retry", () -> fixture.account(exporter, "hq").up());
         List<Long> hq = upstream.arrivalsFor("key-hq");
         assertThat(hq).hasSize(2);
-        // At least the 2s to that date; the upper bound only says "waited for the date, not for the next hourly poll".
-        assertThat(TimeUnit.NANOSECONDS.toMillis(hq.get(1) - hq.get(0))).isGreaterThanOrEqualTo(1950).isLessThan(15_000);
+        // At least the second to that date (of the exporter's clock, fixed at NOW).
+        assertThat(TimeUnit.NANOSECONDS.toMillis(hq.get(1) - hq.get(0))).isGreaterThanOrEqualTo(1000);
         assertThat(errors(exporter, "hq", FailureReason.RATE_LIMITED)).isEqualTo(1);
     }
 
@@ -198,42 +201,28 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
     }
 
     @Test
-    void retriesNeverRunIntoTheNextPollInterval() {
-        upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
-        // Ten attempts allowed, but backoff (200..400ms) plus timeout (700ms) fits at most once into 1s, and a second
-        // retry never: at most two requests a poll. A 503 comes back at once, so a retry ends some 700ms before the
-        // next poll is due: only a stall that long could make the polls overlap.
-        Exporter exporter = startHq(Duration.ofSeconds(1), Duration.ofMillis(700),
-                new RetryConfig(10, Duration.ofMillis(400), Duration.ofMillis(400)));
-
-        Poll.until(Duration.ofSeconds(20), "five requests: three polls or more",
-                () -> upstream.requestsFor("key-hq") >= 5);
-        awaitWarning("http_status", "next=\"next poll interval\"");
-        assertThat(warnLines("http_status")).as("no third attempt in a poll").noneMatch(l -> l.contains("attempt=3"));
-        assertThat(logs.logfmtLines()).noneMatch(l -> l.contains("previous poll is still running"));
-        assertThat(fixture.account(exporter, "hq").up()).isFalse();
-    }
-
-    @Test
     void hoursOfFailureKeepTheLastGoodDataWithItsAge() {
         MutableClock clock = new MutableClock(NOW);
-        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(500), Duration.ofMillis(450), 8, noRetry(),
-                account("hq")), clock);
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(500), Duration.ofSeconds(10), 8,
+                noRetry(), account("hq")), clock);
         Poll.until(Duration.ofSeconds(10), "hq up", () -> fixture.account(exporter, "hq").up());
         upstream.behave(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
         // Polls of one account never overlap: once a poll has failed, no success in flight can land any more.
-        Poll.until(Duration.ofSeconds(10), "a failed poll", () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) >= 1);
+        Poll.until(Duration.ofSeconds(10), "a failed poll",
+                () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) >= 1);
         Instant lastGood = fixture.account(exporter, "hq").lastSuccess().orElseThrow();
         assertThat(lastGood).isEqualTo(NOW);
 
         for (int hour = 1; hour <= 3; hour++) { // 11:30, 12:30, 13:30 in Shanghai, the same day
             clock.advance(Duration.ofHours(1));
             long failedBefore = errors(exporter, "hq", FailureReason.HTTP_STATUS);
-            Poll.until(Duration.ofSeconds(10), "another failed poll", () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) > failedBefore);
+            Poll.until(Duration.ofSeconds(10), "another failed poll",
+                    () -> errors(exporter, "hq", FailureReason.HTTP_STATUS) > failedBefore);
         }
 
         String metrics = fixture.metrics(exporter);
-        double lastSuccess = ExporterFixture.value(metrics, "crc_exporter_last_success_timestamp_seconds{account=\"hq\"}").orElseThrow();
+        double lastSuccess = ExporterFixture.value(metrics,
+                "crc_exporter_last_success_timestamp_seconds{account=\"hq\"}").orElseThrow();
         assertThat(lastSuccess).isEqualTo((double) lastGood.getEpochSecond());
         assertThat(clock.instant().getEpochSecond() - lastSuccess).as("age of the data, seconds").isEqualTo(3 * 3600.0);
         assertThat(metrics).contains("crc_up{account=\"hq\"} 0.0").contains(HQ + " 30.0")
@@ -246,23 +235,18 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
         for (String name : List.of("a", "b", "c")) {
             upstream.account("key-" + name, SECRET, List.of(day("2026-11-26", 5)));
         }
-        upstream.behave(request -> request.apiKey().equals("key-hang")
-                ? upstream.documentedAnswer(request).delayed(Duration.ofSeconds(30))
+        upstream.behave(request -> request.apiKey().equals("key-hang") ? heldUntilTheEnd(request)
                 : upstream.documentedAnswer(request));
-        long started = System.nanoTime();
-        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(600), Duration.ofMillis(500), 2, noRetry(),
-                account("hang"), account("a"), account("b"), account("c")), CLOCK);
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofMillis(300), Duration.ofMinutes(5), 2,
+                noRetry(), account("hang"), account("a"), account("b"), account("c")), CLOCK);
 
-        Poll.until(Duration.ofSeconds(30), "five timed-out polls of the hanging account",
-                () -> errors(exporter, "hang", FailureReason.TIMEOUT) >= 5);
-        long windowMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        // Polls start at a fixed rate, one per 600ms (late ones catch up): windowMillis / 600 + 1 of each account are due
-        // by now. Waiting for the hanging account's 500ms would stretch every round to 1100ms, and the others would have
-        // about as few polls as it has; 70% of those due leaves slack for a loaded machine and still tells the two apart.
-        long due = windowMillis / 600 + 1;
+        // Had the rounds waited for the hanging poll, no account would be asked a second time before the test ends.
+        Poll.until(Duration.ofSeconds(30), "three polls of each other account while the hanging one is held",
+                () -> List.of("a", "b", "c").stream().allMatch(name -> upstream.requestsFor("key-" + name) >= 3));
+        assertThat(upstream.requestsFor("key-hang")).as("the hanging poll, never asked again while it runs")
+                .isEqualTo(1);
+        assertThat(release.getCount()).as("still held").isEqualTo(1);
         for (String name : List.of("a", "b", "c")) {
-            assertThat(upstream.requestsFor("key-" + name)).as("polls of %s in %d ms", name, windowMillis)
-                    .isGreaterThanOrEqualTo(Math.max(4, due * 7 / 10));
             assertThat(fixture.account(exporter, name).up()).isTrue();
         }
     }
@@ -274,8 +258,8 @@ class UpstreamFaultsIT extends UpstreamFaultsFixture {
             upstream.account("key-" + name, SECRET, List.of(day("2026-11-26", 5)));
         }
         upstream.behave(request -> upstream.documentedAnswer(request).delayed(Duration.ofMillis(300)));
-        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofHours(1), Duration.ofSeconds(5), 2, noRetry(),
-                names.stream().map(UpstreamFaultsIT::account).toArray(AccountConfig[]::new)), CLOCK);
+        Exporter exporter = fixture.start(config(upstream.url(), Duration.ofHours(1), Duration.ofSeconds(5), 2,
+                noRetry(), names.stream().map(UpstreamFaultsIT::account).toArray(AccountConfig[]::new)), CLOCK);
 
         fixture.awaitReady(exporter, Duration.ofSeconds(10));
         assertThat(upstream.maxConcurrentRequests()).isEqualTo(2);

@@ -28,8 +28,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,8 +42,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The poller against a fake API on loopback: time is read when a poll runs, not when it is queued, and an
- * exporter bug is not counted as the API's fault.
+ * The poller against a fake API on loopback: time is read when a poll runs, not when it is queued, retries fit
+ * between rounds, a Retry-After is honoured, and an exporter bug is not counted as the API's fault. Rounds, retries
+ * and durations run on {@link ManualPollThreads}, whose time moves only when the test (or the fake, while it answers)
+ * moves it: what a test says of time is exact, whatever the load of the machine.
  */
 class PollerTest {
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
@@ -52,6 +56,7 @@ class PollerTest {
     private static final Duration BOUND = Duration.ofSeconds(15);
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final ManualPollThreads threads = new ManualPollThreads();
 
     @AfterEach
     void closeAll() throws Exception {
@@ -66,16 +71,23 @@ class PollerTest {
 
     private static ExporterConfig config(FakeCrcApi api, Duration interval, Duration timeout, int concurrency,
             RetryConfig retry, List<AccountConfig> accounts) {
-        return new ExporterConfig(api.url(), RequestMethod.POST, SHANGHAI, interval, timeout, concurrency, retry, accounts, ZoomConfig.DEFAULT);
+        return new ExporterConfig(api.url(), RequestMethod.POST, SHANGHAI, interval, timeout, concurrency, retry,
+                accounts, ZoomConfig.DEFAULT);
     }
 
     private Poller start(ExporterConfig config, SnapshotStore store, Clock clock) {
         UsageSources sources = new UsageSources(config, clock);
         toClose.add(sources);
-        Poller poller = new Poller(config, sources, store, clock);
+        Poller poller = new Poller(config, sources, store, clock, threads);
         toClose.add(poller);
         poller.start();
+        threads.advance(Duration.ZERO); // the first round is due at once
         return poller;
+    }
+
+    /** The poller's time, since the test started it. */
+    private Duration now() {
+        return Duration.ofNanos(threads.nanoTime());
     }
 
     /** The snapshot of the account in force under that name. */
@@ -111,16 +123,18 @@ class PollerTest {
             return oldAndNewDay();
         });
         SnapshotStore store = new SnapshotStore(List.of(account("first"), account("late")));
-        start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(5), 1, new RetryConfig(1, Duration.ofMillis(50),
+        start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(30), 1, new RetryConfig(1, Duration.ofMillis(50),
                 Duration.ofMillis(50)), List.of(account("first"), account("late"))), store, clock);
 
-        Poll.until(BOUND, "both accounts polled", () -> snapshot(store, "late").polled() && snapshot(store, "first").polled());
+        threads.awaitIdle();
 
         Request late = api.requests().stream().filter(r -> r.apiKey().equals("key-late")).findFirst().orElseThrow();
-        assertThat(late.params()).containsEntry("from", OLD_TODAY.toString()).containsEntry("to", NEW_TODAY.plusDays(1).toString());
+        assertThat(late.params()).containsEntry("from", OLD_TODAY.toString())
+                .containsEntry("to", NEW_TODAY.plusDays(1).toString());
         assertThat(snapshot(store, "late").usage()).extracting(DailyUsage::date).containsExactly(OLD_TODAY, NEW_TODAY);
         Request first = api.requests().stream().filter(r -> r.apiKey().equals("key-first")).findFirst().orElseThrow();
-        assertThat(first.params()).as("the poll that ran before midnight").containsEntry("from", OLD_TODAY.minusDays(1).toString());
+        assertThat(first.params()).as("the poll that ran before midnight")
+                .containsEntry("from", OLD_TODAY.minusDays(1).toString());
     }
 
     @Test
@@ -135,11 +149,14 @@ class PollerTest {
             return oldAndNewDay();
         });
         SnapshotStore store = new SnapshotStore(List.of(account("hq")));
-        start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(5), 1, new RetryConfig(2, Duration.ofMillis(50),
+        start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(30), 1, new RetryConfig(2, Duration.ofMillis(50),
                 Duration.ofMillis(50)), List.of(account("hq"))), store, clock);
 
-        Poll.until(BOUND, "the retry succeeded", () -> snapshot(store, "hq").up());
+        awaitRetryScheduled();
+        threads.runNext();
+        threads.awaitIdle();
 
+        assertThat(snapshot(store, "hq").up()).as("the retry succeeded").isTrue();
         List<Request> sent = api.requests();
         assertThat(sent).hasSize(2);
         assertThat(sent.get(0).params()).containsEntry("from", OLD_TODAY.minusDays(1).toString());
@@ -149,54 +166,67 @@ class PollerTest {
         assertThat(snapshot(store, "hq").usage()).extracting(DailyUsage::date).containsExactly(OLD_TODAY, NEW_TODAY);
     }
 
-    @Test
-    void theDurationOfAQueuedPollStartsWhenItRuns() throws Exception {
-        FakeCrcApi api = api(request -> request.apiKey().equals("key-slow")
-                ? oldAndNewDay().delayed(Duration.ofMillis(1500)) : oldAndNewDay());
-        SnapshotStore store = new SnapshotStore(List.of(account("slow"), account("queued")));
-        start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(5), 1, new RetryConfig(1, Duration.ofMillis(50),
-                Duration.ofMillis(50)), List.of(account("slow"), account("queued"))), store, Clock.systemUTC());
-
-        Poll.until(BOUND, "both polled", () -> snapshot(store, "slow").polled() && snapshot(store, "queued").polled());
-
-        assertThat(snapshot(store, "slow").lastDuration()).hasValueSatisfying(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofMillis(1500)));
-        // It waited 1.5 s for the worker; its own request took milliseconds.
-        assertThat(snapshot(store, "queued").lastDuration()).hasValueSatisfying(d -> assertThat(d).isLessThan(Duration.ofMillis(1000)));
+    /** Waits for a retry to be scheduled beside the next round (it is, once the failed attempt has been recorded). */
+    private void awaitRetryScheduled() {
+        Poll.until(BOUND, "a retry scheduled beside the next round", () -> threads.waiting() == 2);
     }
 
     @Test
-    void aPollThatWaitedPastAScheduledPollMayStillRetryBeforeTheNextOne() throws Exception {
-        // Interval 4 s, timeout 2 s, one worker. Three "slow" accounts hold the worker until about 4.1 s after the
-        // first request (each answer takes at most 1.8 s, within the timeout), so "victim" runs just after the
-        // poll due at 4 s, which skipped it as it was still queued. Its first request fails; a retry (50 ms
-        // backoff + 2 s timeout + 0.4 s margin) fits before the poll due at 8 s. With the deadline fixed when the
-        // poll was queued (at 0 s, so 4 s), the retry was refused.
-        Map<String, AtomicInteger> byKey = new ConcurrentHashMap<>();
-        AtomicReference<Long> firstArrival = new AtomicReference<>();
+    void theDurationOfAQueuedPollStartsWhenItRuns() throws Exception {
+        // One worker: "queued" waits while "slow" is answered, which takes 1.5 s.
         FakeCrcApi api = api(request -> {
-            firstArrival.compareAndSet(null, request.receivedNanos());
-            int n = byKey.computeIfAbsent(request.apiKey(), k -> new AtomicInteger()).incrementAndGet();
-            if (request.apiKey().equals("key-victim")) {
-                return n == 1 ? new Response(500, Map.of(), "busy", Duration.ZERO) : oldAndNewDay();
+            if (request.apiKey().equals("key-slow")) {
+                threads.advance(Duration.ofMillis(1500));
             }
-            long untilTick = firstArrival.get() + Duration.ofMillis(4100).toNanos() - System.nanoTime();
-            return n == 1 ? oldAndNewDay().delayed(Duration.ofNanos(Math.max(0, Math.min(untilTick, 1_800_000_000L))))
-                    : oldAndNewDay();
+            return oldAndNewDay();
+        });
+        SnapshotStore store = new SnapshotStore(List.of(account("slow"), account("queued")));
+        start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(30), 1, new RetryConfig(1, Duration.ofMillis(50),
+                Duration.ofMillis(50)), List.of(account("slow"), account("queued"))), store, Clock.systemUTC());
+        threads.awaitIdle();
+
+        assertThat(snapshot(store, "slow").lastDuration()).hasValue(Duration.ofMillis(1500));
+        // It waited 1.5 s for the worker; its own request took no time.
+        assertThat(snapshot(store, "queued").lastDuration()).hasValue(Duration.ZERO);
+    }
+
+    @Test
+    void aPollThatWaitedPastARoundMayStillRetryBeforeTheNextOne() throws Exception {
+        // Interval 4 min, timeout 2 min, one worker. The three "slow" accounts take 1.4 min each to answer first,
+        // so "victim" runs at 4.2 min, just after the round due at 4 min, which skipped it as it was still queued.
+        // Its first request fails; a retry (at most 50 ms of backoff, 2 min of timeout, a margin of 1 s) ends before
+        // the round due at 8 min. With the deadline fixed when the poll was queued (at 0, so the round at 4 min), it
+        // was refused.
+        Map<String, List<Duration>> sentAt = new ConcurrentHashMap<>();
+        FakeCrcApi api = api(request -> {
+            List<Duration> times = sentAt.computeIfAbsent(request.apiKey(), k -> new CopyOnWriteArrayList<>());
+            times.add(now());
+            if (request.apiKey().equals("key-victim")) {
+                return times.size() == 1 ? new Response(500, Map.of(), "busy", Duration.ZERO) : oldAndNewDay();
+            }
+            if (times.size() == 1) {
+                threads.advance(Duration.ofSeconds(84));
+            }
+            return oldAndNewDay();
         });
         List<AccountConfig> accounts = List.of(account("slow1"), account("slow2"), account("slow3"), account("victim"));
         SnapshotStore store = new SnapshotStore(accounts);
-        start(config(api, Duration.ofSeconds(4), Duration.ofSeconds(2), 1, new RetryConfig(2, Duration.ofMillis(50),
-                Duration.ofMillis(50)), accounts), store, Clock.systemUTC());
+        Duration backoff;
+        try (LogCapture logs = new LogCapture()) {
+            start(config(api, Duration.ofMinutes(4), Duration.ofMinutes(2), 1, new RetryConfig(2, Duration.ofMillis(50),
+                    Duration.ofMillis(50)), accounts), store, Clock.systemUTC());
 
-        List<Long> arrivals = Poll.until(BOUND, Duration.ofMillis(20), "two requests of victim",
-                () -> api.arrivalsFor("key-victim"), a -> a.size() >= 2, () -> "");
+            awaitRetryScheduled();
+            backoff = threads.runNext();
+            threads.awaitIdle();
 
-        assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(0) - firstArrival.get()))
-                .as("victim's first request came after the poll due at 4 s").isGreaterThanOrEqualTo(4000);
-        long gapMillis = TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0));
-        // A retry follows in about 50 ms; the next scheduled poll would come about 3.9 s later.
-        assertThat(gapMillis).as("ms between the failed request and the next one").isLessThan(1500);
-        Poll.until(BOUND, "victim up after its retry", () -> snapshot(store, "victim").up());
+            assertThat(logs.logfmtLines()).as("the round due at 4 min skipped slow3 and victim")
+                    .anyMatch(l -> l.contains("skipped=2"));
+        }
+        Duration firstSent = Duration.ofSeconds(3 * 84);
+        assertThat(sentAt.get("key-victim")).containsExactly(firstSent, firstSent.plus(backoff));
+        assertThat(backoff).as("equal jitter of 50 ms").isBetween(Duration.ofMillis(25), Duration.ofMillis(50));
+        assertThat(snapshot(store, "victim").up()).as("up after its retry").isTrue();
     }
 
     @Test
@@ -217,16 +247,188 @@ class PollerTest {
             start(config(api, Duration.ofMillis(100), Duration.ofSeconds(30), 8, new RetryConfig(1,
                     Duration.ofMillis(10), Duration.ofMillis(10)), accounts), new SnapshotStore(accounts),
                     Clock.systemUTC());
+            threads.advance(Duration.ofMillis(200));
 
-            List<String> skipped = Poll.until(BOUND, Duration.ofMillis(20), "two rounds that skipped",
-                    () -> logs.logfmtLines().stream().filter(l -> l.contains("poll skipped")).toList(),
-                    lines -> lines.size() >= 2, () -> "");
-
-            assertThat(skipped).allSatisfy(line -> assertThat(line).contains("level=warn",
+            List<String> skipped = logs.logfmtLines().stream().filter(l -> l.contains("poll skipped")).toList();
+            assertThat(skipped).hasSize(2).allSatisfy(line -> assertThat(line).contains("level=warn",
                     "msg=\"poll skipped: the previous poll is still running\"", "skipped=3", "accounts=3",
                     "poll_interval=100ms", "timeout=30s", "concurrency=8", "raise poll_interval", "--shard=I/N")
                     .doesNotContain("account="));
+            Poll.until(BOUND, "the three requests of the first round", () -> api.requests().size() == 3);
+            threads.advance(Duration.ofMillis(100));
             assertThat(api.requests()).as("one request per account: none piled up").hasSize(3);
+        }
+    }
+
+    @Test
+    void anAccountAskedToWaitIsLeftAloneThatLongWhileTheOthersKeepTheirRounds() throws Exception {
+        AtomicInteger hqRequests = new AtomicInteger();
+        FakeCrcApi api = api(request -> request.apiKey().equals("key-hq") && hqRequests.getAndIncrement() == 0
+                ? new Response(429, Map.of("Retry-After", "2"), "slow down", Duration.ZERO) : oldAndNewDay());
+        List<AccountConfig> accounts = List.of(account("hq"), account("branch"));
+        SnapshotStore store = new SnapshotStore(accounts);
+        // Polls every second without retries: only the wait asked for can hold hq back.
+        start(config(api, Duration.ofSeconds(1), Duration.ofSeconds(30), 8, new RetryConfig(1, Duration.ofMillis(10),
+                Duration.ofMillis(10)), accounts), store, Clock.systemUTC());
+        threads.awaitIdle();
+        assertThat(snapshot(store, "hq").errorCounts()).containsEntry(FailureReason.RATE_LIMITED, 1L);
+
+        threads.advance(Duration.ofMillis(1999));
+        threads.awaitIdle();
+        assertThat(api.requestsFor("key-hq")).as("hq within the 2 s asked for").isEqualTo(1);
+        assertThat(api.requestsFor("key-branch")).as("branch at 0 s and 1 s").isEqualTo(2);
+
+        threads.advance(Duration.ofMillis(1));
+        threads.awaitIdle();
+        assertThat(api.requestsFor("key-hq")).as("hq at 2 s").isEqualTo(2);
+        assertThat(snapshot(store, "hq").up()).isTrue();
+    }
+
+    @Test
+    void aRetryWaitsForRetryAfterWhenThatIsLongerThanTheBackoff() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        FakeCrcApi api = api(request -> requests.getAndIncrement() == 0
+                ? new Response(429, Map.of("Retry-After", "7"), "", Duration.ZERO) : oldAndNewDay());
+        SnapshotStore store = new SnapshotStore(List.of(account("hq")));
+        start(config(api, Duration.ofHours(1), Duration.ofSeconds(30), 1, new RetryConfig(3, Duration.ofMillis(100),
+                Duration.ofMillis(200)), List.of(account("hq"))), store, Clock.systemUTC());
+
+        awaitRetryScheduled();
+        assertThat(threads.runNext()).as("the retry's delay").isEqualTo(Duration.ofSeconds(7));
+        threads.awaitIdle();
+        assertThat(api.requests()).hasSize(2);
+        assertThat(snapshot(store, "hq").up()).isTrue();
+    }
+
+    @Test
+    void retriesBackOffExponentiallyWithJitterAndStopAtMaxAttempts() throws Exception {
+        FakeCrcApi api = api(request -> new Response(503, Map.of(), "maintenance", Duration.ZERO));
+        SnapshotStore store = new SnapshotStore(List.of(account("hq")));
+        start(config(api, Duration.ofHours(1), Duration.ofSeconds(30), 1, new RetryConfig(4, Duration.ofMillis(200),
+                Duration.ofMillis(500)), List.of(account("hq"))), store, Clock.systemUTC());
+
+        List<Duration> delays = new ArrayList<>();
+        for (int retry = 1; retry <= 3; retry++) {
+            awaitRetryScheduled();
+            delays.add(threads.runNext());
+        }
+        threads.awaitIdle();
+
+        // "Equal jitter": between half and all of 200 ms, 400 ms, and 800 ms capped at 500 ms.
+        assertThat(delays.get(0)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+        assertThat(delays.get(1)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
+        assertThat(delays.get(2)).isBetween(Duration.ofMillis(250), Duration.ofMillis(500));
+        assertThat(threads.waiting()).as("no retry after the fourth attempt, only the next round").isEqualTo(1);
+        assertThat(api.requests()).hasSize(4);
+        assertThat(snapshot(store, "hq").errorCounts()).containsEntry(FailureReason.HTTP_STATUS, 4L);
+        assertThat(snapshot(store, "hq").polled()).isTrue();
+    }
+
+    @Test
+    void aRetryThatCouldRunIntoTheNextRoundIsNotSent() throws Exception {
+        // Interval 10 s, timeout 4 s, backoff at most 2 ms, margin 1 s; each failed answer takes 3 s. The retry after
+        // the failure at 3 s ends by 8 s at the latest: sent. One after the failure at 6 s could end at 11 s: not sent,
+        // and the round at 10 s polls as usual.
+        List<Duration> sentAt = new CopyOnWriteArrayList<>();
+        FakeCrcApi api = api(request -> {
+            sentAt.add(now());
+            threads.advance(Duration.ofSeconds(3));
+            return new Response(503, Map.of(), "maintenance", Duration.ZERO);
+        });
+        SnapshotStore store = new SnapshotStore(List.of(account("hq")));
+        try (LogCapture logs = new LogCapture()) {
+            start(config(api, Duration.ofSeconds(10), Duration.ofSeconds(4), 1, new RetryConfig(10,
+                    Duration.ofMillis(2), Duration.ofMillis(2)), List.of(account("hq"))), store, Clock.systemUTC());
+            awaitRetryScheduled();
+            threads.runNext();
+            threads.awaitIdle();
+            assertThat(threads.waiting()).as("only the next round").isEqualTo(1);
+            assertThat(logs.logfmtLines())
+                    .anyMatch(l -> l.contains("attempt=2") && l.contains("next=\"next poll interval\""));
+
+            threads.runNext();
+            threads.awaitIdle();
+            assertThat(logs.logfmtLines()).noneMatch(l -> l.contains("previous poll is still running"));
+        }
+        assertThat(sentAt).hasSize(3);
+        assertThat(sentAt.get(1)).isBetween(Duration.ofMillis(3001), Duration.ofMillis(3002));
+        assertThat(sentAt.get(2)).as("the round due at 10 s").isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aReloadKeepsTheRoundOfAccountsThatStayAndANewIntervalAppliesFromTheRoundDueNext() throws Exception {
+        Map<String, List<Duration>> sentAt = new ConcurrentHashMap<>();
+        FakeCrcApi api = api(request -> {
+            sentAt.computeIfAbsent(request.apiKey(), k -> new CopyOnWriteArrayList<>()).add(now());
+            return oldAndNewDay();
+        });
+        Function<Duration, Function<List<AccountConfig>, ExporterConfig>> every = interval -> accounts -> config(api,
+                interval, Duration.ofSeconds(30), 2, new RetryConfig(1, Duration.ofMillis(10), Duration.ofMillis(10)),
+                accounts);
+        SnapshotStore store = new SnapshotStore(List.of(account("hq")));
+        Poller poller = start(every.apply(Duration.ofSeconds(3)).apply(List.of(account("hq"))), store,
+                Clock.systemUTC());
+        threads.awaitIdle();
+
+        advanceInSteps(Duration.ofSeconds(1), 1);
+        // Three reloads within the first interval, each with changes: none polls hq again or moves its round.
+        AccountConfig hq = account("hq");
+        poller.apply(every.apply(Duration.ofSeconds(3)).apply(List.of(hq, account("new"))));
+        threads.awaitIdle(); // new's poll sent before the next reload removes it
+        poller.apply(every.apply(Duration.ofSeconds(3)).apply(List.of(new AccountConfig("hq", hq.credentials(),
+                OptionalInt.of(4), Optional.empty()))));
+        poller.apply(every.apply(Duration.ofSeconds(3)).apply(List.of(new AccountConfig("hq", hq.credentials(),
+                OptionalInt.of(5), Optional.empty()))));
+        threads.awaitIdle();
+        advanceInSteps(Duration.ofMillis(500), 11); // to 6.5 s
+        poller.apply(every.apply(Duration.ofMillis(1500)).apply(List.of(hq)));
+        advanceInSteps(Duration.ofMillis(500), 11); // to 12 s
+
+        assertThat(sentAt.get("key-hq")).as("hq every 3 s, then every 1.5 s from the round due after the change")
+                .containsExactly(Duration.ZERO, Duration.ofSeconds(3), Duration.ofSeconds(6), Duration.ofSeconds(9),
+                        Duration.ofMillis(10_500), Duration.ofSeconds(12));
+        assertThat(sentAt.get("key-new")).as("a new account at once").containsExactly(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aRetryPendingForAnAccountRemovedOrChangedMeanwhileIsNotSent() throws Exception {
+        Map<String, AtomicInteger> byKey = new ConcurrentHashMap<>();
+        FakeCrcApi api = api(request -> {
+            String key = request.apiKey() + "/" + request.params().get("api_secret");
+            int n = byKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            return n == 1 && List.of("key-apac/secret-apac", "key-lat/secret-lat").contains(key)
+                    ? new Response(500, Map.of(), "busy", Duration.ZERO) : oldAndNewDay();
+        });
+        RetryConfig retry = new RetryConfig(2, Duration.ofSeconds(3), Duration.ofSeconds(3));
+        List<AccountConfig> accounts = List.of(account("hq"), account("apac"), account("lat"));
+        SnapshotStore store = new SnapshotStore(accounts);
+        try (LogCapture logs = new LogCapture()) {
+            Poller poller = start(config(api, Duration.ofHours(1), Duration.ofSeconds(30), 2, retry, accounts), store,
+                    Clock.systemUTC());
+            threads.awaitIdle();
+            assertThat(threads.waiting()).as("the next round and two retries").isEqualTo(3);
+
+            // apac removed; lat with a new secret is another account upstream, polled at once.
+            AccountConfig newLat = new AccountConfig("lat", "key-lat", new Secret("secret-lat-2"), OptionalInt.of(40));
+            poller.apply(config(api, Duration.ofHours(1), Duration.ofSeconds(30), 2, retry, List.of(account("hq"),
+                    newLat)));
+            threads.awaitIdle();
+            threads.advance(Duration.ofSeconds(3));
+            threads.awaitIdle();
+
+            assertThat(logs.logfmtLines().stream().filter(l -> l.contains("poll dropped: the account was reloaded")))
+                    .hasSize(2);
+        }
+        // One request each: the retries of apac and of lat's old secret were not sent.
+        assertThat(byKey).containsOnlyKeys("key-hq/secret-hq", "key-apac/secret-apac", "key-lat/secret-lat",
+                "key-lat/secret-lat-2").allSatisfy((key, requests) -> assertThat(requests).as(key).hasValue(1));
+    }
+
+    /** Moves time on {@code times} steps of {@code step}, letting the polls of each step end before the next. */
+    private void advanceInSteps(Duration step, int times) {
+        for (int i = 0; i < times; i++) {
+            threads.advance(step);
+            threads.awaitIdle();
         }
     }
 
@@ -271,19 +473,21 @@ class PollerTest {
         clock.failNextRead(() -> new NoClassDefFoundError("dev/crcexporter/Missing while handling secret-hq"));
         SnapshotStore store = new SnapshotStore(List.of(account("hq")));
         try (LogCapture logs = new LogCapture()) {
-            start(config(api, Duration.ofSeconds(1), Duration.ofMillis(500), 1, new RetryConfig(3, Duration.ofMillis(10),
-                    Duration.ofMillis(10)), List.of(account("hq"))), store, clock);
+            start(config(api, Duration.ofMinutes(1), Duration.ofSeconds(30), 1, new RetryConfig(3,
+                    Duration.ofMillis(10), Duration.ofMillis(10)), List.of(account("hq"))), store, clock);
 
-            Poll.until(BOUND, "the internal error is counted", () -> snapshot(store, "hq").errorCounts().get(FailureReason.INTERNAL) == 1);
+            threads.awaitIdle();
             AccountSnapshot failed = snapshot(store, "hq");
             assertThat(failed.polled()).isTrue();
             assertThat(failed.up()).isFalse();
             assertThat(failed.errorCounts().get(FailureReason.MALFORMED)).isZero();
-            assertThat(failed.lastError()).hasValueSatisfying(e -> assertThat(e.message()).contains("NoClassDefFoundError")
-                    .doesNotContain("secret-hq"));
+            assertThat(failed.lastError()).hasValueSatisfying(e -> assertThat(e.message())
+                    .contains("NoClassDefFoundError").doesNotContain("secret-hq"));
             assertThat(api.requests()).as("no request, no retry of a bug").isEmpty();
 
-            Poll.until(BOUND, "the next poll succeeds", () -> snapshot(store, "hq").up());
+            threads.advance(Duration.ofMinutes(1));
+            threads.awaitIdle();
+            assertThat(snapshot(store, "hq").up()).as("the next poll succeeded").isTrue();
             List<String> errors = logs.logfmtLines().stream().filter(l -> l.contains("level=error")).toList();
             assertThat(errors).hasSize(1);
             assertThat(errors.get(0)).contains("account=hq", "reason=internal", "java.lang.NoClassDefFoundError",
@@ -299,10 +503,12 @@ class PollerTest {
         FailingClock clock = new FailingClock();
         clock.failNextRead(() -> new IllegalStateException("unexpected"));
         SnapshotStore store = new SnapshotStore(List.of(account("hq")));
-        start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(1), 1, new RetryConfig(3, Duration.ofMillis(10),
+        start(config(api, Duration.ofMinutes(5), Duration.ofSeconds(30), 1, new RetryConfig(3, Duration.ofMillis(10),
                 Duration.ofMillis(10)), List.of(account("hq"))), store, clock);
 
-        Poll.until(BOUND, "the internal error is counted", () -> snapshot(store, "hq").polled());
-        assertThat(snapshot(store, "hq").errorCounts()).containsEntry(FailureReason.INTERNAL, 1L).containsEntry(FailureReason.MALFORMED, 0L);
+        threads.awaitIdle();
+        assertThat(snapshot(store, "hq").polled()).isTrue();
+        assertThat(snapshot(store, "hq").errorCounts()).containsEntry(FailureReason.INTERNAL, 1L)
+                .containsEntry(FailureReason.MALFORMED, 0L);
     }
 }

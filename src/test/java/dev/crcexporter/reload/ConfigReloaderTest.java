@@ -12,6 +12,7 @@ import dev.crcexporter.config.Shard;
 import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.metrics.ReloadMetrics;
 import dev.crcexporter.testing.LogCapture;
+import dev.crcexporter.testing.Poll;
 import dev.crcexporter.web.ReloadTrigger.Outcome;
 import dev.crcexporter.web.toolkit.LiveWebConfig;
 import dev.crcexporter.web.toolkit.WebConfig;
@@ -23,10 +24,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -200,9 +203,16 @@ class ConfigReloaderTest {
             List<Future<Outcome>> outcomes = new ArrayList<>();
             outcomes.add(threads.submit(() -> reloader.reload("first")));
             assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
-            outcomes.add(threads.submit(() -> reloader.reload("second")));
-            outcomes.add(threads.submit(() -> reloader.reload("third")));
-            Thread.sleep(100); // give the others a chance to get in, which they must not
+            List<Thread> later = new CopyOnWriteArrayList<>();
+            for (String trigger : List.of("second", "third")) {
+                outcomes.add(threads.submit(() -> {
+                    later.add(Thread.currentThread());
+                    return reloader.reload(trigger);
+                }));
+            }
+            // Both parked inside reload: waiting for the first to end, or (were reloads not one at a time) in the read
+            Poll.until(Duration.ofSeconds(10), "the second and third reloads waiting", () -> later.size() == 2
+                    && later.stream().allMatch(ConfigReloaderTest::parkedInReload));
             release.countDown();
             for (Future<Outcome> outcome : outcomes) {
                 assertThat(outcome.get(10, TimeUnit.SECONDS).applied()).isTrue();
@@ -214,5 +224,12 @@ class ConfigReloaderTest {
         // Each reload applied what it read, in the order they ran.
         assertThat(exporter.applied).extracting(c -> c.accounts().get(0).capacity().getAsInt())
                 .containsExactly(41, 42, 43);
+    }
+
+    private static boolean parkedInReload(Thread thread) {
+        Thread.State state = thread.getState();
+        return (state == Thread.State.BLOCKED || state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                && Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName()
+                        .equals(ConfigReloader.class.getName()) && frame.getMethodName().equals("reload"));
     }
 }

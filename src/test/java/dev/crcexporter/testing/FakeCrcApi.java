@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -111,7 +112,11 @@ public final class FakeCrcApi implements AutoCloseable {
         return requests.stream().filter(r -> apiKey.equals(r.apiKey())).map(Request::receivedNanos).toList();
     }
 
-    /** The most requests that were being answered at the same time. */
+    /**
+     * The most requests that were being answered at the same time. A whole answer counts as given once its headers
+     * go out: the client may send its next request as soon as it has the last byte, before this server's handler
+     * has returned, and that request overlaps none of the client's.
+     */
     public int maxConcurrentRequests() {
         return maxInFlight.get();
     }
@@ -152,22 +157,30 @@ public final class FakeCrcApi implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("Content-Type"), rawQuery, params, System.nanoTime());
             requests.add(request);
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            AtomicBoolean answered = new AtomicBoolean();
+            Runnable answering = () -> {
+                if (answered.compareAndSet(false, true)) {
+                    inFlight.decrementAndGet();
+                }
+            };
             try {
-                respond(exchange, behaviour.apply(request));
+                send(exchange, behaviour.apply(request), bytesSent::addAndGet, answering);
             } finally {
-                inFlight.decrementAndGet();
+                answering.run();
             }
         } catch (IOException e) {
             // the client gave up (timeouts, capped bodies): nothing to do
         }
     }
 
-    private void respond(HttpExchange exchange, Response response) throws IOException {
-        send(exchange, response, bytesSent::addAndGet);
-    }
-
     /** Sends {@code response} as told (delay, framing); {@code sent} learns how many body bytes went out. */
     static void send(HttpExchange exchange, Response response, LongConsumer sent) throws IOException {
+        send(exchange, response, sent, () -> { });
+    }
+
+    /** As above; {@code answering} runs as a whole answer's headers go out, before the client can have it all. */
+    private static void send(HttpExchange exchange, Response response, LongConsumer sent, Runnable answering)
+            throws IOException {
         if (!response.delay().isZero()) {
             try {
                 Thread.sleep(response.delay().toMillis());
@@ -180,6 +193,7 @@ public final class FakeCrcApi implements AutoCloseable {
         byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
         switch (response.framing()) {
             case WHOLE -> {
+                answering.run();
                 exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
                 if (bytes.length > 0) {
                     try (OutputStream out = exchange.getResponseBody()) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -102,10 +103,9 @@ class ZoomTokenHolderTest {
             for (int i = 0; i < 7; i++) {
                 first.add(callers.submit(holder::get));
             }
-            // Each pool thread runs one caller: all eight parked means the request is held and seven wait for it
-            // (a thread that has not reached the wait yet is runnable).
-            Poll.until(Duration.ofSeconds(5), "7 callers waiting", () -> pool.size() == 8 && pool.stream().allMatch(
-                    t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING));
+            // Each pool thread runs one caller; seven parked on the held request's outcome have joined it.
+            Poll.until(Duration.ofSeconds(5), "7 callers waiting for the held request",
+                    () -> pool.stream().filter(ZoomTokenHolderTest::waitsForTheRequestInFlight).count() == 7);
             release.countDown();
             // All eight share the one failed request: none sends its own.
             for (Future<Token> caller : first) {
@@ -126,5 +126,19 @@ class ZoomTokenHolderTest {
         }
         assertThat(maxInFlight).as("token requests at once").hasValue(1);
         assertThat(requests).hasValue(1);
+    }
+
+    /** Parked in {@link CompletableFuture#get} called by {@code ZoomTokenHolder.get}: waiting for another's request. */
+    private static boolean waitsForTheRequestInFlight(Thread thread) {
+        StackTraceElement[] stack = thread.getStackTrace();
+        for (int i = 1; i < stack.length; i++) {
+            if (stack[i - 1].getClassName().equals(CompletableFuture.class.getName())
+                    && stack[i - 1].getMethodName().equals("get")
+                    && stack[i].getClassName().equals(ZoomTokenHolder.class.getName())
+                    && stack[i].getMethodName().equals("get")) {
+                return thread.getState() == Thread.State.WAITING;
+            }
+        }
+        return false;
     }
 }
