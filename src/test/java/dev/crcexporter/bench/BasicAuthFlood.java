@@ -9,17 +9,16 @@ import dev.crcexporter.config.Secret;
 import dev.crcexporter.config.ZoomConfig;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.FakeCrcApi;
+import dev.crcexporter.testing.Http;
 import dev.crcexporter.web.toolkit.WebConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -139,10 +138,8 @@ public final class BasicAuthFlood {
     }
 
     private static int scrape(HttpClient client, URI url, String password) throws IOException, InterruptedException {
-        String credentials = Base64.getEncoder().encodeToString(("prometheus:" + password)
-                .getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic " + credentials).build();
+                .header("Authorization", Http.basic("prometheus", password)).build();
         return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crcexporter.testing.ExporterFixture;
 import dev.crcexporter.testing.ExternalProcesses;
 import dev.crcexporter.testing.FakeCrcApi;
+import dev.crcexporter.testing.Http;
 import dev.crcexporter.testing.JarExporter;
 import dev.crcexporter.testing.Poll;
 import java.io.IOException;
@@ -12,11 +13,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -44,11 +43,6 @@ class ReloadJarIT {
         try (fixture) {
             processes.close();
         }
-    }
-
-    private static String basic(String password) {
-        return "Basic " + Base64.getEncoder()
-                .encodeToString(("prometheus:" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String users(String password) {
@@ -102,8 +96,8 @@ class ReloadJarIT {
                 "-jar", JarExporter.JAR.toString(),
                 "--config.file=" + config, "--web.config.file=" + web, "--web.listen-address=127.0.0.1:0");
         int port = portOf(exporter, log);
-        String oldUser = basic(OLD_PASSWORD);
-        String newUser = basic(NEW_PASSWORD);
+        String oldUser = Http.basic("prometheus", OLD_PASSWORD);
+        String newUser = Http.basic("prometheus", NEW_PASSWORD);
 
         Poll.until(Duration.ofSeconds(30), "hq's first poll", () -> upstream.requestsFor("k1") == 1);
         // The poll has ended (not only reached the upstream): a reload then has no round to wait for.

@@ -1,5 +1,6 @@
 package dev.crcexporter.it;
 
+import static dev.crcexporter.testing.Http.basic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +30,6 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.OptionalInt;
 import javax.net.ssl.SNIHostName;
@@ -100,10 +100,6 @@ class WebSecurityIT {
             request.header("Authorization", authorization);
         }
         return builder.build().send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -132,8 +132,7 @@ public final class FakeZoomApi implements AutoCloseable {
 
     /** The Basic header value of an app's credentials, as Zoom expects it. */
     public static String basic(String clientId, String clientSecret) {
-        return "Basic "
-                + Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+        return Http.basic(clientId, clientSecret);
     }
 
     /** Like Zoom: a token for a known app and account, HTTP 401 invalid_client otherwise. */

@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 /** Plain GETs to servers that may not be up (yet): Prometheus, Alertmanager, an exporter in its own process. */
 public final class Http {
@@ -15,6 +17,11 @@ public final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Http() {}
+
+    /** The {@code Authorization} value of HTTP basic authentication (RFC 7617) for {@code user}, {@code password}. */
+    public static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
 
     /** The response, or null when nothing answers (connection refused, reset, timed out). */
     public static HttpResponse<String> getOrNull(String url) {

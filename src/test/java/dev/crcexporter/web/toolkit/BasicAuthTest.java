@@ -2,8 +2,8 @@ package dev.crcexporter.web.toolkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crcexporter.testing.Http;
 import dev.crcexporter.testing.Poll;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -35,10 +35,6 @@ class BasicAuthTest {
         threads.shutdownNow();
     }
 
-    private static String header(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
     /** Real bcrypt, counting the checks (the gate stays open). */
     private final GatedCheck bcrypt = new GatedCheck();
 
@@ -55,7 +51,7 @@ class BasicAuthTest {
     void acceptsEveryBcryptPrefixHtpasswdWrites() {
         for (String prefix : new String[] {"$2a$", "$2b$", "$2y$"}) {
             BasicAuth auth = new BasicAuth(Map.of("alice", prefix + HASH.substring(4)));
-            assertThat(auth.allows(header("alice", "correct horse"))).as(prefix).isTrue();
+            assertThat(auth.allows(Http.basic("alice", "correct horse"))).as(prefix).isTrue();
         }
     }
 
@@ -63,13 +59,13 @@ class BasicAuthTest {
     void refusesWrongPasswordsUnknownUsersAndMalformedHeaders() {
         BasicAuth auth = new BasicAuth(Map.of("alice", HASH));
 
-        assertThat(auth.allows(header("alice", "wrong"))).isFalse();
-        assertThat(auth.allows(header("mallory", "correct horse"))).isFalse();
+        assertThat(auth.allows(Http.basic("alice", "wrong"))).isFalse();
+        assertThat(auth.allows(Http.basic("mallory", "correct horse"))).isFalse();
         assertThat(auth.allows(null)).isFalse();
         assertThat(auth.allows("Bearer abc")).isFalse();
         assertThat(auth.allows("Basic !!!not-base64")).isFalse();
         assertThat(auth.allows("Basic " + Base64.getEncoder().encodeToString("no-colon".getBytes()))).isFalse();
-        assertThat(auth.allows(header("alice", "x".repeat(100)))).isFalse();
+        assertThat(auth.allows(Http.basic("alice", "x".repeat(100)))).isFalse();
     }
 
     @Test
@@ -77,23 +73,23 @@ class BasicAuthTest {
         BasicAuth auth = auth();
 
         for (int i = 0; i < 10; i++) {
-            assertThat(auth.allows(header("alice", "correct horse"))).isTrue();
+            assertThat(auth.allows(Http.basic("alice", "correct horse"))).isTrue();
             advance(BasicAuth.SUCCESS_TTL.minusSeconds(1)); // a scraper that comes back just in time, again and again
         }
         assertThat(bcrypt.started).hasValue(1);
 
         advance(BasicAuth.SUCCESS_TTL);
-        assertThat(auth.allows(header("alice", "correct horse"))).isTrue();
+        assertThat(auth.allows(Http.basic("alice", "correct horse"))).isTrue();
         assertThat(bcrypt.started).as("checked again after a pause longer than the TTL").hasValue(2);
     }
 
     @Test
     void aRememberedSuccessLetsInOnlyThePasswordThatEarnedIt() {
         BasicAuth auth = auth();
-        assertThat(auth.allows(header("alice", "correct horse"))).isTrue();
+        assertThat(auth.allows(Http.basic("alice", "correct horse"))).isTrue();
 
-        assertThat(auth.allows(header("alice", "wrong"))).isFalse();
-        assertThat(auth.allows(header("alice", "correct horse"))).as("still remembered after a wrong one").isTrue();
+        assertThat(auth.allows(Http.basic("alice", "wrong"))).isFalse();
+        assertThat(auth.allows(Http.basic("alice", "correct horse"))).as("still remembered after a wrong one").isTrue();
         assertThat(bcrypt.started).as("checks: the right password once, the wrong one once").hasValue(2);
     }
 
@@ -102,7 +98,7 @@ class BasicAuthTest {
         BasicAuth auth = new BasicAuth(Map.of("alice", HASH, "bob", BCrypt.hashpw("pw", BCrypt.gensalt(6))), nanos::get,
                 bcrypt);
 
-        assertThat(auth.allows(header("nobody", "x"))).isFalse();
+        assertThat(auth.allows(Http.basic("nobody", "x"))).isFalse();
         assertThat(bcrypt.started).hasValue(1);
         assertThat(bcrypt.hashes).singleElement().as("the hash the unknown user was checked against")
                 .satisfies(hash -> assertThat(hash).startsWith("$2a$06$"));
@@ -145,7 +141,7 @@ class BasicAuthTest {
         List<Thread> callers = new ArrayList<>();
         for (int i = 0; i < 1 + BasicAuth.MAX_WAITING; i++) {
             CompletableFuture<Boolean> answer = new CompletableFuture<>();
-            Thread caller = new Thread(() -> answer.complete(auth.allows(header("alice", "correct horse"))));
+            Thread caller = new Thread(() -> answer.complete(auth.allows(Http.basic("alice", "correct horse"))));
             caller.start();
             answers.add(answer);
             callers.add(caller);
@@ -167,14 +163,14 @@ class BasicAuthTest {
     void aFloodOfNewPasswordsHoldsFewThreadsAndRememberedCredentialsStillPassAtOnce() throws Exception {
         GatedCheck check = new GatedCheck();
         BasicAuth auth = new BasicAuth(Map.of("alice", HASH), nanos::get, check);
-        assertThat(auth.allows(header("alice", "correct horse"))).isTrue(); // a valid scraper, remembered
+        assertThat(auth.allows(Http.basic("alice", "correct horse"))).isTrue(); // a valid scraper, remembered
         check.closed = true;
 
         int flood = 10;
         List<Future<Boolean>> answers = new ArrayList<>();
         for (int i = 0; i < flood; i++) {
             String password = "guess-" + i;
-            answers.add(threads.submit(() -> auth.allows(header("alice", password))));
+            answers.add(threads.submit(() -> auth.allows(Http.basic("alice", password))));
         }
         // One check runs (held), MAX_WAITING wait for it, the rest are refused without a check.
         int admitted = 1 + BasicAuth.MAX_WAITING;
@@ -189,8 +185,8 @@ class BasicAuthTest {
 
         // Answered while the check is still held: had either waited for it, it would have ended first.
         int endedBefore = check.ended.get();
-        Future<Boolean> remembered = threads.submit(() -> auth.allows(header("alice", "correct horse")));
-        Future<Boolean> newGuess = threads.submit(() -> auth.allows(header("alice", "yet another guess")));
+        Future<Boolean> remembered = threads.submit(() -> auth.allows(Http.basic("alice", "correct horse")));
+        Future<Boolean> newGuess = threads.submit(() -> auth.allows(Http.basic("alice", "yet another guess")));
         assertThat(remembered.get(30, TimeUnit.SECONDS)).as("the remembered scraper").isTrue();
         assertThat(newGuess.get(30, TimeUnit.SECONDS)).as("a new guess").isFalse();
         assertThat(check.ended).as("checks ended meanwhile: none, the held one still runs").hasValue(endedBefore);
